@@ -1,0 +1,206 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/labstack/echo/v4"
+
+	"github.com/twilio-stubs/userconversations/gen/conversations"
+	"github.com/twilio-stubs/userconversations/server/store"
+	"github.com/twilio-stubs/userconversations/server/validator"
+)
+
+// Twilio error codes the stub answers with. Twilio's generic codes for HTTP
+// statuses are 20000 + status (20404, 20429, 20500); 20001 is its
+// "invalid parameter", 20003 "authenticate", 20004 "method not allowed".
+const (
+	CodeInvalidParameter = 20001
+	CodeAuthenticate     = 20003
+	CodeMethodNotAllowed = 20004
+	CodeNotFound         = 20404
+	CodeTooLarge         = 20413
+	CodeTooManyRequests  = 20429
+	CodeInternal         = 20500
+	CodeUnavailable      = 20503
+)
+
+// maxMessageLen keeps echoed input from bloating error bodies.
+const maxMessageLen = 512
+
+// Error is an API failure as Twilio reports it: an HTTP status and a body
+// {code, message, more_info, status}. Handlers and middleware return it (or
+// any error; see toTwilioError) and HTTPErrorHandler writes it.
+type Error struct {
+	Status  int
+	Code    int
+	Message string
+	Detail  string
+	// Header carries response headers that belong to the error, such as
+	// Retry-After on a 429.
+	Header http.Header
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("%d %d: %s", e.Status, e.Code, e.Message)
+}
+
+// Body is the JSON the client receives.
+func (e *Error) Body() conversations.Error {
+	body := conversations.Error{
+		Code:     e.Code,
+		Message:  e.Message,
+		MoreInfo: fmt.Sprintf("https://www.twilio.com/docs/errors/%d", e.Code),
+		Status:   e.Status,
+	}
+	if e.Detail != "" {
+		body.Detail = &e.Detail
+	}
+	return body
+}
+
+// NewError is an Error with a generic Twilio code for status.
+func NewError(status int, message string) *Error {
+	code := 20000 + status
+	switch status {
+	case http.StatusBadRequest:
+		code = CodeInvalidParameter
+	case http.StatusUnauthorized:
+		code = CodeAuthenticate
+	case http.StatusMethodNotAllowed:
+		code = CodeMethodNotAllowed
+	}
+	return &Error{Status: status, Code: code, Message: message}
+}
+
+func errNotFound(path string) *Error {
+	return NewError(http.StatusNotFound, fmt.Sprintf("The requested resource %s was not found", path))
+}
+
+func errUnauthorized() *Error {
+	return &Error{
+		Status:  http.StatusUnauthorized,
+		Code:    CodeAuthenticate,
+		Message: "Authenticate",
+		Detail:  "Your AccountSid or AuthToken was incorrect.",
+		Header:  http.Header{"Www-Authenticate": {`Basic realm="Twilio API"`}},
+	}
+}
+
+func errInvalidParameter(name, reason string) *Error {
+	return NewError(http.StatusBadRequest, fmt.Sprintf("Invalid %s: %s", name, reason))
+}
+
+// HTTPErrorHandler is the one place where a failure becomes a response:
+// every error (routing 404/405, body limit 413, validation 400, store
+// errors, panics) leaves as Twilio's error JSON.
+func HTTPErrorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
+	return func(err error, c echo.Context) {
+		if c.Response().Committed {
+			return
+		}
+		twErr := toTwilioError(err, c)
+		if twErr.Status >= http.StatusInternalServerError {
+			logger.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "error", err)
+		}
+		for name, values := range twErr.Header {
+			c.Response().Header()[name] = values
+		}
+		var writeErr error
+		if c.Request().Method == http.MethodHead {
+			writeErr = c.NoContent(twErr.Status)
+		} else {
+			writeErr = c.JSON(twErr.Status, twErr.Body())
+		}
+		if writeErr != nil {
+			logger.Debug("writing error response", "error", writeErr)
+		}
+	}
+}
+
+func toTwilioError(err error, c echo.Context) *Error {
+	var twErr *Error
+	var httpErr *echo.HTTPError
+	switch {
+	case errors.As(err, &twErr):
+		return twErr
+	case errors.Is(err, store.ErrNotFound):
+		return errNotFound(c.Request().URL.EscapedPath())
+	case errors.Is(err, store.ErrInvalidUpdate):
+		return NewError(http.StatusBadRequest, clean(err.Error()))
+	case errors.Is(err, validator.ErrResponseOffContract):
+		return NewError(http.StatusInternalServerError, clean(err.Error()))
+	case errors.As(err, &httpErr):
+		return fromHTTPError(httpErr, c)
+	default:
+		return NewError(http.StatusInternalServerError, "Internal Server Error")
+	}
+}
+
+func fromHTTPError(httpErr *echo.HTTPError, c echo.Context) *Error {
+	switch status := httpErr.Code; {
+	case status == http.StatusNotFound:
+		return errNotFound(c.Request().URL.EscapedPath())
+	case status == http.StatusMethodNotAllowed:
+		return NewError(status, "Method not allowed")
+	case status == http.StatusUnauthorized:
+		return errUnauthorized()
+	case status == http.StatusRequestEntityTooLarge:
+		return NewError(status, "Request body too large")
+	case status == http.StatusBadRequest:
+		return NewError(status, badRequestMessage(httpErr))
+	case status >= http.StatusInternalServerError:
+		return NewError(http.StatusInternalServerError, "Internal Server Error")
+	default:
+		return NewError(status, clean(fmt.Sprint(httpErr.Message)))
+	}
+}
+
+// badRequestMessage names the offending parameter the way Twilio does
+// ("Invalid PageSize: ..."), from kin-openapi's structured error.
+func badRequestMessage(httpErr *echo.HTTPError) string {
+	var reqErr *openapi3filter.RequestError
+	if !errors.As(httpErr.Internal, &reqErr) {
+		return clean(fmt.Sprint(httpErr.Message))
+	}
+	reason := reqErr.Reason
+	var schemaErr *openapi3.SchemaError
+	if errors.As(reqErr.Err, &schemaErr) {
+		reason = schemaErr.Reason
+	} else if reqErr.Err != nil {
+		reason = reqErr.Err.Error()
+	}
+	switch {
+	case reqErr.Parameter != nil:
+		return clean(fmt.Sprintf("Invalid %s: %s", reqErr.Parameter.Name, reason))
+	case schemaErr != nil && len(schemaErr.JSONPointer()) > 0:
+		return clean(fmt.Sprintf("Invalid %s: %s", schemaErr.JSONPointer()[0], reason))
+	default:
+		return clean("Invalid request body: " + reason)
+	}
+}
+
+// clean makes text safe to echo: valid UTF-8, one line, bounded.
+func clean(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+	if len(s) > maxMessageLen {
+		cut := maxMessageLen
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "..."
+	}
+	return s
+}

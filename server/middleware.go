@@ -1,0 +1,116 @@
+package server
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/twilio-stubs/userconversations/server/store"
+)
+
+// accountKey is where authentication leaves the caller's account SID in the
+// echo context.
+const accountKey = "account"
+
+// accountOf returns the authenticated account of the request.
+func accountOf(c echo.Context) string {
+	account, _ := c.Get(accountKey).(string)
+	return account
+}
+
+// isStubPath reports whether the request is for the stub's own endpoints
+// under /_stub/, which no Twilio path starts with.
+func isStubPath(c echo.Context) bool {
+	return strings.HasPrefix(c.Request().URL.Path, "/_stub/")
+}
+
+// CORS headers as Twilio sends them on every response.
+var corsHeaders = map[string]string{
+	echo.HeaderAccessControlAllowOrigin:      "*",
+	echo.HeaderAccessControlAllowMethods:     "GET, POST, DELETE, OPTIONS",
+	echo.HeaderAccessControlAllowHeaders:     "Accept, Authorization, Content-Type, If-Match, If-Modified-Since, If-None-Match, If-Unmodified-Since, Idempotency-Key",
+	echo.HeaderAccessControlAllowCredentials: "true",
+	echo.HeaderAccessControlExposeHeaders:    "ETag",
+}
+
+// cors sets Twilio's CORS headers on every response and answers preflight
+// requests itself: browsers send them without credentials.
+func cors(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		header := c.Response().Header()
+		for name, value := range corsHeaders {
+			header.Set(name, value)
+		}
+		if c.Request().Method == http.MethodOptions {
+			return c.NoContent(http.StatusNoContent)
+		}
+		return next(c)
+	}
+}
+
+// authenticate checks HTTP Basic credentials (Account SID + auth token, or
+// API key SID + secret) and records the account for the handlers.
+func authenticate(auth store.Authenticator) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if isStubPath(c) {
+				return next(c)
+			}
+			username, password, ok := c.Request().BasicAuth()
+			if !ok {
+				return errUnauthorized()
+			}
+			account, err := auth.Authenticate(c.Request().Context(), username, password)
+			if errors.Is(err, store.ErrUnauthenticated) {
+				return errUnauthorized()
+			}
+			if err != nil {
+				return err
+			}
+			c.Set(accountKey, account)
+			return next(c)
+		}
+	}
+}
+
+// requestLog writes one log line per request, after the response is known.
+func requestLog(logger *slog.Logger) echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogMethod:   true,
+		LogURIPath:  true,
+		LogStatus:   true,
+		LogLatency:  true,
+		LogError:    true,
+		HandleError: true, // render the error first, so the status logged is the one sent
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			level := slog.LevelInfo
+			if v.Status >= http.StatusInternalServerError {
+				level = slog.LevelError
+			}
+			logger.LogAttrs(c.Request().Context(), level, "request",
+				slog.String("method", v.Method),
+				slog.String("path", v.URIPath),
+				slog.Int("status", v.Status),
+				slog.Duration("latency", v.Latency),
+				slog.String("account", accountOf(c)),
+			)
+			return nil
+		},
+	})
+}
+
+// recoverPanics turns a panic into a Twilio 500 and logs its stack; the
+// client never sees the stack.
+func recoverPanics(logger *slog.Logger) echo.MiddlewareFunc {
+	return middleware.RecoverWithConfig(middleware.RecoverConfig{
+		DisableStackAll: true,
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			logger.Error("panic", "method", c.Request().Method, "path", c.Request().URL.Path, "error", err, "stack", string(stack))
+			return err
+		},
+	})
+}

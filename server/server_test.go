@@ -1,0 +1,171 @@
+package server_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/twilio-stubs/userconversations/server"
+	"github.com/twilio-stubs/userconversations/server/store"
+	"github.com/twilio-stubs/userconversations/server/store/memory"
+)
+
+func TestAuthentication(t *testing.T) {
+	s := newStub(t)
+	path := ucPath("alice", "general")
+	tests := []struct {
+		name   string
+		creds  []string
+		status int
+	}{
+		{"account SID and auth token", []string{accountA, tokenA}, http.StatusOK},
+		{"API key and secret", []string{keyA, secretA}, http.StatusOK},
+		{"no credentials", []string{"-"}, http.StatusUnauthorized},
+		{"wrong token", []string{accountA, "wrong0123456789"}, http.StatusUnauthorized},
+		{"another account's token", []string{accountA, tokenB}, http.StatusUnauthorized},
+		{"another account's API key secret", []string{keyA, secretB}, http.StatusUnauthorized},
+		{"unknown account", []string{sid("AC", 0xdead), tokenA}, http.StatusUnauthorized},
+		{"empty password", []string{accountA, ""}, http.StatusUnauthorized},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := s.request(http.MethodGet, path, nil, tt.creds...)
+			if tt.status == http.StatusOK {
+				r.userConversation(t)
+				return
+			}
+			r.twilioError(t, http.StatusUnauthorized, server.CodeAuthenticate)
+			if r.header.Get("Www-Authenticate") == "" {
+				t.Error("401 without WWW-Authenticate")
+			}
+		})
+	}
+}
+
+// Account B sees only its own world, even for an identity account A also has.
+func TestAccountsAreIsolated(t *testing.T) {
+	s := newStub(t)
+	page := s.request(http.MethodGet, userPath("alice"), nil, keyB, secretB).page(t)
+	if len(page.Conversations) != 1 || *page.Conversations[0].AccountSid != accountB {
+		t.Fatalf("account B lists %d conversations", len(page.Conversations))
+	}
+	s.request(http.MethodGet, ucPath(sid("US", 1), sid("CH", 1)), nil, accountB, tokenB).
+		twilioError(t, http.StatusNotFound, server.CodeNotFound)
+	s.request(http.MethodDelete, ucPath(sid("US", 1), sid("CH", 1)), nil, accountB, tokenB).
+		twilioError(t, http.StatusNotFound, server.CodeNotFound)
+	s.request(http.MethodGet, ucPath(sid("US", 1), sid("CH", 1)), nil).userConversation(t)
+}
+
+func TestRequestValidation(t *testing.T) {
+	s := newStub(t)
+	one := ucPath("bob", "general")
+	tests := []struct {
+		name, method, path, contentType, body string
+		status, code                          int
+		mentions                              string
+	}{
+		{"PageSize zero", "GET", userPath("alice") + "?PageSize=0", "", "", 400, 20001, "PageSize"},
+		{"PageSize over 1000", "GET", userPath("alice") + "?PageSize=1001", "", "", 400, 20001, "PageSize"},
+		{"PageSize not a number", "GET", userPath("alice") + "?PageSize=abc", "", "", 400, 20001, "PageSize"},
+		{"PageSize twice", "GET", userPath("alice") + "?PageSize=2&PageSize=3", "", "", 400, 20001, "PageSize"},
+		{"Page negative", "GET", userPath("alice") + "?Page=-1", "", "", 400, 20001, "Page"},
+		{"level in wrong case", "POST", one, "application/x-www-form-urlencoded", "NotificationLevel=Muted", 400, 20001, "NotificationLevel"},
+		{"index not a number", "POST", one, "application/x-www-form-urlencoded", "LastReadMessageIndex=abc", 400, 20001, "LastReadMessageIndex"},
+		{"index negative", "POST", one, "application/x-www-form-urlencoded", "LastReadMessageIndex=-1", 400, 20001, "LastReadMessageIndex"},
+		{"index huge", "POST", one, "application/x-www-form-urlencoded", "LastReadMessageIndex=99999999999999", 400, 20001, "LastReadMessageIndex"},
+		{"timestamp not RFC 3339", "POST", one, "application/x-www-form-urlencoded", "LastReadTimestamp=2024-05-06", 400, 20001, "LastReadTimestamp"},
+		{"index twice", "POST", one, "application/x-www-form-urlencoded", "LastReadMessageIndex=1&LastReadMessageIndex=2", 400, 20001, "LastReadMessageIndex"},
+		{"JSON body", "POST", one, "application/json", `{"NotificationLevel":"muted"}`, 400, 20001, "Content-Type"},
+		{"unknown path", "GET", "/v1/Users/alice/Conversation", "", "", 404, 20404, "/v1/Users/alice/Conversation"},
+		{"unknown version", "GET", "/v2/Users/alice/Conversations", "", "", 404, 20404, "was not found"},
+		{"wrong method", "PUT", one, "", "", 405, 20004, "Method not allowed"},
+		{"delete on list", "DELETE", userPath("alice"), "", "", 405, 20004, "Method not allowed"},
+		{"bad service SID", "GET", inService("ISnope", userPath("alice")), "", "", 400, 20001, "ChatServiceSid"},
+		{"body over the limit", "POST", one, "application/x-www-form-urlencoded", "NotificationLevel=" + strings.Repeat("m", 70<<10), 413, 20413, "too large"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before, _ := s.store.Snapshot(context.Background())
+			var body *strings.Reader
+			if tt.body != "" {
+				body = strings.NewReader(tt.body)
+			}
+			var r response
+			if body != nil {
+				r = s.raw(tt.method, tt.path, tt.contentType, body)
+			} else {
+				r = s.raw(tt.method, tt.path, "", nil)
+			}
+			msg := r.twilioError(t, tt.status, tt.code)
+			if !strings.Contains(msg, tt.mentions) {
+				t.Fatalf("message %q does not mention %q", msg, tt.mentions)
+			}
+			after, _ := s.store.Snapshot(context.Background())
+			if !worldsEqual(before, after) {
+				t.Fatal("a refused request changed the state")
+			}
+		})
+	}
+}
+
+func TestCORS(t *testing.T) {
+	s := newStub(t)
+	r := s.request(http.MethodGet, ucPath("alice", "general"), nil)
+	for _, h := range []string{"Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Allow-Credentials", "Access-Control-Expose-Headers"} {
+		if r.header.Get(h) == "" {
+			t.Errorf("no %s header", h)
+		}
+	}
+	pre := s.raw(http.MethodOptions, ucPath("alice", "general"), "", nil, "-")
+	if pre.status != http.StatusNoContent || pre.header.Get("Access-Control-Allow-Methods") == "" {
+		t.Fatalf("preflight: %d %v", pre.status, pre.header)
+	}
+}
+
+// brokenStore answers with data the spec forbids, or panics.
+type brokenStore struct {
+	*memory.Store
+	panics bool
+}
+
+func (b brokenStore) FetchUserConversation(ctx context.Context, sc store.Scope, user, conv string) (store.UserConversation, error) {
+	if b.panics {
+		panic("store exploded at /home/secret/path.go:42")
+	}
+	uc, err := b.Store.FetchUserConversation(ctx, sc, user, conv)
+	uc.State = "open" // not a conversation_state
+	return uc, err
+}
+
+func TestOffContractResponseIsA500(t *testing.T) {
+	for _, panics := range []bool{false, true} {
+		st := memory.New()
+		if err := st.Load(context.Background(), testWorld()); err != nil {
+			t.Fatal(err)
+		}
+		srv, err := server.New(server.Config{Store: brokenStore{Store: st, panics: panics}, ValidateResponses: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts := httptest.NewServer(srv)
+		t.Cleanup(ts.Close)
+		s := &stub{t: t, url: ts.URL}
+		msg := s.request(http.MethodGet, ucPath("alice", "general"), nil).twilioError(t, http.StatusInternalServerError, server.CodeInternal)
+		if strings.Contains(msg, "/home/secret") || strings.Contains(msg, "goroutine") {
+			t.Fatalf("500 leaks internals: %q", msg)
+		}
+		// The server goes on.
+		s.request(http.MethodGet, userPath("alice"), nil).page(t)
+	}
+}
+
+func TestNewRequiresStore(t *testing.T) {
+	if _, err := server.New(server.Config{}); err == nil {
+		t.Fatal("New without a store succeeded")
+	}
+}
+
+func worldsEqual(a, b store.World) bool { return reflect.DeepEqual(a, b) }

@@ -1,0 +1,154 @@
+// Package store holds the stub's world (accounts, conversation services,
+// users, conversations, participants) and the operations the User
+// Conversation handlers need. Transport lives elsewhere: nothing here knows
+// about HTTP, URLs or page tokens.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Sentinel errors; check them with errors.Is.
+var (
+	// ErrNotFound: the account, service, user, conversation, or the user's
+	// participation in the conversation does not exist in the scope.
+	ErrNotFound = errors.New("not found")
+	// ErrUnauthenticated: the credentials match no account or API key.
+	ErrUnauthenticated = errors.New("unauthenticated")
+	// ErrInvalidWorld: a World handed to Load breaks an invariant (a
+	// duplicate SID, identity or unique_name, a participant of an unknown
+	// user, ...). The wrapped message names the offending item.
+	ErrInvalidWorld = errors.New("invalid world")
+)
+
+// Notification levels and conversation states, as the API spells them.
+const (
+	NotificationLevelDefault = "default"
+	NotificationLevelMuted   = "muted"
+
+	StateInactive = "inactive"
+	StateActive   = "active"
+	StateClosed   = "closed"
+)
+
+// MaxUnreadMessagesCount caps UnreadMessagesCount, as Twilio does.
+const MaxUnreadMessagesCount = 1000
+
+// Scope addresses one conversation service of one account. An empty Service
+// addresses the account's default service: its first one.
+type Scope struct {
+	Account string
+	Service string
+}
+
+// UserConversation is one participant's view of its conversation: the
+// conversation joined with the participant and its user.
+type UserConversation struct {
+	AccountSID      string
+	ServiceSID      string
+	ConversationSID string
+	ParticipantSID  string
+	UserSID         string
+
+	FriendlyName *string
+	UniqueName   *string
+	CreatedBy    *string
+	Attributes   string // "{}" when the conversation has none
+	State        string
+	Timers       Timers
+
+	DateCreated time.Time // the conversation's
+	DateUpdated time.Time // the later of the conversation's and the participant's
+
+	NotificationLevel    string
+	LastReadMessageIndex *int       // nil: no read horizon
+	LastReadTimestamp    *time.Time // kept, though the resource does not show it
+	UnreadMessagesCount  *int       // nil while LastReadMessageIndex is nil
+}
+
+// Timers are when a conversation becomes (or became) inactive and closed.
+type Timers struct {
+	DateInactive *time.Time
+	DateClosed   *time.Time
+}
+
+// Update is a partial change to a participant; nil fields are left alone.
+type Update struct {
+	NotificationLevel *string
+	LastReadTimestamp *time.Time
+	// SetReadIndex says LastReadMessageIndex is to be written; a nil
+	// LastReadMessageIndex then clears the read horizon.
+	SetReadIndex         bool
+	LastReadMessageIndex *int
+}
+
+// Position is where a user conversation stands in its user's list, which is
+// ordered by the conversation's creation date, then its SID. A position stays
+// meaningful after the item at it is removed, so paging by position neither
+// skips nor repeats items when the list changes between pages.
+type Position struct {
+	DateCreated     time.Time
+	ConversationSID string
+}
+
+// PositionOf returns where uc stands in its user's list.
+func PositionOf(uc UserConversation) Position {
+	return Position{DateCreated: uc.DateCreated, ConversationSID: uc.ConversationSID}
+}
+
+// Before reports whether p sorts before q.
+func (p Position) Before(q Position) bool {
+	if !p.DateCreated.Equal(q.DateCreated) {
+		return p.DateCreated.Before(q.DateCreated)
+	}
+	return p.ConversationSID < q.ConversationSID
+}
+
+// ListQuery selects one page of a user's conversations. At most one of After
+// and Before is set; with neither, the page starts Offset items in.
+type ListQuery struct {
+	Limit  int       // page size, at least 1
+	After  *Position // the items after this position
+	Before *Position // the last Limit items before this position
+	Offset int
+}
+
+// Page is one page of a user's conversations, in list order.
+type Page struct {
+	UserSID string // the resolved user, whether addressed by SID or identity
+	Items   []UserConversation
+	// HasMore: items follow the last one of this page.
+	HasMore bool
+	// HasEarlier: items precede the first one of this page.
+	HasEarlier bool
+}
+
+// UserConversations is what the HTTP handlers need. user is a User SID or an
+// identity; conversation is a Conversation SID or a unique_name.
+type UserConversations interface {
+	FetchUserConversation(ctx context.Context, scope Scope, user, conversation string) (UserConversation, error)
+	ListUserConversations(ctx context.Context, scope Scope, user string, q ListQuery) (Page, error)
+	UpdateUserConversation(ctx context.Context, scope Scope, user, conversation string, u Update) (UserConversation, error)
+	RemoveUserConversation(ctx context.Context, scope Scope, user, conversation string) error
+}
+
+// Authenticator checks HTTP Basic credentials: an Account SID and its auth
+// token, or an API key SID and its secret. It returns the account SID.
+type Authenticator interface {
+	Authenticate(ctx context.Context, username, password string) (accountSID string, err error)
+}
+
+// Store is everything the stub keeps: the API's data, the credentials, and
+// whole-world operations for seeding, resetting and exporting.
+type Store interface {
+	UserConversations
+	Authenticator
+	// Load replaces the whole world with w, or leaves it untouched and
+	// returns an error wrapping ErrInvalidWorld.
+	Load(ctx context.Context, w World) error
+	// Snapshot returns a deep copy of the whole world, in the same order
+	// Load received it, with every change since applied.
+	Snapshot(ctx context.Context) (World, error)
+}
