@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strconv"
+	"time"
+
+	"github.com/twilio-stubs/userconversations/server"
+	"github.com/twilio-stubs/userconversations/server/fixtures"
+	"github.com/twilio-stubs/userconversations/server/store"
+	"github.com/twilio-stubs/userconversations/server/store/memory"
+)
+
+// Exit statuses: 2 for bad usage or a bad fixtures file, 1 for failing to
+// serve.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+const shutdownGrace = 10 * time.Second
+
+type options struct {
+	addr              string
+	fixtures          string
+	publicURL         string
+	validateResponses bool
+	logLevel          slog.Level
+}
+
+// parseOptions reads flags, with defaults taken from the environment.
+func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("conversations-stub", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	envOr := func(name, fallback string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return fallback
+	}
+	fs.StringVar(&o.addr, "addr", envOr("STUB_ADDR", "127.0.0.1:8080"), "listen address (env STUB_ADDR)")
+	fs.StringVar(&o.fixtures, "fixtures", envOr("STUB_FIXTURES", ""), "fixtures file, YAML or JSON; empty serves the demo world (env STUB_FIXTURES)")
+	fs.StringVar(&o.publicURL, "public-url", envOr("STUB_PUBLIC_URL", ""), "scheme://host[:port] for absolute URLs in responses; empty takes each request's (env STUB_PUBLIC_URL)")
+	validate, err := strconv.ParseBool(envOr("STUB_VALIDATE_RESPONSES", "false"))
+	if err != nil {
+		return o, fmt.Errorf("STUB_VALIDATE_RESPONSES: %w", err)
+	}
+	fs.BoolVar(&o.validateResponses, "validate-responses", validate, "check every response against the spec; 500 if one breaks it (env STUB_VALIDATE_RESPONSES)")
+	if err := o.logLevel.UnmarshalText([]byte(envOr("STUB_LOG_LEVEL", "info"))); err != nil {
+		return o, fmt.Errorf("STUB_LOG_LEVEL: %w", err)
+	}
+	fs.TextVar(&o.logLevel, "log-level", o.logLevel, "debug, info, warn or error (env STUB_LOG_LEVEL)")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	return o, nil
+}
+
+// run is main, testable: it serves until ctx is done. ready, if not nil,
+// receives the address served on.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, ready chan<- net.Addr) int {
+	o, err := parseOptions(args, getenv, stderr)
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(stderr, "conversations-stub:", err)
+		}
+		return exitUsage
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: o.logLevel}))
+
+	world, demo := fixtures.Demo(), true
+	if o.fixtures != "" {
+		if world, err = fixtures.Load(o.fixtures); err != nil {
+			fmt.Fprintln(stderr, "conversations-stub: bad fixtures:", err)
+			return exitUsage
+		}
+		demo = false
+	}
+	st := memory.New()
+	if err := st.Load(ctx, world); err != nil {
+		fmt.Fprintln(stderr, "conversations-stub: bad fixtures:", err)
+		return exitUsage
+	}
+	srv, err := server.New(server.Config{
+		Store:             st,
+		PublicURL:         o.publicURL,
+		ValidateResponses: o.validateResponses,
+		Logger:            logger,
+	})
+	if err != nil {
+		fmt.Fprintln(stderr, "conversations-stub:", err)
+		return exitFailure
+	}
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		fmt.Fprintln(stderr, "conversations-stub:", err)
+		return exitFailure
+	}
+	printBanner(stdout, "http://"+ln.Addr().String(), world, demo)
+	if ready != nil {
+		ready <- ln.Addr()
+	}
+	if err := server.Serve(ctx, server.NewHTTPServer(srv), ln, shutdownGrace); err != nil {
+		fmt.Fprintln(stderr, "conversations-stub:", err)
+		return exitFailure
+	}
+	return exitOK
+}
+
+func printBanner(w io.Writer, url string, world store.World, demo bool) {
+	fmt.Fprintf(w, "conversations-stub serving on %s\n", url)
+	if !demo {
+		fmt.Fprintf(w, "fixtures: %d account(s)\n", len(world.Accounts))
+		return
+	}
+	fmt.Fprintln(w, "demo world; credentials (HTTP Basic):")
+	for _, a := range world.Accounts {
+		fmt.Fprintf(w, "  account %s  auth token %s\n", a.SID, a.AuthToken)
+		for _, k := range a.APIKeys {
+			fmt.Fprintf(w, "    api key %s  secret %s\n", k.SID, k.Secret)
+		}
+	}
+	if len(world.Accounts) > 0 {
+		a := world.Accounts[0]
+		fmt.Fprintf(w, "try: curl -u %s:%s %s/v1/Users/alice/Conversations\n", a.SID, a.AuthToken, url)
+	}
+}
