@@ -1,11 +1,13 @@
 # Every target works on a fresh clone: Go fetches modules itself, and the
 # Node interop test installs its npm packages from the committed lockfile.
 GO       ?= go
+NPM      ?= npm
 ARGS     ?=
 STUB_PKG := ./server/cmd/conversations-stub
 BIN      := bin/conversations-stub
+NODE_DIR := server/interop/node
 
-.PHONY: all generate check-generate build run test test-go lint tidy-check
+.PHONY: all generate check-generate build run test test-go lint tidy-check node-deps
 
 all: build
 
@@ -45,5 +47,13 @@ tidy-check:
 ## test: lint, drift and tidy checks, then every test with the race detector
 test: lint check-generate tidy-check test-go
 
-test-go:
-	$(GO) test -race -count=1 ./...
+test-go: node-deps
+	NODE_INTEROP=1 $(GO) test -race -count=1 ./...
+
+## node-deps: install the Node interop test's npm packages from its lockfile
+node-deps: $(NODE_DIR)/node_modules/.package-lock.json
+
+# npm ci rewrites node_modules/.package-lock.json, so this reinstalls only
+# when the committed lockfile is newer than the last install (or none ran).
+$(NODE_DIR)/node_modules/.package-lock.json: $(NODE_DIR)/package-lock.json
+	cd $(NODE_DIR) && $(NPM) ci --no-audit --no-fund
