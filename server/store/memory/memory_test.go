@@ -1,0 +1,249 @@
+package memory_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/twilio-stubs/userconversations/server/store"
+	"github.com/twilio-stubs/userconversations/server/store/memory"
+	"github.com/twilio-stubs/userconversations/server/store/storetest"
+)
+
+func TestContract(t *testing.T) {
+	storetest.Run(t, func(*testing.T) store.Store { return memory.New() })
+}
+
+func sid(prefix string, n int) string { return fmt.Sprintf("%s%032x", prefix, n) }
+
+var t0 = time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
+
+// bigWorld has one account with one service, nUsers users ("user-0", ...)
+// and nConvs conversations, created a second apart, each with perConv
+// participants: users c*perConv, c*perConv+1, ... modulo nUsers.
+func bigWorld(nUsers, nConvs, perConv int) store.World {
+	svc := store.Service{SID: sid("IS", 1), Users: make([]store.User, nUsers), Conversations: make([]store.Conversation, nConvs)}
+	for u := range nUsers {
+		svc.Users[u] = store.User{SID: sid("US", u), Identity: fmt.Sprintf("user-%d", u)}
+	}
+	for c := range nConvs {
+		conv := store.Conversation{
+			SID:          sid("CH", c),
+			State:        store.StateActive,
+			DateCreated:  t0.Add(time.Duration(c) * time.Second),
+			DateUpdated:  t0.Add(time.Duration(c) * time.Second),
+			MessageCount: 10,
+			Participants: make([]store.Participant, perConv),
+		}
+		for j := range perConv {
+			conv.Participants[j] = store.Participant{
+				SID:               sid("MB", c*perConv+j),
+				UserSID:           sid("US", (c*perConv+j)%nUsers),
+				NotificationLevel: store.NotificationLevelDefault,
+				DateUpdated:       t0,
+			}
+		}
+		svc.Conversations[c] = conv
+	}
+	return store.World{Accounts: []store.Account{{SID: sid("AC", 1), AuthToken: "token", Services: []store.Service{svc}}}}
+}
+
+var scope = store.Scope{Account: sid("AC", 1)}
+
+func load(tb testing.TB, s *memory.Store, w store.World) {
+	tb.Helper()
+	if err := s.Load(context.Background(), w); err != nil {
+		tb.Fatalf("Load: %v", err)
+	}
+}
+
+// TestClock checks the update stamp comes from the injected clock, in UTC
+// and to the second, and that the view shows the later of it and the
+// conversation's DateUpdated.
+func TestClock(t *testing.T) {
+	ctx := context.Background()
+	w := bigWorld(1, 1, 1)
+	convUpdated := w.Accounts[0].Services[0].Conversations[0].DateUpdated
+	tests := []struct {
+		name      string
+		now       time.Time
+		wantStamp time.Time
+		wantView  time.Time
+	}{
+		{"clock later than the conversation",
+			time.Date(2030, 1, 2, 3, 4, 5, 999999999, time.FixedZone("UTC+1", 3600)),
+			time.Date(2030, 1, 2, 2, 4, 5, 0, time.UTC),
+			time.Date(2030, 1, 2, 2, 4, 5, 0, time.UTC)},
+		{"clock earlier than the conversation",
+			time.Date(2000, 1, 1, 0, 0, 0, 500, time.UTC),
+			time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC),
+			convUpdated},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := memory.New(memory.WithClock(func() time.Time { return tt.now }))
+			load(t, s, w)
+			uc, err := s.UpdateUserConversation(ctx, scope, "user-0", sid("CH", 0), store.Update{})
+			if err != nil {
+				t.Fatalf("Update: %v", err)
+			}
+			if !uc.DateUpdated.Equal(tt.wantView) {
+				t.Errorf("view DateUpdated = %v, want %v", uc.DateUpdated, tt.wantView)
+			}
+			snap, _ := s.Snapshot(ctx)
+			stamp := snap.Accounts[0].Services[0].Conversations[0].Participants[0].DateUpdated
+			if stamp != tt.wantStamp {
+				t.Errorf("participant DateUpdated = %#v, want %#v", stamp, tt.wantStamp)
+			}
+		})
+	}
+}
+
+// TestLoadNamesItem checks where in the World a rejected Load points, and
+// the invariants beyond the contract: SIDs must have the shape the API's
+// schema gives them, identities and unique_names must not be empty.
+func TestLoadNamesItem(t *testing.T) {
+	tests := []struct {
+		name string
+		brk  func(w *store.World)
+		want string
+	}{
+		{"participant of a user of another service", func(w *store.World) {
+			w.Accounts[0].Services = append(w.Accounts[0].Services, store.Service{SID: sid("IS", 2), Users: []store.User{{SID: sid("US", 99), Identity: "x"}}})
+			w.Accounts[0].Services[0].Conversations[3].Participants[0].UserSID = sid("US", 99)
+		}, fmt.Sprintf(`accounts[0].services[0].conversations[3].participants[0]: user "%s" not in service`, sid("US", 99))},
+		{"account SID of the wrong kind", func(w *store.World) { w.Accounts[0].SID = sid("AK", 1) }, "accounts[0]: SID"},
+		{"short API key SID", func(w *store.World) {
+			w.Accounts[0].APIKeys = []store.APIKey{{SID: "SK1", Secret: "s"}}
+		}, `accounts[0].apiKeys[0]: SID "SK1"`},
+		{"service SID with a non-hex digit", func(w *store.World) { w.Accounts[0].Services[0].SID = "IS" + strings.Repeat("g", 32) }, "accounts[0].services[0]: SID"},
+		{"user SID in lower case prefix", func(w *store.World) { w.Accounts[0].Services[0].Users[1].SID = "us" + strings.Repeat("0", 32) }, "accounts[0].services[0].users[1]: SID"},
+		{"empty identity", func(w *store.World) { w.Accounts[0].Services[0].Users[2].Identity = "" }, "accounts[0].services[0].users[2]: user"},
+		{"conversation SID of a user", func(w *store.World) { w.Accounts[0].Services[0].Conversations[4].SID = sid("US", 4) }, "accounts[0].services[0].conversations[4]: SID"},
+		{"empty participant SID", func(w *store.World) { w.Accounts[0].Services[0].Conversations[1].Participants[0].SID = "" }, "accounts[0].services[0].conversations[1].participants[0]: SID"},
+		{"empty unique_name", func(w *store.World) {
+			empty := ""
+			w.Accounts[0].Services[0].Conversations[2].UniqueName = &empty
+		}, "accounts[0].services[0].conversations[2]: conversation"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := bigWorld(3, 5, 1)
+			tt.brk(&w)
+			err := memory.New().Load(context.Background(), w)
+			if !errors.Is(err, store.ErrInvalidWorld) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Load: %v, want an invalid world error containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestFootprint100k bounds the heap a world of 100,000 user conversations
+// keeps: 1,000 users in 100 conversations each.
+func TestFootprint100k(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a large world")
+	}
+	const budget = 64 << 20
+	w := bigWorld(1000, 10000, 10)
+	s := memory.New()
+	before := heapInUse()
+	load(t, s, w)
+	used := heapInUse() - before
+	runtime.KeepAlive(w)
+	t.Logf("store of 100,000 user conversations: %.1f MiB of heap", float64(used)/(1<<20))
+	if used > budget {
+		t.Errorf("store holds %d MiB, want at most %d MiB", used>>20, budget>>20)
+	}
+	runtime.KeepAlive(s)
+}
+
+func heapInUse() int64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapAlloc)
+}
+
+const benchConversations = 10_000
+
+func benchStore(b *testing.B, w store.World) *memory.Store {
+	s := memory.New()
+	load(b, s, w)
+	return s
+}
+
+func benchList(b *testing.B, q store.ListQuery, wantFirst string) {
+	s := benchStore(b, bigWorld(1, benchConversations, 1))
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		page, err := s.ListUserConversations(ctx, scope, "user-0", q)
+		if err != nil || len(page.Items) != 50 || page.Items[0].ConversationSID != wantFirst {
+			b.Fatalf("List: %d items, %v", len(page.Items), err)
+		}
+	}
+}
+
+func BenchmarkListFirstPage(b *testing.B) {
+	benchList(b, store.ListQuery{Limit: 50}, sid("CH", 0))
+}
+
+func BenchmarkListLastPage(b *testing.B) {
+	const first = benchConversations - 50
+	anchor := store.Position{DateCreated: t0.Add((first - 1) * time.Second), ConversationSID: sid("CH", first-1)}
+	b.Run("after", func(b *testing.B) {
+		benchList(b, store.ListQuery{Limit: 50, After: &anchor}, sid("CH", first))
+	})
+	b.Run("before", func(b *testing.B) {
+		end := store.Position{DateCreated: t0.Add(benchConversations * time.Second)}
+		benchList(b, store.ListQuery{Limit: 50, Before: &end}, sid("CH", first))
+	})
+	b.Run("offset", func(b *testing.B) {
+		benchList(b, store.ListQuery{Limit: 50, Offset: first}, sid("CH", first))
+	})
+}
+
+func BenchmarkFetch(b *testing.B) {
+	s := benchStore(b, bigWorld(1, benchConversations, 1))
+	ctx := context.Background()
+	conv := sid("CH", benchConversations/2)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.FetchUserConversation(ctx, scope, "user-0", conv); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkUpdate(b *testing.B) {
+	s := benchStore(b, bigWorld(1, benchConversations, 1))
+	ctx := context.Background()
+	conv := sid("CH", benchConversations/2)
+	index := 3
+	u := store.Update{SetReadIndex: true, LastReadMessageIndex: &index}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.UpdateUserConversation(ctx, scope, "user-0", conv, u); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLoad100k loads 100,000 user conversations: 1,000 users in 100
+// conversations each.
+func BenchmarkLoad100k(b *testing.B) {
+	w := bigWorld(1000, 10000, 10)
+	s := memory.New()
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := s.Load(ctx, w); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
