@@ -244,6 +244,9 @@ type MethodNotAllowed = Error
 // NotFound Twilio's error body.
 type NotFound = Error
 
+// RequestEntityTooLarge Twilio's error body.
+type RequestEntityTooLarge = Error
+
 // TooManyRequests Twilio's error body.
 type TooManyRequests = Error
 
@@ -1198,6 +1201,11 @@ type ListServiceUserConversationResponse200Headers struct {
 	AccessControlExposeHeaders    *string
 }
 
+// ListServiceUserConversationResponse405Headers the declared response headers of an HTTP 405 response for ListServiceUserConversation
+type ListServiceUserConversationResponse405Headers struct {
+	Allow *string
+}
+
 // ListServiceUserConversationResponse429Headers the declared response headers of an HTTP 429 response for ListServiceUserConversation
 type ListServiceUserConversationResponse429Headers struct {
 	RetryAfter *int
@@ -1222,6 +1230,8 @@ type ListServiceUserConversationResponse struct {
 	JSON500 *InternalServerError
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ListServiceUserConversationResponse200Headers
+	// Headers405 the parsed response headers for an HTTP 405 response
+	Headers405 *ListServiceUserConversationResponse405Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListServiceUserConversationResponse429Headers
 }
@@ -1290,6 +1300,11 @@ func (r ListServiceUserConversationResponse) ContentType() string {
 	return ""
 }
 
+// DeleteServiceUserConversationResponse405Headers the declared response headers of an HTTP 405 response for DeleteServiceUserConversation
+type DeleteServiceUserConversationResponse405Headers struct {
+	Allow *string
+}
+
 // DeleteServiceUserConversationResponse429Headers the declared response headers of an HTTP 429 response for DeleteServiceUserConversation
 type DeleteServiceUserConversationResponse429Headers struct {
 	RetryAfter *int
@@ -1310,6 +1325,8 @@ type DeleteServiceUserConversationResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalServerError
+	// Headers405 the parsed response headers for an HTTP 405 response
+	Headers405 *DeleteServiceUserConversationResponse405Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *DeleteServiceUserConversationResponse429Headers
 }
@@ -1382,6 +1399,11 @@ type FetchServiceUserConversationResponse200Headers struct {
 	AccessControlExposeHeaders    *string
 }
 
+// FetchServiceUserConversationResponse405Headers the declared response headers of an HTTP 405 response for FetchServiceUserConversation
+type FetchServiceUserConversationResponse405Headers struct {
+	Allow *string
+}
+
 // FetchServiceUserConversationResponse429Headers the declared response headers of an HTTP 429 response for FetchServiceUserConversation
 type FetchServiceUserConversationResponse429Headers struct {
 	RetryAfter *int
@@ -1406,6 +1428,8 @@ type FetchServiceUserConversationResponse struct {
 	JSON500 *InternalServerError
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *FetchServiceUserConversationResponse200Headers
+	// Headers405 the parsed response headers for an HTTP 405 response
+	Headers405 *FetchServiceUserConversationResponse405Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *FetchServiceUserConversationResponse429Headers
 }
@@ -1483,6 +1507,11 @@ type UpdateServiceUserConversationResponse200Headers struct {
 	AccessControlExposeHeaders    *string
 }
 
+// UpdateServiceUserConversationResponse405Headers the declared response headers of an HTTP 405 response for UpdateServiceUserConversation
+type UpdateServiceUserConversationResponse405Headers struct {
+	Allow *string
+}
+
 // UpdateServiceUserConversationResponse429Headers the declared response headers of an HTTP 429 response for UpdateServiceUserConversation
 type UpdateServiceUserConversationResponse429Headers struct {
 	RetryAfter *int
@@ -1501,12 +1530,16 @@ type UpdateServiceUserConversationResponse struct {
 	JSON404 *NotFound
 	// JSON405 the response for an HTTP 405 `application/json` response
 	JSON405 *MethodNotAllowed
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *RequestEntityTooLarge
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalServerError
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *UpdateServiceUserConversationResponse200Headers
+	// Headers405 the parsed response headers for an HTTP 405 response
+	Headers405 *UpdateServiceUserConversationResponse405Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateServiceUserConversationResponse429Headers
 }
@@ -1534,6 +1567,11 @@ func (r UpdateServiceUserConversationResponse) GetJSON404() *NotFound {
 // GetJSON405 returns the response for an HTTP 405 `application/json` response
 func (r UpdateServiceUserConversationResponse) GetJSON405() *MethodNotAllowed {
 	return r.JSON405
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r UpdateServiceUserConversationResponse) GetJSON413() *RequestEntityTooLarge {
+	return r.JSON413
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
@@ -1584,6 +1622,11 @@ type ListUserConversationResponse200Headers struct {
 	AccessControlExposeHeaders    *string
 }
 
+// ListUserConversationResponse405Headers the declared response headers of an HTTP 405 response for ListUserConversation
+type ListUserConversationResponse405Headers struct {
+	Allow *string
+}
+
 // ListUserConversationResponse429Headers the declared response headers of an HTTP 429 response for ListUserConversation
 type ListUserConversationResponse429Headers struct {
 	RetryAfter *int
@@ -1608,6 +1651,8 @@ type ListUserConversationResponse struct {
 	JSON500 *InternalServerError
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ListUserConversationResponse200Headers
+	// Headers405 the parsed response headers for an HTTP 405 response
+	Headers405 *ListUserConversationResponse405Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListUserConversationResponse429Headers
 }
@@ -1676,6 +1721,11 @@ func (r ListUserConversationResponse) ContentType() string {
 	return ""
 }
 
+// DeleteUserConversationResponse405Headers the declared response headers of an HTTP 405 response for DeleteUserConversation
+type DeleteUserConversationResponse405Headers struct {
+	Allow *string
+}
+
 // DeleteUserConversationResponse429Headers the declared response headers of an HTTP 429 response for DeleteUserConversation
 type DeleteUserConversationResponse429Headers struct {
 	RetryAfter *int
@@ -1696,6 +1746,8 @@ type DeleteUserConversationResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalServerError
+	// Headers405 the parsed response headers for an HTTP 405 response
+	Headers405 *DeleteUserConversationResponse405Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *DeleteUserConversationResponse429Headers
 }
@@ -1768,6 +1820,11 @@ type FetchUserConversationResponse200Headers struct {
 	AccessControlExposeHeaders    *string
 }
 
+// FetchUserConversationResponse405Headers the declared response headers of an HTTP 405 response for FetchUserConversation
+type FetchUserConversationResponse405Headers struct {
+	Allow *string
+}
+
 // FetchUserConversationResponse429Headers the declared response headers of an HTTP 429 response for FetchUserConversation
 type FetchUserConversationResponse429Headers struct {
 	RetryAfter *int
@@ -1792,6 +1849,8 @@ type FetchUserConversationResponse struct {
 	JSON500 *InternalServerError
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *FetchUserConversationResponse200Headers
+	// Headers405 the parsed response headers for an HTTP 405 response
+	Headers405 *FetchUserConversationResponse405Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *FetchUserConversationResponse429Headers
 }
@@ -1869,6 +1928,11 @@ type UpdateUserConversationResponse200Headers struct {
 	AccessControlExposeHeaders    *string
 }
 
+// UpdateUserConversationResponse405Headers the declared response headers of an HTTP 405 response for UpdateUserConversation
+type UpdateUserConversationResponse405Headers struct {
+	Allow *string
+}
+
 // UpdateUserConversationResponse429Headers the declared response headers of an HTTP 429 response for UpdateUserConversation
 type UpdateUserConversationResponse429Headers struct {
 	RetryAfter *int
@@ -1887,12 +1951,16 @@ type UpdateUserConversationResponse struct {
 	JSON404 *NotFound
 	// JSON405 the response for an HTTP 405 `application/json` response
 	JSON405 *MethodNotAllowed
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *RequestEntityTooLarge
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalServerError
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *UpdateUserConversationResponse200Headers
+	// Headers405 the parsed response headers for an HTTP 405 response
+	Headers405 *UpdateUserConversationResponse405Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateUserConversationResponse429Headers
 }
@@ -1920,6 +1988,11 @@ func (r UpdateUserConversationResponse) GetJSON404() *NotFound {
 // GetJSON405 returns the response for an HTTP 405 `application/json` response
 func (r UpdateUserConversationResponse) GetJSON405() *MethodNotAllowed {
 	return r.JSON405
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r UpdateUserConversationResponse) GetJSON413() *RequestEntityTooLarge {
+	return r.JSON413
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
@@ -2206,6 +2279,16 @@ func ParseListServiceUserConversationResponse(rsp *http.Response) (*ListServiceU
 			headers.AccessControlExposeHeaders = &value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 405:
+		var headers ListServiceUserConversationResponse405Headers
+		if values := rsp.Header.Values("Allow"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Allow", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Allow = &value
+		}
+		response.Headers405 = &headers
 	case rsp.StatusCode == 429:
 		var headers ListServiceUserConversationResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -2283,6 +2366,16 @@ func ParseDeleteServiceUserConversationResponse(rsp *http.Response) (*DeleteServ
 	}
 
 	switch {
+	case rsp.StatusCode == 405:
+		var headers DeleteServiceUserConversationResponse405Headers
+		if values := rsp.Header.Values("Allow"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Allow", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Allow = &value
+		}
+		response.Headers405 = &headers
 	case rsp.StatusCode == 429:
 		var headers DeleteServiceUserConversationResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -2402,6 +2495,16 @@ func ParseFetchServiceUserConversationResponse(rsp *http.Response) (*FetchServic
 			headers.AccessControlExposeHeaders = &value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 405:
+		var headers FetchServiceUserConversationResponse405Headers
+		if values := rsp.Header.Values("Allow"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Allow", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Allow = &value
+		}
+		response.Headers405 = &headers
 	case rsp.StatusCode == 429:
 		var headers FetchServiceUserConversationResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -2466,6 +2569,13 @@ func ParseUpdateServiceUserConversationResponse(rsp *http.Response) (*UpdateServ
 		}
 		response.JSON405 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RequestEntityTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -2521,6 +2631,16 @@ func ParseUpdateServiceUserConversationResponse(rsp *http.Response) (*UpdateServ
 			headers.AccessControlExposeHeaders = &value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 405:
+		var headers UpdateServiceUserConversationResponse405Headers
+		if values := rsp.Header.Values("Allow"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Allow", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Allow = &value
+		}
+		response.Headers405 = &headers
 	case rsp.StatusCode == 429:
 		var headers UpdateServiceUserConversationResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -2640,6 +2760,16 @@ func ParseListUserConversationResponse(rsp *http.Response) (*ListUserConversatio
 			headers.AccessControlExposeHeaders = &value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 405:
+		var headers ListUserConversationResponse405Headers
+		if values := rsp.Header.Values("Allow"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Allow", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Allow = &value
+		}
+		response.Headers405 = &headers
 	case rsp.StatusCode == 429:
 		var headers ListUserConversationResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -2717,6 +2847,16 @@ func ParseDeleteUserConversationResponse(rsp *http.Response) (*DeleteUserConvers
 	}
 
 	switch {
+	case rsp.StatusCode == 405:
+		var headers DeleteUserConversationResponse405Headers
+		if values := rsp.Header.Values("Allow"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Allow", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Allow = &value
+		}
+		response.Headers405 = &headers
 	case rsp.StatusCode == 429:
 		var headers DeleteUserConversationResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -2836,6 +2976,16 @@ func ParseFetchUserConversationResponse(rsp *http.Response) (*FetchUserConversat
 			headers.AccessControlExposeHeaders = &value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 405:
+		var headers FetchUserConversationResponse405Headers
+		if values := rsp.Header.Values("Allow"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Allow", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Allow = &value
+		}
+		response.Headers405 = &headers
 	case rsp.StatusCode == 429:
 		var headers FetchUserConversationResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -2900,6 +3050,13 @@ func ParseUpdateUserConversationResponse(rsp *http.Response) (*UpdateUserConvers
 		}
 		response.JSON405 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RequestEntityTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -2955,6 +3112,16 @@ func ParseUpdateUserConversationResponse(rsp *http.Response) (*UpdateUserConvers
 			headers.AccessControlExposeHeaders = &value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 405:
+		var headers UpdateUserConversationResponse405Headers
+		if values := rsp.Header.Values("Allow"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Allow", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Allow = &value
+		}
+		response.Headers405 = &headers
 	case rsp.StatusCode == 429:
 		var headers UpdateUserConversationResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -3320,72 +3487,74 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Fx7c9u4dv8qGPR24kwpiZbt9EaZnY7j3UzcJtlM7EynjVwLJo9EbEiAC4CWdT367h08SPEpUUo8fVzv",
-	"P2uReByc5++cA+YRBzxJOQOmJJ484ghICML8eR4EIOUFZ0rw+DyO+fJCQAhMURKbASHIQNBUUc7wBF+y",
-	"kAZEgUTLCFQEAqkI0J3gSwkCyYhncYgoC+IsBBSUVvKwDCJIiF5SrVLAE3zHeQyE4fXaayHj/YbGKglX",
-	"KQR0vjIbu4MgomdAqIliiJi1KFuYIQIkz0QAbRRIJShbdBDwEVTEwx0EvL++/owSO/JJqPhd0AVl24ng",
-	"ZsyRfFlQoLjb/+DNf3tIuYROIbgXCMwws6HeKYgpMLVjny+gxOp8rkC0HAsCzkKp11sSqtAdzLnQJ1Bi",
-	"RdliWFk6oYwmWYInvpdvQ5mCBQi81hulRJAElDvARUTUFYh7GsAVDZtbX0eAri5/RXxujnLB2T0ISfRb",
-	"5Oaho9nl1XA4nL3UhGix4JSoCHuYkURvX9vDwwL+zKiAEE+UyKBM/F8EzPEE/8NoY5oj+1aOSkvoc5RJ",
-	"6SS9Su/lr+hodvHe0Iq4tdKgNOKFRBmjf2ZwqykfThn2MDyQJI3NMd6THf91HL9G6LbzJ5R9ALZQEZ4c",
-	"ey1a8pksoP2kKVkAoiyEhyG6jqhE9yTOAFGJJE3SeIXmXDhNRFIRBYWw/sxArDbkmi3KNM25SIiyavTq",
-	"FHvbNczSeEX/1kLne75ECWGrwvaMSgtQmWCIMgQkiFBMpTKn2UagWb9MZAhzksUKT858r4Vi8mApPvZ9",
-	"v3SA484DXPPvwLZwWun3jtNUolTwexpCiO6s8zn/fOnpE80SUGTI4EHd6mm3mYhniLDQvUgF3FOeyc3L",
-	"bYe2NG13I18liE5r0C+dFXy9qlhBJkG8kIiayKRWQ3TOih8oISsU8TicMi27ICKCBNp/vEEpiACYGgAL",
-	"eAiIKn1mZXikInQ0G80QkWj2j+N3s5d1c/p6dZg55Sc83IzWdipI9ZaHFIwf/JqGRIFeu2yu+k3AmdLu",
-	"e/KISZrGOtBTzkYPg+VyOdCaNshEbBlg2F6c8BF/IFJ9ARJ+BCnJAi61deLJ6dgr3lzTBKQiSYoneOyP",
-	"Twb+2cA/vfZfT07HE9//J9+f+D728Ceu6Nxt/QHuIcaTQuXXfR1o+xm/WFZovljOyJQzabnyloT5625O",
-	"/CEto0oH18zAk7Hv+8ceTuzpDU66JzENUW7BE8Sy5A4ESjKpoxoiCiVcKqTNVJstF3BL2ZzjCY6USuVk",
-	"NFoul0O1pDHlw4Ano5AHcgRCcCFHZj9tH4qoTOLJqe/35s1vegmrG027cdqiDT0hsZY5hNpy5oTGxtHS",
-	"0EaYo2tDGTLWYMjRw8bHDw8PL4daUJdMgWAk1rEMhN30IM6eGT9W4qxdF9mFkV35AA6eGcbnHDz7GRw8",
-	"Zyhj8JBCoCBEZqc6o8583/LHwstPXJ1bzHao2p2WmWMXRYyrHAoeplunFd06+zm6ZTwlPFCpJLrLlKFy",
-	"SVWElA4tJSTdVK5Ty7NPXL3jGTuQV6dVXpXUHcIiTqPR/fFIOw452u22R2XvIke7YRNaEmnOPTfHOEA2",
-	"pzXZnP4c2eio6DVQolcLmikRigY0tS6AMh0GQw72SEayddGd5qK75vwjYSvnY+WBEhy/rkiQc6QXRcWq",
-	"hzB0/LrM0PHrn8BQznPwZ+lqcGX82mQQpTzcJEWDIitq29eNHpXyJ7P5V0YyFXFB/3a4FznRZ1CE6mj7",
-	"HzwT6DwIeMbUFTXu/zxTkcFkRoEpC7gQECh9ho049CCNowKi4DC3c1JR7eMfl8RHalNwLtBScLYolySa",
-	"XubEquoe0KiFp8Qy7lZqaIrPL3pAP6KUoHeZ0kgEP66xh4OIqFtps0C30mUfEFk2XjevVy5XnadzJpMo",
-	"kEDRey3LQABREN7erfCk/MPDGmfduicG2R2fDfx/Hpz412MN6Ca+/5/5qMyAsi2j5oICC+PVrcO/1d8e",
-	"jolUtwJIeOuU7pZanHmsIUJM2ffcr5RkV+he+bEsa+H98d5+HJvigvWFWiueZJPR580WcvTx7U6i1h5m",
-	"JfR8G9fgc4Vopx49lvWwokleBTLijrncyPF4PDh+dT0eT8Z/nZz8tZB2oT31YcevzbC1h0sVCDyp/NLv",
-	"yoKWt8aonKQzEfdk+ZMFck2hBOGY2CPB65+61L1Pi1v7/d+qwcNW7gaudDcwiHJQq+Nuiyjbi8BFabC2",
-	"Qak4uN/i+cSuhUuV1/0Wzid2Lbwppu63rpvXXNZWSQ/iRLXAul63BJ68BLZPQC+pMZ58u9HxWdnaFhVy",
-	"U5p5Uvv5lzzr/eXMn2a+P36lH/yi063vYCJIhUwPV6pGeMKyONa+Sp/et3/cSlNmO9M/65WkfML/2LHW",
-	"Bxu3kfCzgf99GHihJbYdUa6VW8TVVsgMMiGKQnbemyjrtsbgwLIET76VEdsGutlgfdMoDlb7CtebEF+h",
-	"4d8jYI090R0EPAFp8sM7CEgCHso3N0Vfu+sQ/ZakajVlR7PH9eylbYw1FotMTowsyLC1U23Q5E77NFvv",
-	"TAVPQShXwayAkFLVXj8f6GVwy2FroKTftHXxhN/9AYGpQBalrJqwjId5IV3Z546HKy2aKuU24Wqf6ibq",
-	"IUPcrNZvErT69HeZMJ1Y+97TXBaA3KILeg8ScQboiOj/o1P/+OWwjUFFIvfY8m6Ty9V3n/XI7bS3PAn0",
-	"ycxfMMOlzkUmaBs5eR7YZhSmVmQHeEhAarKPNqaty6Xzb5b9m5OWz1VseNMi8paadBtZ5WHIjLMGS6Xt",
-	"R5TtbYJmSaYgnCGpeCpRmsloysrwXZo+lpldsXfbXHAWv4H2ZrVWM9dB5qNDAVWiP5OFzo41A7QwKGdv",
-	"0Jxrh4hmtU5OxhSNTdtDopk2z1lTu+sQ43GnkA0ceCxOU8UFbWepIYXGDnXH0VggdSq+rbNXgRyP+7TU",
-	"WtHJ/kT24l5Nt1Or0RvKvbo82oize9X5agXTZgnVBnpCHvLm08mpV+5F6Z8pUQqE1rP/urz65g9ek8H8",
-	"fPDu5vFkvP5LmzZs79o0tPe3exArNKcQh1oruXlO4jeIs9j2Js07iaQOoEQACiLCFtZTVDW3vX3VZuOm",
-	"4pDH4ZhIhZw3KeqkJp7p5HWIroCF2mYgj4Jt+/wye4kUR0EMRLjrGiREpp6XW3tZWTuUJ1dBDz8MFnzQ",
-	"4G1LG64z1JtTmLMZUhoB++jLuwt0cnJii5g94mgXUa1+dRt+bk5oDdFtFbwawGZFUfuewlILVMfIiqNF",
-	"VsGcpqy0jpF4SVYSpQK0Tr2ZslwaerY0Omado4U6GZOgrAir+lYpEu64iOIqsci1K6nerT0y2Pb/Fots",
-	"wKqNhZ5f9LHQcqWyTvb5JjVFOukMiSKISETQv179/gnZRd6g2RQ/rqd4VoDBKWtBgwzagWCDomal9JB7",
-	"PS0AN+ZsIZHiP8TVfn6vWbXd4ww/RN/F+/3py3OVbXbaTG7W1SJy415hfgMjz3D0WC66Ep6dalEtS/dL",
-	"apZEIjdl4+I89PX6otvP9SOkqHz3I2R3002Tahy0W/nn0VurwbcpYpQlhA10aDCeTw9sk5NX3HEYn70q",
-	"3aWpKez47FUPsjpL//vH6FINvAjVb3K3bWGu9tr7hd11qf+wTwHog5nUUbjfOxa2FPh3eJIyM0xAMbH/",
-	"KVzhx7d9XM2m09DXvbjCRb2d8Ni8mlGqnQ5CmFMGoYtKSEVEuQuR8cpdB5tTkM349AZl0qg9ZSiNSWBU",
-	"nyppmOquhH398qFn9OrocrQJzd0f4vNcmSUic+UuYJfE+EJWAKS2wikrrhoNN/iExu32wHgbAu3IgXpZ",
-	"hktnmmcid5LHmTIcK1LlhgYOm9WC3YwtmjM7DEAb5A/p9dceIb6WqpXRXwuCaQEEXZrS7RibrqDEFK/R",
-	"Wm0J8YUxVmBfLbTWApxXbQ63ODWv3ucz6ab1nTc9oPyH3MvWzLukSbLNuREW9kIS9XpdNYnYVc+oNIX3",
-	"TuA3c6sC6cWYvFnUfQDzgCpI5P49yIIAIgRZ2XKh2tnuKCpPzUJctQFkFmuecu1hCUEmqFpd6SUrydMV",
-	"DW9Jfi+l5Qb29fVn9JZIGiCyuZhiKm/lrEq7AuKcjkEyTlGmzG3zQpr59hq0HpoSKZdchKb4TRg6/3yJ",
-	"vsPKrmTyfYkkBCLP/AwzzPcumpiNGkRKpbb3015YPW8WDXUKqokvp6xdKJGzWuSatH0EsNEW9Ac3EdHd",
-	"yCsW1r5lylwwMAcsWzUyVj3UpGpcqri91F7fSWeBer0pU+Q7WGoRZR6yQiD5ZtbLFRHOQ4m26TSTEWqU",
-	"RqesnrEbiQhI+H2pGjMXPEGkXkKdMh0HZptm4HA4nJkbihKRMBT5pzMbJXCV1spCU+b89hsz2CznUko5",
-	"eqx+DLLu3ohMmVa90MhTc/gOIuLOILVOLsnK0GxaD7bMULQbTHK96Tmgo5kZNXuJOENgKhhaxKXasaLK",
-	"XEt3HYJKjxMNmlqHPaz/tlp5PPSHvrZ/ngIjKcUTfDL0hycm4KjIGGgfNjy6y+3rao9VT1+AcZ4F1Zch",
-	"nuAPVOarNLxT9Uufb+0+aTNkVHxWsfZ6je07znqi9U3tavnY97scZTGuozPs4dM+k0uX182U4x77lS8N",
-	"mkmnuycV92/NhLPdExqXnPXE8evdE+vXRdcePuvDibZb5yaMZElCxMopEiKxac0UfqfqqyirOQzkzFwb",
-	"D1loHcNduniz3lcba9+M9dC1/LuQtd7sB4xt9Fj7YGtto1AMtsJTtcBfzfNuG6zp/Gk79DY+eWnSbu2n",
-	"Q+ufG8gMfeKuhfpsAz/fBr7YGElKEVKHHgubqfjJ5tDqz9+BCqLeynSAA31WnCdQHCM1RJA0Xx/ToKVc",
-	"9H/Gee4eWv+cVUf2lMsWbbady23qnH+Et+oWQ+k7vY4P2PD62TL+l1qGFdhTmoaL9X3hczX0fjBfXTXT",
-	"MsrQMqLBJuMzXc5y5cR83EumTCrb5xQhiCF6526JtH30q1wBce7uJek37l5XE9M/g/lnq3tKMF8yrZ8Q",
-	"bhrI+4fwddVELSiTra0/pjpwcsOmLEp/hud/N/B8l4J3o+9n2P3/B3Y/kZv7MYxcdS8WIcl6bRltLy27",
-	"nmq1lD1Ev++64tcCNzow9TM6f0bnOy2o3IoyFtTehPp2o/VfGjqspfX7KMmYjdu+bjfV+nwBdPLLBm19",
-	"iTyvGFb/LZmamu2xEUG2QbFjk67kZX2z/u8AAAD//w==",
+	"7Fx7bxs7dv8qB+wWcdCRNJLldKPgovD1TRC3Tm4QOyjayLWoGUrizQw5l+RY1hr67gUfM5qXpJFiY9Gu",
+	"95+NNXwcnufvnEPeRxTwOOGMMCXR6BEtCA6JMP88DwIi5QVnSvDoPIr48kKQkDBFcWQGhEQGgiaKcoZG",
+	"6JKFNMCKSFguiFoQAWpBYCr4UhIBcsHTKATKgigNCQSFlTwkgwWJsV5SrRKCRmjKeUQwQ+u110DGxw2N",
+	"ZRKuExLQ2cps7A4CWM8goSaKATZrUTY3QwSRPBUBaaJAKkHZfAsBn4ha8HAPAR9vbr5AbEc+CxW/Czqn",
+	"bDcR3Iw5ka9zChR3+x+9+fuHhEuyVQjuAxAzzGyodwoiSpjat48msr7kzYLknNRrJVgtIOREAmZySUR3",
+	"z7JfiRKr85kiooFbJOBMr8thiamCKZlxoRmjxIqyeXnpmDIapzEa+V62DWWKzIlAa71RggWOiXJ8uVhg",
+	"dU3EPQ3INQ2bj3V9+RvwmTnVBWf3REisv4KbByeTy+tutzt5rQnR0kb68MhDDMd6+8oeHhLkz5QKEqKR",
+	"EikpEv8XQWZohP6pt7H4nv0qe4Ul9DmKpGwlvUzv5W9wMrn4aGgFbo0/KIx4JSFl9M+U3GnKu2OGPEQe",
+	"cJxE5hgf8Z7/bTl+hdBd548puyJsrhZo1PcatOQLnpPmkyZ4ToCykDx04WZBJdzjKCVAJUgaJ9EKZlw4",
+	"BQepsCK5sP5MiVhtyDVbFGmacRFjZdXozRB5uzXM0nhN/9ZA50e+hBizVW7SRqUFUalgQBkQHCwgolKZ",
+	"0+wi0KxfJDIkM5xGCo3OfK+BYvxgKe77vl84QH/rAW74D8J2cFrp747TVEIi+D0NSQhT69POv1x6+kST",
+	"mCjcZeRB3elpd6mIJoBZ6D4kgtxTnsrNx12HtjTtdiPfJBFbrUF/dFbw7bpkBakk4pUEagKeWnXhnOV/",
+	"QIxXsOBROGZadsECCxxo//EOEiICwlSHsICHBKjSZ86938mkNwEsYfLPgw+T11Vz+nZ9nDllJzzejNZ2",
+	"KpHqVx5SYvzgtyTEiui1i+aqvwScKR0VRo8IJ0mk8QPlrPfQWS6XHa1pnVRElgGG7fkJH9EVluorweEn",
+	"IiWek0ttnWg0HHj5lxsaE6lwnKARGviD045/1vGHN/7b0XAw8v1/8f2R7yMPfeaKztzWV+SeRGiUq/y6",
+	"rQNtPuNXywrNF8sZmXAmLVd+xWH2eTsn/pCWUYWDa2ag0cD3/b6HYnt6A7/ucURDyCx4BCyNp0RAnEod",
+	"1QAriLlUoM1Umy0X5I6yGUcjtFAqkaNeb7lcdtWSRpR3Ax73Qh7IHhGCC9kz+2n7UFilEo2Gvt+aN+/1",
+	"ElY36nbjtEUbeowjLXMSasuZYRoZR0tDG2FObgxlYKzBkKOHDfoPDw+vu1pQl0wRwXCkYxkRdtOjOHtm",
+	"/FiBs3ZdsAuDXfkIDp4ZxmccPHsKDp4zSBl5SEigSAhmpyqjznzf8sei1s9cnVsoeKzaDYvMsYsC4ypD",
+	"mMfp1rCkW2dPo1vGU5IHKpWEaaoMlUuqFqB0aCkA9LpyDQ3gKmZDGTRtosaN69lBhprPXH3gKTuSy8My",
+	"lwuGQsI8wkPvvt/TLkf29jv8XtEvyd5+wAVLLA3HZuYYR0h1WJHq8GmkquOpV8OXXiXcJlgoGtDEOg/K",
+	"dAA1KYM+ktGJqtCHRugmXTCcfm8i9A3nV1jMyZFy7J8W5ehWhikPV6A4h8gsfQxv+6dF3vZPn9YbGwKp",
+	"BH7v8nip0ukrCRGNqdIJy5uh5/s+TFc64XeMfCVhThgRNMhZ2j+1LL3h/BNmK3d+eSQzB29LRsE56EUh",
+	"X/UYPg7eFvk4ePsEfOQ8Q+KWrpqiDd5WvYvJUDt5irrLxxSSWbP5N4ZTteCC/u14l36qz6Aw1dDnv3gq",
+	"4DwIeMrUNTWx+DxVCwOQjU+gLOBCkEDpM2zEoQdpUBtgRY6LASWN9vs/L4lP1JZZuICl4GxeLDvVXb5T",
+	"1QNwagNPsWXcndR5Ajq/aIHDsVKCTlOlYSF6XCMPBQus7qRNyd1Kl20QfdEfunmtEuvyPJ3AmqwNB4re",
+	"a1kGgmBFwrvpCo2Kf3hIg94794uB2f2zjv+vnVP/ZqDR9cj3/zsblRqEvGPUTFDCwmh155KR8t8eirBU",
+	"d4Lg8M4p3R21oL+v8VpE2Y/MrxRkl+te8WdZ1ML7/sGhEZlKjw0vWiueZZPel80Wsvfp171ErT3ECqnM",
+	"XVTJZUpEO/VosayHFI2zSp8Rd8TlRo79Qaf/5mYwGA3+Ojr9ay7tXHuqw/pvzbC1hwrlIDQq/aW/FQUt",
+	"74xROUmnImrJ8mfDRppCSYRjYotsu30eWfU+DW7t9/+oQFNTne248mzHgNBOpVa/E7XuLPTn5d/KBoUC",
+	"8GGLZxO3LVyorh+2cDZx28Kbgvlh67p59WVtJfwoTpSL6Ot1Q+DJ6pGHBPSCGqPR91sdn5UtNFIhN3Wy",
+	"Z7Wff8tKEL+c+ePU9wdv9A+/6Nz3BzERpESmh0olPDRiaRRpX6VP79t/3ElT8zzTf1bLetmEv9ux1kcb",
+	"t5Hwi4H/Yxh4riW2N1RsXFjE1VRVDlIh8q5C1igq6rbG4ISlMRp9LyK2DXSzwfq2VqktN3luNiG+RMN/",
+	"Lgir7QlTEvCYSJNyT0mAY+JBtrmpwNtdu/A+TtRqzE4mj+vJa9v8rC22MGUGsCDDFrK1QeOp9mm2+JwI",
+	"nhChXDm5BEIKLRT9e0cvgxoOWwEl7aat81/49A8SmHJwXlesCCvLgG0NTufPWjRlym3C1TzVTdRDuqje",
+	"OtkkaNXpH1Jhuu32u6e5LAi4Ref0nkjgjMAJ1v8PQ7//utvEoDyRe2z4tsnlqrtPWuR22lueBvpk5l9k",
+	"ggptpFTQJnKyPLDJKEzhzg7wQJDEZB9NTFsX+xjfLfs3Jy2eK9/wtkHkDQ2CJrKKw8CMswZLpW0OFe1t",
+	"BJM4VSScgFQ8kZCkcjFmRfguTVPRzC7Zu+30OIvfQHuzWqOZ6yDzyaGAMtFf8Fxnx5oBWhiUs3cw49oh",
+	"wqTSVkuZopHpQUmYaPOc1LW7CjEe9wrZwIHH/DRlXNB0lgpSqO1QdRy1BRKn4rvarCXI8XhIf7MRnRxO",
+	"ZCvuVXQ7sRq9odyryqOJOLtXla9WME2WUL7NEOOHrBN4OvSKjUH9Z4KVIkLr2f9cXn/3O29xZ3be+XD7",
+	"eDpY/6VJG3a30Gra+/6eiBXMKIlCU6k0v+PoHXAW2Uax+SZB6gCKBYFggdnceoqy5jb3Epts3FQcsjgc",
+	"YanAeZO89GzimU5eu3BNWKhthmRRsGmfXyavQXEIIoKFu5KDQzD1vMzai8q6RXkyFfTQQ2fOOzXeNvRE",
+	"t4Z6cwpzNkNKLWCffP1wAaenp7aI2SKObiOq0a/uws/1CY0huqmCVwHYLO8T3FOy1ALVMbLkaMEqmNMU",
+	"Uw3H0RKvJCSCaJ16N2aZNPRsaXTMOkcLdVImibIiLOtbqUi451aQq8SC6x1TvVtzZLB3MXZYZA1WbSz0",
+	"/KKNhRYrlVWyzzepKeikM8QKA5aA4d+vf/8MdpF3MBmjx/UYTXIwOGYNaJCRZiBYo6heKT3mklUDwI04",
+	"m0tQ/Ke42s7v1au2B5zhp+i7+Hg4fVmusstO68nNulxErt0dza7DZBmOHsvFtoRnr1qUy9LtkpolluCm",
+	"bFycB99uLrb7uXaE5JXvdoTs72NqUo2Ddis/Hb2VGnyTIi7SGLOODg3G8+mBTXLy8gsng7M3hYtNFYUd",
+	"nL1pQdbW0v/hMbpQA89D9bvMbVuYq732YWF3Xeg/HFIAujKTthTuD46FDQX+PZ6kyAwTUEzsfw5X+OnX",
+	"Nq5m02lo615c4aLaTnis35Mp1E47IZlRRkIXlUAtsHK3U6OVu5s3o0TW49M7SKVRe8ogiXBgVJ8qaZjq",
+	"7ud9+3rVMnpt6XI0Cc1d5uKzTJkl4JlyzfmCGF/JEoDUVjhm+b2v7gaf0KjZHhhvQqBbcqBWluHSmfqZ",
+	"8FTyKFWGY3mqXNPAbr1asJ+xeXNmjwFog/wpvf7WIsRXUrUi+mtAMA2AYJumbHeMdVdQYIpXa602hPjc",
+	"GEuwrxJaKwHOKzeHG5yaV+3zmXTT+s7bFlD+KvOyFfMuaJJscm6Yha2QRLVeV04i9tUzSk3hgxP4zdyy",
+	"QFoxJmsWbT+A+YEqEsvDe5A5AVgIvLLlQrW33ZFXnuqFuHIDyCxWP+XaQ5IEqaBqda2XLCVP1zS8w9m9",
+	"lIbr8Dc3X+BXLGkAeHMxxVTeilmVdgXYOR2DZJyijJnb5pU08+2ddD00wVIuuQhN8RszOP9yCT/Iyq5k",
+	"8n0JkgQiy/wMM8ybJk3MRg0WSiW299NcWD2vFw11CqqJL6as21AiZ5XINWp6kbHRFviDm4jorkfmC2vf",
+	"MmYuGJgDFq0ajFV3NakalypuXxhUd9JZoF5vzBT+QSy1QJkHVgg428x6uTzCeRBrm05SuYBaaXTMqhm7",
+	"kYggMb8vVGNmgseAqyXUMdNxYLJpBna73Ym5LioBh6HInkdtlMBVWksLjZnz2+/MYLOcSyll77H8Mme9",
+	"fSM8Zlr1QiNPzeEpWWB3Bql1colXhmbTerBlhrzdYJLrTc8BTiZm1OQ1cAbEVDC0iAu1Y0WVeSPgOgSl",
+	"Hid06lqHPKT/bbWy3/W7vrZ/nhCGE4pG6LTrd09NwFELY6Bt2PDoXhqsyz1WPX1OjPPMqb4M0QhdUZmt",
+	"UvNO5WdX35t90mZIL3/jsvZajW07znqi9W3lnv/A97c5ynzcls6wh4ZtJhdeEpgp/Rb7FS8NmknD/ZPy",
+	"K81mwtn+CbUb53ri4O3+idXromsPnbXhRNMTABNG0jjGYuUUCXBkWjO53yn7KsoqDgOcmWvjwXOtY2ib",
+	"Lt6uD9XGygO+FrqWPdJZ681+wth6j5XXc2sbhSJiKzxlC/zN/L7dBis6P2yG3sYnL03arf10aP1zDZnB",
+	"Z+5aqC828PQ28NXGSFyIkDr0WNhMxRObQ6M//0BUsGitTEc40BfFeQbFMVIDDNK8MKdBQ7no/4zz3D+0",
+	"+rZYR/aEywZttp3LXeqcvYhcbRdD4dHklteEaP1iGVsto3+6f2Lzw56/v11ZcT+nYTmk0BZ8lwP3lXlA",
+	"V0/qKIPlggabfNH0SIt1F/NOG4+ZVLZLKkIiuvDB3TFper+tXPlx5m416S/uVlg9I3hJBV6i2XOmAgXT",
+	"eoJgVcPtP4XOyyZqIZ1sbBwytQVl12zKYvwXcP8PA+73Kfh27P4C2v//gPZncnM/h7DL7sUiJFmtTMPu",
+	"wrTryJYL4V34fd8FwQa4sQWRv2D7F2z/09h+t/0V22DG/pobYN9vtfVIQ4e103YPoozRue2rVlfuDeQw",
+	"Kbvo0NQTybKSbvk/KlRR0gM2wmCbI3s22Zb6rG/X/xsAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
