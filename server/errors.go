@@ -130,6 +130,10 @@ func toTwilioError(err error, c echo.Context) *Error {
 	switch {
 	case errors.As(err, &twErr):
 		return twErr
+	case errors.Is(err, echo.ErrStatusRequestEntityTooLarge):
+		// The body limit trips while a body of unknown length (chunked) is
+		// read, inside request validation, which would report it as a 400.
+		return NewError(http.StatusRequestEntityTooLarge, "Request body too large")
 	case errors.Is(err, store.ErrNotFound):
 		return errNotFound(c.Request().URL.EscapedPath())
 	case errors.Is(err, store.ErrInvalidUpdate):
@@ -148,7 +152,13 @@ func fromHTTPError(httpErr *echo.HTTPError, c echo.Context) *Error {
 	case status == http.StatusNotFound:
 		return errNotFound(c.Request().URL.EscapedPath())
 	case status == http.StatusMethodNotAllowed:
-		return NewError(status, "Method not allowed")
+		e := NewError(status, "Method not allowed")
+		// RFC 9110: a 405 must list the methods the resource supports; echo's
+		// router found them while matching the path.
+		if allow, _ := c.Get(echo.ContextKeyHeaderAllow).(string); allow != "" {
+			e.Header = http.Header{"Allow": {allow}}
+		}
+		return e
 	case status == http.StatusUnauthorized:
 		return errUnauthorized()
 	case status == http.StatusRequestEntityTooLarge:

@@ -58,11 +58,15 @@ func scope(c echo.Context, service string) store.Scope {
 }
 
 func (s *Server) fetch(c echo.Context, service, user, conversation string) error {
+	paths, err := s.pathsFor(c, service)
+	if err != nil {
+		return err
+	}
 	uc, err := s.store.FetchUserConversation(c.Request().Context(), scope(c, service), user, conversation)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.pathsFor(c, service).render(uc))
+	return respondUserConversation(c, paths.render(uc))
 }
 
 func (s *Server) remove(c echo.Context, service, user, conversation string) error {
@@ -73,6 +77,11 @@ func (s *Server) remove(c echo.Context, service, user, conversation string) erro
 }
 
 func (s *Server) update(c echo.Context, service, user, conversation string) error {
+	// Before the change: a request refused must change nothing.
+	paths, err := s.pathsFor(c, service)
+	if err != nil {
+		return err
+	}
 	form, err := c.FormParams()
 	if err != nil {
 		return NewError(http.StatusBadRequest, "Invalid request body: "+clean(err.Error()))
@@ -92,7 +101,7 @@ func (s *Server) update(c echo.Context, service, user, conversation string) erro
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.pathsFor(c, service).render(uc))
+	return respondUserConversation(c, paths.render(uc))
 }
 
 // toUpdate reads the form fields the spec has already checked; the
@@ -138,6 +147,7 @@ func singleValued(values url.Values) error {
 type pageQuery struct {
 	size, page int
 	token      string
+	hasToken   bool // PageToken was sent, possibly empty
 }
 
 func listParams(p conversations.ListUserConversationParams) pageQuery {
@@ -149,7 +159,7 @@ func listParams(p conversations.ListUserConversationParams) pageQuery {
 		q.page = int(min(*p.Page, math.MaxInt32))
 	}
 	if p.PageToken != nil {
-		q.token = *p.PageToken
+		q.token, q.hasToken = *p.PageToken, true
 	}
 	return q
 }
@@ -158,11 +168,19 @@ func (s *Server) list(c echo.Context, service, user string, q pageQuery) error {
 	if err := singleValued(c.QueryParams()); err != nil {
 		return err
 	}
+	paths, err := s.pathsFor(c, service)
+	if err != nil {
+		return err
+	}
 	tokenScope := accountOf(c) + "/" + service
 	query := store.ListQuery{Limit: q.size}
 	var token pageToken
-	if q.token != "" {
-		var err error
+	if q.hasToken {
+		// An empty PageToken is refused like an empty PageSize or Page
+		// (OpenAPI's allowEmptyValue is false), not read as "no token".
+		if q.token == "" {
+			return errInvalidParameter("PageToken", "empty value is not allowed")
+		}
 		if token, err = s.tokens.decode(tokenScope, q.token); err != nil {
 			return errInvalidParameter("PageToken", "not a page token of this list")
 		}
@@ -179,11 +197,10 @@ func (s *Server) list(c echo.Context, service, user string, q pageQuery) error {
 	if err != nil {
 		return err
 	}
-	if q.token != "" && token.userSID != page.UserSID {
+	if q.hasToken && token.userSID != page.UserSID {
 		return errInvalidParameter("PageToken", "not a page token of this list")
 	}
 
-	paths := s.pathsFor(c, service)
 	out := conversations.UserConversationPage{
 		Conversations: make([]conversations.UserConversation, len(page.Items)),
 		Meta: conversations.PageMeta{
@@ -209,5 +226,5 @@ func (s *Server) list(c echo.Context, service, user string, q pageQuery) error {
 			out.Meta.PreviousPageUrl = &u
 		}
 	}
-	return c.JSON(http.StatusOK, out)
+	return respondPage(c, &out)
 }
