@@ -6,6 +6,12 @@
 // The stub validates every request and response against the spec (an
 // off-contract response fails as a 500), serves on loopback, and shuts
 // down with the test. Parallel tests each get their own stub and state.
+//
+// With WithAdminToken the admin API is on, and Admin returns its generated
+// client, ready to use:
+//
+//	stub := stubtest.New(t, stubtest.WithAdminToken("secret"))
+//	resp, err := stub.Admin().ListRequestsWithResponse(ctx, nil)
 package stubtest
 
 import (
@@ -17,6 +23,7 @@ import (
 	"net/url"
 	"testing"
 
+	admingen "github.com/twilio-stubs/userconversations/gen/admin"
 	"github.com/twilio-stubs/userconversations/server"
 	"github.com/twilio-stubs/userconversations/server/fixtures"
 	"github.com/twilio-stubs/userconversations/server/store"
@@ -33,12 +40,15 @@ type Stub struct {
 	AuthToken  string
 	// Store is the stub's state, for arranging and asserting directly.
 	Store store.Store
+	// AdminToken is the admin API's bearer token; empty when it is off.
+	AdminToken string
 }
 
 type settings struct {
-	world  store.World
-	err    error
-	config func(*server.Config)
+	world      store.World
+	err        error
+	adminToken string
+	config     func(*server.Config)
 }
 
 // Option configures New.
@@ -54,7 +64,15 @@ func WithWorld(w store.World) Option {
 	return func(s *settings) { s.world, s.err = w, nil }
 }
 
-// WithConfig adjusts the server configuration before the stub starts.
+// WithAdminToken turns the admin API (/_stub/...) on, guarded by token,
+// and with it the request journal and fault injection. Stub.Admin returns
+// a client that sends the token.
+func WithAdminToken(token string) Option {
+	return func(s *settings) { s.adminToken = token }
+}
+
+// WithConfig adjusts the server configuration before the stub starts; it
+// runs after the other options have made theirs.
 func WithConfig(configure func(*server.Config)) Option {
 	return func(s *settings) { s.config = configure }
 }
@@ -74,7 +92,7 @@ func New(t testing.TB, opts ...Option) *Stub {
 	if err := st.Load(context.Background(), set.world); err != nil {
 		t.Fatalf("stubtest: %v", err)
 	}
-	cfg := server.Config{Store: st, ValidateResponses: true}
+	cfg := server.Config{Store: st, ValidateResponses: true, Fixtures: set.world, AdminToken: set.adminToken}
 	if set.config != nil {
 		set.config(&cfg)
 	}
@@ -85,12 +103,30 @@ func New(t testing.TB, opts ...Option) *Stub {
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 
-	stub := &Stub{URL: ts.URL, Store: st}
+	stub := &Stub{URL: ts.URL, Store: st, AdminToken: cfg.AdminToken}
 	if len(set.world.Accounts) > 0 {
 		stub.AccountSID = set.world.Accounts[0].SID
 		stub.AuthToken = set.world.Accounts[0].AuthToken
 	}
 	return stub
+}
+
+// Admin returns the generated client of the stub's admin API, sending the
+// admin token as a bearer token. Without an admin token only GetHealth
+// answers; every other call is a 404.
+func (s *Stub) Admin() *admingen.ClientWithResponses {
+	opts := []admingen.ClientOption{admingen.WithHTTPClient(&http.Client{Transport: defaultTransport})}
+	if s.AdminToken != "" {
+		opts = append(opts, admingen.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
+			req.Header.Set("Authorization", "Bearer "+s.AdminToken)
+			return nil
+		}))
+	}
+	c, err := admingen.NewClientWithResponses(s.URL, opts...)
+	if err != nil {
+		panic("stubtest: admin client: " + err.Error())
+	}
+	return c
 }
 
 // HTTPClient returns a client that sends every request, whatever its URL

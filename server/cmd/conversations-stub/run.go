@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/twilio-stubs/userconversations/server"
+	"github.com/twilio-stubs/userconversations/server/admin"
 	"github.com/twilio-stubs/userconversations/server/fixtures"
 	"github.com/twilio-stubs/userconversations/server/store"
 	"github.com/twilio-stubs/userconversations/server/store/memory"
@@ -33,6 +34,8 @@ type options struct {
 	publicURL         string
 	validateResponses bool
 	logLevel          slog.Level
+	adminToken        string
+	journalSize       int
 }
 
 // parseOptions reads flags, with defaults taken from the environment.
@@ -58,11 +61,24 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 		return o, fmt.Errorf("STUB_LOG_LEVEL: %w", err)
 	}
 	fs.TextVar(&o.logLevel, "log-level", o.logLevel, "debug, info, warn or error (env STUB_LOG_LEVEL)")
+	// The environment is the better place for the token: flags show in ps.
+	fs.StringVar(&o.adminToken, "admin-token", envOr("STUB_ADMIN_TOKEN", ""), "turns the admin API under /_stub/ on; admin calls must send Authorization: Bearer TOKEN (env STUB_ADMIN_TOKEN)")
+	journalSize, err := strconv.Atoi(envOr("STUB_JOURNAL_SIZE", strconv.Itoa(admin.DefaultJournalSize)))
+	if err != nil {
+		return o, fmt.Errorf("STUB_JOURNAL_SIZE: %w", err)
+	}
+	fs.IntVar(&o.journalSize, "journal-size", journalSize, "how many requests the admin API's request journal keeps, the latest (env STUB_JOURNAL_SIZE)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	if err := admin.CheckToken(o.adminToken); err != nil {
+		return o, fmt.Errorf("--admin-token: %w", err)
+	}
+	if o.journalSize < 1 {
+		return o, fmt.Errorf("--journal-size %d: must be at least 1", o.journalSize)
 	}
 	return o, nil
 }
@@ -97,6 +113,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		PublicURL:         o.publicURL,
 		ValidateResponses: o.validateResponses,
 		Logger:            logger,
+		AdminToken:        o.adminToken,
+		Fixtures:          world,
+		JournalSize:       o.journalSize,
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, "conversations-stub:", err)
@@ -107,7 +126,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintln(stderr, "conversations-stub:", err)
 		return exitFailure
 	}
-	printBanner(stdout, "http://"+ln.Addr().String(), world, demo)
+	printBanner(stdout, "http://"+ln.Addr().String(), world, demo, o.adminToken != "")
 	if ready != nil {
 		ready <- ln.Addr()
 	}
@@ -118,8 +137,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return exitOK
 }
 
-func printBanner(w io.Writer, url string, world store.World, demo bool) {
+func printBanner(w io.Writer, url string, world store.World, demo, admin bool) {
 	fmt.Fprintf(w, "conversations-stub serving on %s\n", url)
+	// The admin token is never printed: whoever started the stub has it.
+	if admin {
+		fmt.Fprintf(w, "admin API on: %s/_stub/ (Authorization: Bearer <admin token>)\n", url)
+	} else {
+		fmt.Fprintf(w, "admin API off (no --admin-token); health check: %s/_stub/health\n", url)
+	}
 	if !demo {
 		fmt.Fprintf(w, "fixtures: %d account(s)\n", len(world.Accounts))
 		return
