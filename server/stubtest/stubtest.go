@@ -2,6 +2,7 @@
 //
 //	stub := stubtest.New(t) // the demo world; stubtest.WithFixtures(path) for yours
 //	resp, err := stub.HTTPClient().Get("https://conversations.twilio.com/v1/Users/alice/Conversations")
+//	conv, err := stub.Client().User("alice").Fetch(ctx, "general") // the project's client
 //
 // The stub validates every request and response against the spec (an
 // off-contract response fails as a 500), serves on loopback, and shuts
@@ -23,6 +24,7 @@ import (
 	"net/url"
 	"testing"
 
+	"github.com/twilio-stubs/userconversations/client"
 	admingen "github.com/twilio-stubs/userconversations/gen/admin"
 	"github.com/twilio-stubs/userconversations/server"
 	"github.com/twilio-stubs/userconversations/server/fixtures"
@@ -42,6 +44,8 @@ type Stub struct {
 	Store store.Store
 	// AdminToken is the admin API's bearer token; empty when it is off.
 	AdminToken string
+
+	close func()
 }
 
 type settings struct {
@@ -51,7 +55,7 @@ type settings struct {
 	config     func(*server.Config)
 }
 
-// Option configures New.
+// Option configures New and Start.
 type Option func(*settings)
 
 // WithFixtures seeds the stub from a fixtures file (YAML or JSON).
@@ -81,16 +85,27 @@ func WithConfig(configure func(*server.Config)) Option {
 // otherwise, and stops it when t ends.
 func New(t testing.TB, opts ...Option) *Stub {
 	t.Helper()
+	stub, err := Start(opts...)
+	if err != nil {
+		t.Fatalf("stubtest: %v", err)
+	}
+	t.Cleanup(stub.Close)
+	return stub
+}
+
+// Start starts a stub outside a test (in an Example, a TestMain or a
+// program); Close stops it. Options are as for New.
+func Start(opts ...Option) (*Stub, error) {
 	set := settings{world: fixtures.Demo()}
 	for _, opt := range opts {
 		opt(&set)
 	}
 	if set.err != nil {
-		t.Fatalf("stubtest: %v", set.err)
+		return nil, set.err
 	}
 	st := memory.New()
 	if err := st.Load(context.Background(), set.world); err != nil {
-		t.Fatalf("stubtest: %v", err)
+		return nil, err
 	}
 	cfg := server.Config{Store: st, ValidateResponses: true, Fixtures: set.world, AdminToken: set.adminToken}
 	if set.config != nil {
@@ -98,17 +113,29 @@ func New(t testing.TB, opts ...Option) *Stub {
 	}
 	srv, err := server.New(cfg)
 	if err != nil {
-		t.Fatalf("stubtest: %v", err)
+		return nil, err
 	}
 	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
 
-	stub := &Stub{URL: ts.URL, Store: st, AdminToken: cfg.AdminToken}
+	stub := &Stub{URL: ts.URL, Store: st, AdminToken: cfg.AdminToken, close: ts.Close}
 	if len(set.world.Accounts) > 0 {
 		stub.AccountSID = set.world.Accounts[0].SID
 		stub.AuthToken = set.world.Accounts[0].AuthToken
 	}
-	return stub
+	return stub, nil
+}
+
+// Close stops the stub, waiting for requests in flight.
+func (s *Stub) Close() { s.close() }
+
+// Client returns the project's Go client, pointed at the stub with the
+// first account's credentials; opts come after those and may override them.
+func (s *Stub) Client(opts ...client.Option) *client.Client {
+	c, err := client.New(s.AccountSID, s.AuthToken, append([]client.Option{client.WithBaseURL(s.URL)}, opts...)...)
+	if err != nil {
+		panic("stubtest: client: " + err.Error())
+	}
+	return c
 }
 
 // Admin returns the generated client of the stub's admin API, sending the
