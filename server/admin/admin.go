@@ -21,7 +21,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/labstack/echo/v4"
@@ -79,11 +78,6 @@ type Admin struct {
 	adminOps map[string]bool
 	// yamlRoutes are the admin routes that take a YAML body.
 	yamlRoutes map[string]bool
-
-	// stateMu serializes the admin operations that write the state, so
-	// that a merge or a one-account reset (each a snapshot, then a load)
-	// never interleaves with another admin write.
-	stateMu sync.Mutex
 }
 
 // New builds an Admin from cfg.

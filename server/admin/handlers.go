@@ -32,8 +32,6 @@ func (h handlers) GetHealth(c echo.Context) error {
 func (h handlers) ResetState(c echo.Context, params admingen.ResetStateParams) error {
 	ctx := c.Request().Context()
 	if params.Account == nil {
-		h.stateMu.Lock()
-		defer h.stateMu.Unlock()
 		if err := h.load(ctx, h.fixtures); err != nil {
 			return err
 		}
@@ -66,10 +64,7 @@ func (h handlers) ReplaceState(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.stateMu.Lock()
-	err = h.load(c.Request().Context(), doc)
-	h.stateMu.Unlock()
-	if err != nil {
+	if err := h.load(c.Request().Context(), doc); err != nil {
 		return err
 	}
 	return h.ExportState(c)
@@ -86,24 +81,22 @@ func (h handlers) MergeState(c echo.Context) error {
 	return h.ExportState(c)
 }
 
-// update replaces the world with change(current world). Admin updates run
-// one at a time; a Twilio API request in between may still be overwritten,
-// which the Store interface (Load and Snapshot) cannot prevent.
+// update replaces the world with change(current world) atomically, so a
+// Twilio API write arriving meanwhile is neither lost nor overwritten.
 func (h handlers) update(c echo.Context, change func(store.World) store.World) error {
-	ctx := c.Request().Context()
-	h.stateMu.Lock()
-	defer h.stateMu.Unlock()
-	w, err := h.store.Snapshot(ctx)
-	if err != nil {
-		return err
-	}
-	return h.load(ctx, change(w))
+	return invalidStateError(h.store.Modify(c.Request().Context(), func(w store.World) (store.World, error) {
+		return change(w), nil
+	}))
 }
 
-// load makes w the world; a w that breaks the store's invariants (say, a
-// merged account that reuses another account's service SID) is a 400.
+// load makes w the world.
 func (h handlers) load(ctx context.Context, w store.World) error {
-	err := h.store.Load(ctx, w)
+	return invalidStateError(h.store.Load(ctx, w))
+}
+
+// invalidStateError turns a world that breaks the store's invariants (say,
+// a merged account that reuses another account's service SID) into a 400.
+func invalidStateError(err error) error {
 	if errors.Is(err, store.ErrInvalidWorld) {
 		return newError(http.StatusBadRequest, "Invalid state: "+err.Error())
 	}

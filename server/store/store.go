@@ -151,4 +151,9 @@ type Store interface {
 	// Snapshot returns a deep copy of the whole world, in the same order
 	// Load received it, with every change since applied.
 	Snapshot(ctx context.Context) (World, error)
+	// Modify replaces the world with change(a snapshot of it), atomically:
+	// no other write lands between the snapshot and the replacement. If
+	// change fails, or its world breaks an invariant (ErrInvalidWorld), the
+	// world is left untouched and the error returned.
+	Modify(ctx context.Context, change func(World) (World, error)) error
 }

@@ -61,6 +61,23 @@ func (s *Store) Load(_ context.Context, w store.World) error {
 	return nil
 }
 
+// Modify applies change to a snapshot and loads the result, holding the
+// write lock throughout so no update is lost in between.
+func (s *Store) Modify(_ context.Context, change func(store.World) (store.World, error)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	w, err := change(s.w.snapshot())
+	if err != nil {
+		return err
+	}
+	nw, err := build(w)
+	if err != nil {
+		return err
+	}
+	s.w = nw
+	return nil
+}
+
 // Snapshot returns a deep copy of the world in Load's order.
 func (s *Store) Snapshot(context.Context) (store.World, error) {
 	s.mu.RLock()

@@ -53,6 +53,8 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Snapshot", testSnapshot},
 		{"SnapshotNoAlias", testSnapshotNoAlias},
 		{"SnapshotRoundTrip", testSnapshotRoundTrip},
+		{"Modify", testModify},
+		{"ModifyIsAtomic", testModifyIsAtomic},
 		{"Authenticate", testAuthenticate},
 		{"Concurrent", testConcurrent},
 	} {
