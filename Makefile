@@ -57,3 +57,20 @@ node-deps: $(NODE_DIR)/node_modules/.package-lock.json
 # when the committed lockfile is newer than the last install (or none ran).
 $(NODE_DIR)/node_modules/.package-lock.json: $(NODE_DIR)/package-lock.json
 	cd $(NODE_DIR) && $(NPM) ci --no-audit --no-fund
+
+# Benchmarks: server/bench/ holds the tools and scripts; both targets print
+# a table, listen on 127.0.0.1 only and stop every process they start.
+PRISM_DIR := server/bench/prism
+
+.PHONY: bench bench-compare
+
+## bench: build the stub and measure it under load: req/s, p50/p99, memory, start-up, vs a bare echo ceiling (~2 min)
+bench:
+	GO=$(GO) bash server/bench/run.sh
+
+## bench-compare: the same fetch and list load against Stoplight Prism mocking api/openapi.yaml (npm ci from the lockfile)
+bench-compare: $(PRISM_DIR)/node_modules/.package-lock.json
+	GO=$(GO) bash server/bench/compare.sh
+
+$(PRISM_DIR)/node_modules/.package-lock.json: $(PRISM_DIR)/package-lock.json
+	cd $(PRISM_DIR) && $(NPM) ci --no-audit --no-fund

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -113,33 +114,53 @@ const maxPooledJSON = 1 << 20
 
 // respondUserConversation answers 200 with uc as c.JSON would.
 func respondUserConversation(c echo.Context, uc conversations.UserConversation) error {
-	return respondJSON(c, &uc, func(b []byte) ([]byte, bool) { return appendUserConversation(b, &uc) })
+	if !handEncoding(c) {
+		return c.JSON(http.StatusOK, uc)
+	}
+	bp := jsonBuffers.Get().(*[]byte)
+	defer putJSONBuffer(bp)
+	b, ok := appendUserConversation((*bp)[:0], &uc)
+	if !ok {
+		return c.JSON(http.StatusOK, uc) // for encoding/json's own error
+	}
+	*bp = append(b, '\n') // json.Encoder ends every value with a newline
+	return c.JSONBlob(http.StatusOK, *bp)
 }
 
 // respondPage answers 200 with p as c.JSON would.
 func respondPage(c echo.Context, p *conversations.UserConversationPage) error {
-	return respondJSON(c, p, func(b []byte) ([]byte, bool) { return appendPage(b, p) })
-}
-
-func respondJSON(c echo.Context, v any, appendJSON func([]byte) ([]byte, bool)) error {
-	// c.JSON indents for ?pretty and in debug mode, and defers to a
-	// serializer set on echo: those keep it.
-	_, pretty := c.QueryParams()["pretty"]
-	if _, std := c.Echo().JSONSerializer.(echo.DefaultJSONSerializer); pretty || !std || c.Echo().Debug {
-		return c.JSON(http.StatusOK, v)
+	if !handEncoding(c) {
+		return c.JSON(http.StatusOK, p)
 	}
 	bp := jsonBuffers.Get().(*[]byte)
-	defer func() {
-		if cap(*bp) <= maxPooledJSON {
-			jsonBuffers.Put(bp)
-		}
-	}()
-	b, ok := appendJSON((*bp)[:0])
+	defer putJSONBuffer(bp)
+	b, ok := appendPage((*bp)[:0], p)
 	if !ok {
-		return c.JSON(http.StatusOK, v) // for encoding/json's own error
+		return c.JSON(http.StatusOK, p)
 	}
-	*bp = append(b, '\n') // json.Encoder ends every value with a newline
+	*bp = append(b, '\n')
 	return c.JSONBlob(http.StatusOK, *bp)
+}
+
+// handEncoding reports whether c.JSON would encode compactly with
+// encoding/json: it indents for ?pretty and in debug mode, and defers to a
+// serializer set on echo, and those keep it.
+func handEncoding(c echo.Context) bool {
+	if _, std := c.Echo().JSONSerializer.(*echo.DefaultJSONSerializer); !std || c.Echo().Debug {
+		return false
+	}
+	// Parsing the query costs a map; most requests have none to parse.
+	if raw := c.Request().URL.RawQuery; strings.Contains(raw, "pretty") || strings.Contains(raw, "%") {
+		_, pretty := c.QueryParams()["pretty"]
+		return !pretty
+	}
+	return true
+}
+
+func putJSONBuffer(bp *[]byte) {
+	if cap(*bp) <= maxPooledJSON {
+		jsonBuffers.Put(bp)
+	}
 }
 
 func appendPage(b []byte, p *conversations.UserConversationPage) ([]byte, bool) {

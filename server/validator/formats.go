@@ -10,9 +10,18 @@ import (
 // SchemaOptions are the schema validation options every check against the
 // project's specs uses: kin-openapi knows date-time out of the box, and these
 // add the formats it leaves unchecked.
+//
+// The formats are handed over as one map, built here once per call:
+// kin-openapi applies the options again on every value it validates, and
+// WithStringFormatValidator would allocate a fresh map each time (a few
+// percent of a fetch's CPU). Add formats to this map rather than with
+// WithStringFormatValidator beside it, which would write into the shared
+// map while requests are validated.
 func SchemaOptions() []openapi3.SchemaValidationOption {
 	return []openapi3.SchemaValidationOption{
-		openapi3.WithStringFormatValidator("uri", openapi3.NewCallbackValidator(validateURI)),
+		openapi3.WithStringFormatValidators(map[string]openapi3.StringFormatValidator{
+			"uri": openapi3.NewCallbackValidator(validateURI),
+		}),
 	}
 }
 
