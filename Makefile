@@ -74,3 +74,16 @@ bench-compare: $(PRISM_DIR)/node_modules/.package-lock.json
 
 $(PRISM_DIR)/node_modules/.package-lock.json: $(PRISM_DIR)/package-lock.json
 	cd $(PRISM_DIR) && $(NPM) ci --no-audit --no-fund
+
+FUZZTIME ?= 30s
+.PHONY: fuzz
+## fuzz: run each fuzz target for $(FUZZTIME); failures land in server/testdata/fuzz/ (make test replays the seeds)
+fuzz:
+	$(GO) test -run='^$$' -fuzz='^FuzzUpdateBody$$' -fuzztime=$(FUZZTIME) ./server/
+	$(GO) test -run='^$$' -fuzz='^FuzzListQuery$$' -fuzztime=$(FUZZTIME) ./server/
+	$(GO) test -run='^$$' -fuzz='^FuzzPathParams$$' -fuzztime=$(FUZZTIME) ./server/
+
+.PHONY: help
+## help: list the targets
+help:
+	@grep -h '^## ' $(MAKEFILE_LIST) | sed 's/^## /  /'
