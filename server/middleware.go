@@ -28,13 +28,15 @@ func isStubPath(c echo.Context) bool {
 	return strings.HasPrefix(c.Request().URL.Path, "/_stub/")
 }
 
-// CORS headers as Twilio sends them on every response.
-var corsHeaders = map[string]string{
-	echo.HeaderAccessControlAllowOrigin:      "*",
-	echo.HeaderAccessControlAllowMethods:     "GET, POST, DELETE, OPTIONS",
-	echo.HeaderAccessControlAllowHeaders:     "Accept, Authorization, Content-Type, If-Match, If-Modified-Since, If-None-Match, If-Unmodified-Since, Idempotency-Key",
-	echo.HeaderAccessControlAllowCredentials: "true",
-	echo.HeaderAccessControlExposeHeaders:    "ETag",
+// CORS headers as Twilio sends them on every response, in canonical form
+// so they are assigned without re-canonicalising on every request. The
+// slices are shared by every response and never written to.
+var corsHeaders = http.Header{
+	echo.HeaderAccessControlAllowOrigin:      {"*"},
+	echo.HeaderAccessControlAllowMethods:     {"GET, POST, DELETE, OPTIONS"},
+	echo.HeaderAccessControlAllowHeaders:     {"Accept, Authorization, Content-Type, If-Match, If-Modified-Since, If-None-Match, If-Unmodified-Since, Idempotency-Key"},
+	echo.HeaderAccessControlAllowCredentials: {"true"},
+	echo.HeaderAccessControlExposeHeaders:    {"ETag"},
 }
 
 // cors sets Twilio's CORS headers on every response and answers preflight
@@ -43,7 +45,7 @@ func cors(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		header := c.Response().Header()
 		for name, value := range corsHeaders {
-			header.Set(name, value)
+			header[name] = value
 		}
 		if c.Request().Method == http.MethodOptions {
 			return c.NoContent(http.StatusNoContent)
