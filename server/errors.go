@@ -12,72 +12,32 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/labstack/echo/v4"
 
-	"github.com/twilio-stubs/userconversations/gen/conversations"
 	"github.com/twilio-stubs/userconversations/server/store"
+	"github.com/twilio-stubs/userconversations/server/twilioerr"
 	"github.com/twilio-stubs/userconversations/server/validator"
 )
 
-// Twilio error codes the stub answers with. Twilio's generic codes for HTTP
-// statuses are 20000 + status (20404, 20429, 20500); 20001 is its
-// "invalid parameter", 20003 "authenticate", 20004 "method not allowed".
+// The Twilio error codes the stub answers with (see package twilioerr).
 const (
-	CodeInvalidParameter = 20001
-	CodeAuthenticate     = 20003
-	CodeMethodNotAllowed = 20004
-	CodeNotFound         = 20404
-	CodeTooLarge         = 20413
-	CodeTooManyRequests  = 20429
-	CodeInternal         = 20500
-	CodeUnavailable      = 20503
+	CodeInvalidParameter = twilioerr.CodeInvalidParameter
+	CodeAuthenticate     = twilioerr.CodeAuthenticate
+	CodeMethodNotAllowed = twilioerr.CodeMethodNotAllowed
+	CodeNotFound         = twilioerr.CodeNotFound
+	CodeTooLarge         = twilioerr.CodeTooLarge
+	CodeTooManyRequests  = twilioerr.CodeTooManyRequests
+	CodeInternal         = twilioerr.CodeInternal
+	CodeUnavailable      = twilioerr.CodeUnavailable
 )
 
 // maxMessageLen keeps echoed input from bloating error bodies.
 const maxMessageLen = 512
 
-// Error is an API failure as Twilio reports it: an HTTP status and a body
-// {code, message, more_info, status}. Handlers and middleware return it (or
-// any error; see toTwilioError) and HTTPErrorHandler writes it.
-type Error struct {
-	Status  int
-	Code    int
-	Message string
-	Detail  string
-	// Header carries response headers that belong to the error, such as
-	// Retry-After on a 429.
-	Header http.Header
-}
-
-func (e *Error) Error() string {
-	return fmt.Sprintf("%d %d: %s", e.Status, e.Code, e.Message)
-}
-
-// Body is the JSON the client receives.
-func (e *Error) Body() conversations.Error {
-	body := conversations.Error{
-		Code:     e.Code,
-		Message:  e.Message,
-		MoreInfo: fmt.Sprintf("https://www.twilio.com/docs/errors/%d", e.Code),
-		Status:   e.Status,
-	}
-	if e.Detail != "" {
-		body.Detail = &e.Detail
-	}
-	return body
-}
+// Error is an API failure as Twilio reports it. Handlers and middleware
+// return it (or any error; see toTwilioError) and HTTPErrorHandler writes it.
+type Error = twilioerr.Error
 
 // NewError is an Error with a generic Twilio code for status.
-func NewError(status int, message string) *Error {
-	code := 20000 + status
-	switch status {
-	case http.StatusBadRequest:
-		code = CodeInvalidParameter
-	case http.StatusUnauthorized:
-		code = CodeAuthenticate
-	case http.StatusMethodNotAllowed:
-		code = CodeMethodNotAllowed
-	}
-	return &Error{Status: status, Code: code, Message: message}
-}
+func NewError(status int, message string) *Error { return twilioerr.New(status, message) }
 
 func errNotFound(path string) *Error {
 	return NewError(http.StatusNotFound, fmt.Sprintf("The requested resource %s was not found", path))
@@ -129,7 +89,9 @@ func toTwilioError(err error, c echo.Context) *Error {
 	var httpErr *echo.HTTPError
 	switch {
 	case errors.As(err, &twErr):
-		return twErr
+		safe := *twErr
+		safe.Message = clean(twErr.Message)
+		return &safe
 	case errors.Is(err, echo.ErrStatusRequestEntityTooLarge):
 		// The body limit trips while a body of unknown length (chunked) is
 		// read, inside request validation, which would report it as a 400.

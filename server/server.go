@@ -143,7 +143,7 @@ func New(cfg Config) (*Server, error) {
 
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
-	e.HTTPErrorHandler = withAdminErrors(HTTPErrorHandler(logger))
+	e.HTTPErrorHandler = HTTPErrorHandler(logger)
 	validatorOptions := func(skipper func(echo.Context) bool, onError validator.ErrorHandler) *validator.Options {
 		return &validator.Options{
 			Skipper:      skipper,
@@ -213,24 +213,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // Admin exposes the admin API's state: the request journal and the faults.
 func (s *Server) Admin() *admin.Admin { return s.admin }
-
-// withAdminErrors lets the one error handler write the admin package's
-// errors (admin calls, injected faults) as it writes every other.
-func withAdminErrors(handle echo.HTTPErrorHandler) echo.HTTPErrorHandler {
-	return func(err error, c echo.Context) {
-		var adminErr *admin.Error
-		if errors.As(err, &adminErr) {
-			err = &Error{
-				Status:  adminErr.Status,
-				Code:    adminErr.Code,
-				Message: clean(adminErr.Message),
-				Detail:  adminErr.Detail,
-				Header:  adminErr.Header,
-			}
-		}
-		handle(err, c)
-	}
-}
 
 // Echo exposes the underlying echo instance, so more routes (such as the
 // admin API) can be mounted beside the Twilio API.

@@ -101,7 +101,7 @@ func New(cfg Config) (*Admin, error) {
 	}
 	a := &Admin{
 		store:      cfg.Store,
-		fixtures:   cloneWorld(cfg.Fixtures),
+		fixtures:   cfg.Fixtures.Clone(),
 		token:      cfg.Token,
 		tokenSum:   sha256.Sum256([]byte(cfg.Token)),
 		journal:    NewJournal(size),
