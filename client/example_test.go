@@ -24,6 +24,14 @@ func startStub() (*stubtest.Stub, *client.Client) {
 	return stub, c
 }
 
+// name is a conversation's friendly_name, which may be null.
+func name(p *string) string {
+	if p == nil {
+		return "(unnamed)"
+	}
+	return *p
+}
+
 func unread(n *int) string {
 	if n == nil {
 		return "no read horizon"
@@ -41,7 +49,7 @@ func ExampleUserConversations_List() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Printf("%s: %s\n", *conv.FriendlyName, unread(conv.UnreadMessagesCount))
+		fmt.Printf("%s: %s\n", name(conv.FriendlyName), unread(conv.UnreadMessagesCount))
 	}
 	// Output:
 	// General: 19 unread
