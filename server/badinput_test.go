@@ -289,6 +289,10 @@ func TestUnusualButValidInput(t *testing.T) {
 			contentType: "application/x-www-form-urlencoded", body: strings.NewReader("LastReadTimestamp=2024-05-06T07:08:09.123-02:30")}},
 		{"basic scheme in lower case", call{method: http.MethodGet, path: ucPath("bob", "general"), header: authHeader("basic " + strings.TrimPrefix(basic(accountA, tokenA), "Basic "))}},
 		{"unknown query parameter", call{method: http.MethodGet, path: userPath("alice") + "?Foo=%FF"}},
+		// Only what the spec declares as one value must come once.
+		{"unknown query parameter twice", call{method: http.MethodGet, path: userPath("alice") + "?Foo=1&Foo=2"}},
+		{"unknown form field twice", call{method: http.MethodPost, path: ucPath("bob", "general"),
+			contentType: "application/x-www-form-urlencoded", body: strings.NewReader("Foo=1&Foo=2&NotificationLevel=muted")}},
 		{"Page past the end", call{method: http.MethodGet, path: userPath("alice") + "?Page=9223372036854775807"}},
 		{"IPv6 Host", call{method: http.MethodGet, path: ucPath("bob", "general"), host: "[::1]:8080"}},
 	}

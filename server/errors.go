@@ -141,6 +141,10 @@ func badRequestMessage(httpErr *echo.HTTPError) string {
 	if !errors.As(httpErr.Internal, &reqErr) {
 		return clean(fmt.Sprint(httpErr.Message))
 	}
+	var repeated *validator.RepeatedError
+	if errors.As(reqErr.Err, &repeated) {
+		return clean(fmt.Sprintf("Invalid %s: given more than once", repeated.Name))
+	}
 	reason := reqErr.Reason
 	var schemaErr *openapi3.SchemaError
 	if errors.As(reqErr.Err, &schemaErr) {

@@ -3,7 +3,6 @@ package server
 import (
 	"math"
 	"net/http"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -86,9 +85,6 @@ func (s *Server) update(c echo.Context, service, user, conversation string) erro
 	if err != nil {
 		return NewError(http.StatusBadRequest, "Invalid request body: "+clean(err.Error()))
 	}
-	if err := singleValued(form); err != nil {
-		return err
-	}
 	var body conversations.UpdateUserConversationRequest
 	if err := runtime.BindForm(&body, form, nil, nil); err != nil {
 		return NewError(http.StatusBadRequest, "Invalid request body: "+clean(err.Error()))
@@ -133,17 +129,6 @@ func toUpdate(body conversations.UpdateUserConversationRequest) (store.Update, e
 	return u, nil
 }
 
-// singleValued refuses a parameter given more than once: which value would
-// win is not defined, so neither is taken.
-func singleValued(values url.Values) error {
-	for name, v := range values {
-		if len(v) > 1 {
-			return errInvalidParameter(clean(name), "given more than once")
-		}
-	}
-	return nil
-}
-
 type pageQuery struct {
 	size, page int
 	token      string
@@ -165,9 +150,6 @@ func listParams(p conversations.ListUserConversationParams) pageQuery {
 }
 
 func (s *Server) list(c echo.Context, service, user string, q pageQuery) error {
-	if err := singleValued(c.QueryParams()); err != nil {
-		return err
-	}
 	paths, err := s.pathsFor(c, service)
 	if err != nil {
 		return err

@@ -112,8 +112,12 @@ func ValidateRequestFromContext(c echo.Context, router routers.Router, options *
 	// url.URL.Query, which kin-openapi and echo read parameters with, drops
 	// the pairs it cannot parse (`PageSize=%ZZ`, `a=1;b=2`) without a word;
 	// a malformed query is refused instead of half read.
-	if _, err := url.ParseQuery(req.URL.RawQuery); err != nil {
+	query, err := url.ParseQuery(req.URL.RawQuery)
+	if err != nil {
 		return &echo.HTTPError{Code: http.StatusBadRequest, Message: "Invalid query string: " + err.Error(), Internal: err}
+	}
+	if reqErr := repeatedQueryParameter(route, query); reqErr != nil {
+		return badRequest(reqErr)
 	}
 	// The router matches the escaped path, so an identity sent as `a%2Fb`
 	// stays one segment; the value to validate is the unescaped one.
@@ -145,6 +149,9 @@ func ValidateRequestFromContext(c echo.Context, router routers.Router, options *
 	}
 	err = openapi3filter.ValidateRequest(req.Context(), input)
 	if err == nil {
+		if reqErr := repeatedFormField(route, req); reqErr != nil {
+			return badRequest(reqErr)
+		}
 		return nil
 	}
 	var multi openapi3.MultiError
@@ -158,8 +165,7 @@ func ValidateRequestFromContext(c echo.Context, router routers.Router, options *
 	var secErr *openapi3filter.SecurityRequirementsError
 	switch {
 	case errors.As(err, &reqErr):
-		// kin-openapi's messages are multi-line; the first line is the useful one.
-		return &echo.HTTPError{Code: http.StatusBadRequest, Message: strings.SplitN(reqErr.Error(), "\n", 2)[0], Internal: err}
+		return badRequest(reqErr)
 	case errors.As(err, &secErr):
 		for _, e := range secErr.Errors {
 			var httpErr *echo.HTTPError
@@ -171,4 +177,10 @@ func ValidateRequestFromContext(c echo.Context, router routers.Router, options *
 	default:
 		return &echo.HTTPError{Code: http.StatusInternalServerError, Message: "error validating request: " + err.Error(), Internal: err}
 	}
+}
+
+// badRequest is the 400 for a RequestError. kin-openapi's messages are
+// multi-line; the first line is the useful one.
+func badRequest(reqErr *openapi3filter.RequestError) *echo.HTTPError {
+	return &echo.HTTPError{Code: http.StatusBadRequest, Message: strings.SplitN(reqErr.Error(), "\n", 2)[0], Internal: reqErr}
 }
