@@ -18,6 +18,7 @@ import (
 	twconversations "github.com/twilio/twilio-go/rest/conversations/v1"
 
 	"github.com/twilio-stubs/userconversations/gen/conversations"
+	"github.com/twilio-stubs/userconversations/server/stubtest"
 )
 
 const (
@@ -82,21 +83,11 @@ func startRecordingServer(t *testing.T) (*recordingServer, *httptest.Server) {
 	return rec, srv
 }
 
-// hostRewriter sends every request to target, whatever host it names: how
-// Twilio's Go library is pointed at a local server.
-type hostRewriter struct{ target *url.URL }
-
-func (h hostRewriter) RoundTrip(r *http.Request) (*http.Response, error) {
-	r = r.Clone(r.Context())
-	r.URL.Scheme, r.URL.Host, r.Host = h.target.Scheme, h.target.Host, h.target.Host
-	return http.DefaultTransport.RoundTrip(r)
-}
-
 func newTwilioGo(t *testing.T, srv *httptest.Server) *twilio.RestClient {
 	target, _ := url.Parse(srv.URL)
 	c := &twclient.Client{
 		Credentials: twclient.NewCredentials(testAccountSID, testAuthToken),
-		HTTPClient:  &http.Client{Transport: hostRewriter{target}},
+		HTTPClient:  &http.Client{Transport: &stubtest.Redirect{Target: target}},
 	}
 	c.SetAccountSid(testAccountSID)
 	return twilio.NewRestClientWithParams(twilio.ClientParams{Client: c})

@@ -158,31 +158,22 @@ func (s *stub) request(method, path string, form url.Values, creds ...string) re
 	return s.raw(method, path, "application/x-www-form-urlencoded", body, creds...)
 }
 
+// raw sends method path with body (of contentType, if any) and account A's
+// credentials; creds, as for request, may name others or "-" for none.
 func (s *stub) raw(method, path, contentType string, body io.Reader, creds ...string) response {
 	s.t.Helper()
-	req, err := http.NewRequest(method, s.url+path, body)
-	if err != nil {
-		s.t.Fatal(err)
-	}
+	c := call{method: method, path: path, body: body}
 	if body != nil {
-		req.Header.Set("Content-Type", contentType)
+		c.contentType = contentType
 	}
 	switch len(creds) {
-	case 0:
-		req.SetBasicAuth(accountA, tokenA)
+	case 0: // account A, send's default
 	case 2:
-		req.SetBasicAuth(creds[0], creds[1])
+		c.header = http.Header{"Authorization": {basic(creds[0], creds[1])}}
+	default:
+		c.noAuth = true
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	return response{status: resp.StatusCode, header: resp.Header, body: data}
+	return s.send(c)
 }
 
 func (r response) userConversation(t *testing.T) conversations.UserConversation {

@@ -75,7 +75,6 @@ type Config struct {
 // Server serves the User Conversation API; it is an http.Handler.
 type Server struct {
 	echo      *echo.Echo
-	admin     *admin.Admin
 	store     store.Store
 	tokens    tokenCodec
 	publicURL string
@@ -134,7 +133,6 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		echo:      echo.New(),
-		admin:     adm,
 		store:     cfg.Store,
 		tokens:    tokens,
 		publicURL: strings.TrimSuffix(cfg.PublicURL, "/"),
@@ -210,10 +208,3 @@ func New(cfg Config) (*Server, error) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.echo.ServeHTTP(w, r)
 }
-
-// Admin exposes the admin API's state: the request journal and the faults.
-func (s *Server) Admin() *admin.Admin { return s.admin }
-
-// Echo exposes the underlying echo instance, so more routes (such as the
-// admin API) can be mounted beside the Twilio API.
-func (s *Server) Echo() *echo.Echo { return s.echo }
