@@ -16,52 +16,20 @@
 # Each scenario runs in BENCH_ROUNDS rounds alternating the two servers,
 # with the same load generator and settings.
 #
-# Settings (environment): BENCH_DURATION=10s BENCH_CONNECTIONS=32
-# BENCH_WARMUP=1s BENCH_ROUNDS=5 BENCH_LOG_LEVEL=warn GO=go
+# Settings: see common.sh.
 set -euo pipefail
 
-GO=${GO:-go}
-DURATION=${BENCH_DURATION:-10s}
-CONNECTIONS=${BENCH_CONNECTIONS:-32}
-WARMUP=${BENCH_WARMUP:-1s}
-ROUNDS=${BENCH_ROUNDS:-5}
-LOG_LEVEL=${BENCH_LOG_LEVEL:-warn}
+NAME=bench-compare
+source "$(dirname "$0")/common.sh"
 
-cd "$(dirname "$0")/../.."
 prism=server/bench/prism/node_modules/.bin/prism
 [ -x "$prism" ] || {
 	echo "bench-compare: $prism is missing: run 'make bench-compare' (it runs npm ci in server/bench/prism)" >&2
 	exit 1
 }
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/conversations-bench-compare.XXXXXX")
-pids=()   # stopped with kill PID
-groups=() # stopped with kill -- -PGID: Prism, a node process that may start others
-cleanup() {
-	local p
-	for p in "${groups[@]}"; do
-		kill -- "-$p" 2>/dev/null || true
-	done
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null || true
-	done
-	for p in "${pids[@]}" "${groups[@]}"; do
-		wait "$p" 2>/dev/null || true
-	done
-	rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-say() { printf '%s\n' "$*" >&2; }
-fail() {
-	say "bench-compare: $*"
-	exit 1
-}
-
 say "bench-compare: building into $work"
-$GO build -o "$work/conversations-stub" ./server/cmd/conversations-stub
-$GO build -o "$work/loadgen" ./server/bench/loadgen
+build conversations-stub loadgen
 lg=$work/loadgen
 
 read -r stub_port prism_port <<<"$("$lg" freeport -n 2 | xargs)"
@@ -71,9 +39,7 @@ list_path="/v1/Users/USaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Conversations?PageSize=5
 stub_url=http://127.0.0.1:$stub_port
 prism_url=http://127.0.0.1:$prism_port
 
-# The stub reads STUB_* settings from the environment: none may leak in.
-env -u STUB_ADDR -u STUB_FIXTURES -u STUB_PUBLIC_URL -u STUB_VALIDATE_RESPONSES -u STUB_LOG_LEVEL \
-	"$work/conversations-stub" --addr "127.0.0.1:$stub_port" --log-level "$LOG_LEVEL" >"$work/stub.log" 2>&1 &
+env "${clean_env[@]}" "$work/conversations-stub" --addr "127.0.0.1:$stub_port" --log-level "$LOG_LEVEL" >"$work/stub.log" 2>&1 &
 stub_pid=$!
 pids+=("$stub_pid")
 

@@ -30,36 +30,10 @@
 #   GO=go
 set -euo pipefail
 
-GO=${GO:-go}
-DURATION=${BENCH_DURATION:-10s}
-CONNECTIONS=${BENCH_CONNECTIONS:-32}
-WARMUP=${BENCH_WARMUP:-1s}
-ROUNDS=${BENCH_ROUNDS:-5}
-LOG_LEVEL=${BENCH_LOG_LEVEL:-warn}
+NAME=bench
 FIXTURE_FORMAT=${BENCH_FIXTURE:-json}
 STARTUP_RUNS=5
-
-cd "$(dirname "$0")/../.."
-work=$(mktemp -d "${TMPDIR:-/tmp}/conversations-bench.XXXXXX")
-pids=()
-cleanup() {
-	local pid
-	for pid in "${pids[@]}"; do
-		kill "$pid" 2>/dev/null || true
-	done
-	for pid in "${pids[@]}"; do
-		wait "$pid" 2>/dev/null || true
-	done
-	rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-say() { printf '%s\n' "$*" >&2; }
-fail() {
-	say "bench: $*"
-	exit 1
-}
+source "$(dirname "$0")/common.sh"
 
 # stop PID: end one process started here and forget it.
 stop() {
@@ -76,10 +50,7 @@ now_ns() { date +%s%N; }
 
 # ---------------------------------------------------------------- build
 say "bench: building into $work"
-$GO build -o "$work/conversations-stub" ./server/cmd/conversations-stub
-$GO build -o "$work/loadgen" ./server/bench/loadgen
-$GO build -o "$work/echoserver" ./server/bench/echoserver
-$GO build -o "$work/fixturegen" ./server/bench/fixturegen
+build conversations-stub loadgen echoserver fixturegen
 stub=$work/conversations-stub
 lg=$work/loadgen
 
@@ -87,9 +58,6 @@ lg=$work/loadgen
 # The demo world's credentials and a user conversation in it (api/openapi.yaml's example).
 demo_auth=(-user ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa -pass demoauthtoken)
 demo_path=/v1/Users/USaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Conversations/CHaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
-
-# The stub reads STUB_* settings from the environment: none may leak in.
-clean_env=(-u STUB_ADDR -u STUB_FIXTURES -u STUB_PUBLIC_URL -u STUB_VALIDATE_RESPONSES -u STUB_LOG_LEVEL)
 
 # start_stub LOG ARGS...: starts the stub in the background; sets $pid and
 # $t0, the time just before the fork.
