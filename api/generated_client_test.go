@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"github.com/twilio-stubs/userconversations/gen/conversationsserver"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -32,7 +33,7 @@ const (
 // update requests it receives and answers with the documentation's example.
 // Operations the tests do not call are left to the nil embedded interface.
 type recordingServer struct {
-	conversations.ServerInterface
+	conversationsserver.ServerInterface
 	example []byte
 
 	mu       sync.Mutex
@@ -77,7 +78,7 @@ func startRecordingServer(t *testing.T) (*recordingServer, *httptest.Server) {
 	}
 	rec := &recordingServer{example: example}
 	e := echo.New()
-	conversations.RegisterHandlers(e, rec)
+	conversationsserver.RegisterHandlers(e, rec)
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
 	return rec, srv

@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/twilio-stubs/userconversations/gen/conversationsserver"
 	"io"
 	"net/http"
 	"os"
@@ -22,7 +23,6 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
-	"github.com/twilio-stubs/userconversations/gen/conversations"
 	"github.com/twilio-stubs/userconversations/server/validator"
 )
 
@@ -49,7 +49,7 @@ func TestSpecIsValidWithExamples(t *testing.T) {
 
 // The embedded spec is what the stub validates against; it must be the file.
 func TestEmbeddedSpecMatchesFile(t *testing.T) {
-	embedded, err := conversations.GetSwagger()
+	embedded, err := conversationsserver.GetSwagger()
 	if err != nil {
 		t.Fatalf("GetSwagger: %v", err)
 	}
@@ -87,7 +87,7 @@ func TestEveryOperationDeclaresTwilioErrors(t *testing.T) {
 
 func newRouter(t *testing.T) routers.Router {
 	t.Helper()
-	doc, err := conversations.GetSwagger()
+	doc, err := conversationsserver.GetSwagger()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"github.com/twilio-stubs/userconversations/gen/conversationsserver"
 	"math"
 	"net/http"
 	"strconv"
@@ -13,7 +14,7 @@ import (
 	"github.com/twilio-stubs/userconversations/server/store"
 )
 
-var _ conversations.ServerInterface = (*Server)(nil)
+var _ conversationsserver.ServerInterface = (*Server)(nil)
 
 const defaultPageSize = 50
 

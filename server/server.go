@@ -21,6 +21,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/twilio-stubs/userconversations/gen/adminserver"
+	"github.com/twilio-stubs/userconversations/gen/conversationsserver"
 	"io"
 	"log/slog"
 	"net/http"
@@ -31,8 +33,6 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
-	admingen "github.com/twilio-stubs/userconversations/gen/admin"
-	"github.com/twilio-stubs/userconversations/gen/conversations"
 	"github.com/twilio-stubs/userconversations/server/admin"
 	"github.com/twilio-stubs/userconversations/server/store"
 	"github.com/twilio-stubs/userconversations/server/validator"
@@ -100,11 +100,11 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: page token key: %w", err)
 	}
-	spec, err := conversations.GetSwagger()
+	spec, err := conversationsserver.GetSwagger()
 	if err != nil {
 		return nil, fmt.Errorf("server: embedded spec: %w", err)
 	}
-	adminSpec, err := admingen.GetSpec()
+	adminSpec, err := adminserver.GetSpec()
 	if err != nil {
 		return nil, fmt.Errorf("server: embedded admin spec: %w", err)
 	}
@@ -193,7 +193,7 @@ func New(cfg Config) (*Server, error) {
 		chain = append(chain, responseValidator) // after: faults answer off the spec (503) or not at all
 	}
 	e.Use(chain...)
-	conversations.RegisterHandlers(e, s)
+	conversationsserver.RegisterHandlers(e, s)
 
 	// The admin API's own steps, per operation, after the shared ones.
 	adminChain := []echo.MiddlewareFunc{middleware.BodyLimit(AdminBodyLimit), adm.YAMLBodies(), adminValidator}

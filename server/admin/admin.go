@@ -20,13 +20,13 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"github.com/twilio-stubs/userconversations/gen/adminserver"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
-	admingen "github.com/twilio-stubs/userconversations/gen/admin"
 	"github.com/twilio-stubs/userconversations/server/store"
 )
 
@@ -95,7 +95,7 @@ func New(cfg Config) (*Admin, error) {
 	if size < 0 {
 		return nil, fmt.Errorf("admin: journal size %d is negative", size)
 	}
-	spec, err := admingen.GetSpec()
+	spec, err := adminserver.GetSpec()
 	if err != nil {
 		return nil, fmt.Errorf("admin: embedded admin spec: %w", err)
 	}
@@ -152,7 +152,7 @@ func (a *Admin) Register(e *echo.Echo, mw ...echo.MiddlewareFunc) {
 		}
 		perOperation[id] = append(chain, mw...)
 	}
-	admingen.RegisterHandlersWithOptions(e, &handlers{a}, admingen.RegisterHandlersOptions{OperationMiddlewares: perOperation})
+	adminserver.RegisterHandlersWithOptions(e, &handlers{a}, adminserver.RegisterHandlersOptions{OperationMiddlewares: perOperation})
 }
 
 // adminOperations returns every operationId of the admin spec, each with

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/twilio-stubs/userconversations/gen/adminserver"
 	"io"
 	"net/http"
 	"slices"
@@ -21,7 +22,7 @@ import (
 // reach them validated against the admin spec.
 type handlers struct{ *Admin }
 
-var _ admingen.ServerInterface = handlers{}
+var _ adminserver.ServerInterface = handlers{}
 
 func (h handlers) GetHealth(c echo.Context) error {
 	return c.JSON(http.StatusOK, admingen.Health{Status: admingen.HealthStatusOk})

@@ -2,12 +2,11 @@ package admin
 
 import (
 	"fmt"
+	"github.com/twilio-stubs/userconversations/gen/conversationsserver"
 	"net/url"
 	"sync"
 	"sync/atomic"
 	"testing"
-
-	"github.com/twilio-stubs/userconversations/gen/conversations"
 )
 
 func TestJournalRingUnderConcurrency(t *testing.T) {
@@ -119,7 +118,7 @@ func TestEchoPath(t *testing.T) {
 
 // Every operation of the Twilio spec is known by its route.
 func TestOperationsCoverTheSpec(t *testing.T) {
-	spec, err := conversations.GetSpec()
+	spec, err := conversationsserver.GetSpec()
 	if err != nil {
 		t.Fatal(err)
 	}

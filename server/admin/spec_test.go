@@ -2,14 +2,13 @@ package admin_test
 
 import (
 	"context"
+	"github.com/twilio-stubs/userconversations/gen/adminserver"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
-
-	admingen "github.com/twilio-stubs/userconversations/gen/admin"
 )
 
 func loadAdminSpecFile(t *testing.T) *openapi3.T {
@@ -58,7 +57,7 @@ func operationList(doc *openapi3.T) []string {
 // The embedded spec (external refs copied in by the generator) has the
 // file's operations and answers.
 func TestEmbeddedAdminSpecMatchesFile(t *testing.T) {
-	embedded, err := admingen.GetSpec()
+	embedded, err := adminserver.GetSpec()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package validator
 
 import (
 	"errors"
+	"github.com/twilio-stubs/userconversations/gen/conversationsserver"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -13,14 +14,12 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/labstack/echo/v4"
-
-	"github.com/twilio-stubs/userconversations/gen/conversations"
 )
 
 // The template router must find what gorillamux finds: the same route,
 // variables and errors, for matching and non-matching paths alike.
 func TestTemplateRouterMatchesGorillamux(t *testing.T) {
-	spec, err := conversations.GetSwagger()
+	spec, err := conversationsserver.GetSwagger()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +132,7 @@ func (b *countingBody) Close() error             { return nil }
 // A request without a body is validated without reading its (wrapped) body,
 // and keeps that body for the handlers.
 func TestEmptyBodyIsNotReadForValidation(t *testing.T) {
-	spec, err := conversations.GetSwagger()
+	spec, err := conversationsserver.GetSwagger()
 	if err != nil {
 		t.Fatal(err)
 	}
