@@ -5,7 +5,7 @@ NPM      ?= npm
 ARGS     ?=
 STUB_PKG := ./server/cmd/conversations-stub
 BIN      := bin/conversations-stub
-NODE_DIR := server/interop/node
+NODE_DIR := server/internal/interop/node
 
 .PHONY: all generate check-generate build run test test-go lint tidy-check node-deps
 
@@ -37,7 +37,7 @@ run:
 ## lint: go vet, and gofmt must have nothing to say
 lint:
 	$(GO) vet ./...
-	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './server/interop/node/node_modules/*')); \
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './server/internal/interop/node/node_modules/*')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 ## tidy-check: go.mod and go.sum must be tidy
@@ -58,19 +58,19 @@ node-deps: $(NODE_DIR)/node_modules/.package-lock.json
 $(NODE_DIR)/node_modules/.package-lock.json: $(NODE_DIR)/package-lock.json
 	cd $(NODE_DIR) && $(NPM) ci --no-audit --no-fund
 
-# Benchmarks: server/bench/ holds the tools and scripts; both targets print
+# Benchmarks: server/internal/bench/ holds the tools and scripts; both targets print
 # a table, listen on 127.0.0.1 only and stop every process they start.
-PRISM_DIR := server/bench/prism
+PRISM_DIR := server/internal/bench/prism
 
 .PHONY: bench bench-compare
 
 ## bench: build the stub and measure it under load: req/s, p50/p99, memory, start-up, vs a bare echo ceiling (~2 min)
 bench:
-	GO=$(GO) bash server/bench/run.sh
+	GO=$(GO) bash server/internal/bench/run.sh
 
 ## bench-compare: the same fetch and list load against Stoplight Prism mocking api/openapi.yaml (npm ci from the lockfile)
 bench-compare: $(PRISM_DIR)/node_modules/.package-lock.json
-	GO=$(GO) bash server/bench/compare.sh
+	GO=$(GO) bash server/internal/bench/compare.sh
 
 $(PRISM_DIR)/node_modules/.package-lock.json: $(PRISM_DIR)/package-lock.json
 	cd $(PRISM_DIR) && $(NPM) ci --no-audit --no-fund

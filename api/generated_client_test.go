@@ -2,7 +2,6 @@ package api_test
 
 import (
 	"context"
-	"github.com/twilio-stubs/userconversations/gen/conversationsserver"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/twilio-stubs/userconversations/gen/conversationsserver"
 
 	"github.com/labstack/echo/v4"
 	twilio "github.com/twilio/twilio-go"
@@ -107,8 +108,6 @@ func newGeneratedClient(t *testing.T, srv *httptest.Server) *conversations.Clien
 	return c
 }
 
-func ptr[T any](v T) *T { return &v }
-
 func TestGeneratedClientUpdateMatchesTwilioGo(t *testing.T) {
 	rec, srv := startRecordingServer(t)
 	generated := newGeneratedClient(t, srv)
@@ -123,21 +122,21 @@ func TestGeneratedClientUpdateMatchesTwilioGo(t *testing.T) {
 		{
 			name: "all three fields",
 			body: conversations.UpdateUserConversationRequest{
-				NotificationLevel:    ptr(conversations.NotificationLevelMuted),
-				LastReadTimestamp:    ptr(readAt.Format(time.RFC3339)),
-				LastReadMessageIndex: ptr("7"),
+				NotificationLevel:    new(conversations.NotificationLevelMuted),
+				LastReadTimestamp:    new(readAt.Format(time.RFC3339)),
+				LastReadMessageIndex: new("7"),
 			},
 			official: new(twconversations.UpdateUserConversationParams).
 				SetNotificationLevel("muted").SetLastReadTimestamp(readAt).SetLastReadMessageIndex(7),
 		},
 		{
 			name:     "notification level only",
-			body:     conversations.UpdateUserConversationRequest{NotificationLevel: ptr(conversations.NotificationLevelDefault)},
+			body:     conversations.UpdateUserConversationRequest{NotificationLevel: new(conversations.NotificationLevelDefault)},
 			official: new(twconversations.UpdateUserConversationParams).SetNotificationLevel("default"),
 		},
 		{
 			name:     "read index zero",
-			body:     conversations.UpdateUserConversationRequest{LastReadMessageIndex: ptr("0")},
+			body:     conversations.UpdateUserConversationRequest{LastReadMessageIndex: new("0")},
 			official: new(twconversations.UpdateUserConversationParams).SetLastReadMessageIndex(0),
 		},
 	}
@@ -175,7 +174,7 @@ func TestGeneratedClientUpdateMatchesTwilioGo(t *testing.T) {
 func TestGeneratedClientClearsReadIndex(t *testing.T) {
 	rec, srv := startRecordingServer(t)
 	generated := newGeneratedClient(t, srv)
-	body := conversations.UpdateUserConversationRequest{LastReadMessageIndex: ptr("")}
+	body := conversations.UpdateUserConversationRequest{LastReadMessageIndex: new("")}
 	if _, err := generated.UpdateUserConversationWithFormdataBodyWithResponse(context.Background(), testUserSID, testConvSID, body); err != nil {
 		t.Fatal(err)
 	}

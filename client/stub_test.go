@@ -151,14 +151,14 @@ func TestUpdateShapesRoundTrip(t *testing.T) {
 		wantIndex *int
 		wantLevel client.NotificationLevel
 	}{
-		{"set index", client.UpdateParams{LastReadMessageIndex: client.SetReadIndex(3)}, ptr(3), client.NotificationLevelDefault},
-		{"mute only: index kept", client.UpdateParams{NotificationLevel: client.NotificationLevelMuted}, ptr(3), client.NotificationLevelMuted},
-		{"timestamp only: index kept", client.UpdateParams{LastReadTimestamp: readAt}, ptr(3), client.NotificationLevelMuted},
-		{"index zero", client.UpdateParams{LastReadMessageIndex: client.SetReadIndex(0)}, ptr(0), client.NotificationLevelMuted},
+		{"set index", client.UpdateParams{LastReadMessageIndex: client.SetReadIndex(3)}, new(3), client.NotificationLevelDefault},
+		{"mute only: index kept", client.UpdateParams{NotificationLevel: client.NotificationLevelMuted}, new(3), client.NotificationLevelMuted},
+		{"timestamp only: index kept", client.UpdateParams{LastReadTimestamp: readAt}, new(3), client.NotificationLevelMuted},
+		{"index zero", client.UpdateParams{LastReadMessageIndex: client.SetReadIndex(0)}, new(0), client.NotificationLevelMuted},
 		{"clear index", client.UpdateParams{LastReadMessageIndex: client.ClearReadIndex()}, nil, client.NotificationLevelMuted},
 		{"all three", client.UpdateParams{
 			NotificationLevel: client.NotificationLevelDefault, LastReadTimestamp: readAt, LastReadMessageIndex: client.SetReadIndex(9),
-		}, ptr(9), client.NotificationLevelDefault},
+		}, new(9), client.NotificationLevelDefault},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -224,8 +224,6 @@ func TestErrorsFromStub(t *testing.T) {
 		})
 	}
 }
-
-func ptr[T any](v T) *T { return &v }
 
 func equalPtr(a, b *int) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
 

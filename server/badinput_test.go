@@ -8,41 +8,27 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 
-	"github.com/twilio-stubs/userconversations/server"
+	"github.com/twilio-stubs/userconversations/server/internal/testkit"
+	"github.com/twilio-stubs/userconversations/server/internal/twilioerr"
 	"github.com/twilio-stubs/userconversations/server/store"
 )
 
 // badInputWorld is testWorld with a second conversation for account B's
 // alice, so account B has page tokens to offer too.
 func badInputWorld() store.World {
-	w := testWorld()
+	w := testkit.World()
 	svc := &w.Accounts[1].Services[0]
 	c := svc.Conversations[0]
-	c.SID, c.UniqueName = sid("CH", 0xb0c), nil
+	c.SID, c.UniqueName = testkit.SID("CH", 0xb0c), nil
 	c.Participants = []store.Participant{{
-		SID: sid("MB", 0xb0c), UserSID: sid("US", 0xb0b),
+		SID: testkit.SID("MB", 0xb0c), UserSID: testkit.SID("US", 0xb0b),
 		NotificationLevel: store.NotificationLevelDefault, DateUpdated: c.DateUpdated,
 	}}
 	svc.Conversations = append(svc.Conversations, c)
 	return w
-}
-
-// nextToken is the PageToken of the next_page_url of path's first page.
-func (s *stub) nextToken(t *testing.T, path string, creds ...string) string {
-	t.Helper()
-	page := s.request(http.MethodGet, path, nil, creds...).page(t)
-	if page.Meta.NextPageUrl == nil {
-		t.Fatalf("%s has no next page", path)
-	}
-	u, err := url.Parse(*page.Meta.NextPageUrl)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u.Query().Get("PageToken")
 }
 
 // forgedToken has the page token layout (pagetoken.go) and names a real
@@ -52,9 +38,9 @@ func forgedToken(before bool) string {
 	if before {
 		buf[0] = 1
 	}
-	binary.BigEndian.PutUint64(buf[1:9], uint64(epoch.Unix()+60))
-	copy(buf[9:], sid("CH", 1))
-	copy(buf[9+34:], sid("US", 1))
+	binary.BigEndian.PutUint64(buf[1:9], uint64(testkit.Epoch.Unix()+60))
+	copy(buf[9:], testkit.SID("CH", 1))
+	copy(buf[9+34:], testkit.SID("US", 1))
 	copy(buf[9+34+34:], "forged-mac!!")
 	return "PT" + base64.RawURLEncoding.EncodeToString(buf)
 }
@@ -74,36 +60,36 @@ func forgedToken(before bool) string {
 // the issue asks for the same value, it is sent here to another operation
 // (the named service's paths) instead.
 func TestBadInput(t *testing.T) {
-	s := newStubWith(t, badInputWorld(), nil)
-	other := newStubWith(t, badInputWorld(), nil) // signs tokens with another key
+	s := testkit.NewStubWith(t, badInputWorld(), nil)
+	other := testkit.NewStubWith(t, badInputWorld(), nil) // signs tokens with another key
 
 	const form = "application/x-www-form-urlencoded"
-	one := ucPath("bob", "general")
-	svcOne := inService(namedA, ucPath("alice", "named-room"))
-	list := userPath("alice")
-	svcList := inService(namedA, userPath("alice"))
+	one := testkit.UCPath("bob", "general")
+	svcOne := testkit.InService(testkit.NamedA, testkit.UCPath("alice", "named-room"))
+	list := testkit.UserPath("alice")
+	svcList := testkit.InService(testkit.NamedA, testkit.UserPath("alice"))
 	long := strings.Repeat("x", 10_000)
 
-	aliceToken := s.nextToken(t, list+"?PageSize=1")
-	foreignKeyToken := other.nextToken(t, list+"?PageSize=1")
-	accountBToken := s.nextToken(t, userPath("alice")+"?PageSize=1", accountB, tokenB)
+	aliceToken := s.NextToken(t, list+"?PageSize=1")
+	foreignKeyToken := other.NextToken(t, list+"?PageSize=1")
+	accountBToken := s.NextToken(t, testkit.UserPath("alice")+"?PageSize=1", testkit.AccountB, testkit.TokenB)
 
-	post := func(path, contentType, body string) call {
-		return call{method: http.MethodPost, path: path, contentType: contentType, body: strings.NewReader(body)}
+	post := func(path, contentType, body string) testkit.Call {
+		return testkit.Call{Method: http.MethodPost, Path: path, ContentType: contentType, Body: strings.NewReader(body)}
 	}
-	get := func(path string) call { return call{method: http.MethodGet, path: path} }
-	withAuth := func(c call, value string) call { c.header = authHeader(value); return c }
-	withHost := func(c call, host string) call { c.host = host; return c }
-	chunked := func(body string) call {
+	get := func(path string) testkit.Call { return testkit.Call{Method: http.MethodGet, Path: path} }
+	withAuth := func(c testkit.Call, value string) testkit.Call { c.Header = testkit.AuthHeader(value); return c }
+	withHost := func(c testkit.Call, host string) testkit.Call { c.Host = host; return c }
+	chunked := func(body string) testkit.Call {
 		c := post(one, form, body)
-		c.body = struct{ io.Reader }{strings.NewReader(body)} // no length: sent chunked
+		c.Body = struct{ io.Reader }{strings.NewReader(body)} // no length: sent chunked
 		return c
 	}
 	const allowInstance, allowList = "OPTIONS, DELETE, GET, POST", "OPTIONS, GET"
 
 	tests := []struct {
 		name         string
-		call         call
+		call         testkit.Call
 		status, code int
 		mentions     string // in the message
 		allow        string // the Allow header of a 405
@@ -116,18 +102,18 @@ func TestBadInput(t *testing.T) {
 		{"empty segment", get("/v1//Users/alice/Conversations"), 404, 20404, "was not found", ""},
 		{"dot segments", get("/v1/Users/..%2F..%2Fetc%2Fpasswd/Conversations"), 404, 20404, "was not found", ""},
 		{"60,000-character path", get("/v1/Users/" + strings.Repeat("p", 60_000) + "/Conversations/general"), 404, 20404, "The requested resource /v1/Users/ppp", ""},
-		{"10,000-character identity, fetch", get(ucPath(long, "general")), 404, 20404, "The requested resource", ""},
-		{"10,000-character identity, list", get(userPath(long)), 404, 20404, "The requested resource", ""},
-		{"10,000-character identity, update", post(ucPath(long, "general"), form, "NotificationLevel=muted"), 404, 20404, "The requested resource", ""},
-		{"10,000-character identity, delete", call{method: http.MethodDelete, path: ucPath(long, "general")}, 404, 20404, "The requested resource", ""},
-		{"10,000-character unique_name", get(ucPath("alice", long)), 404, 20404, "The requested resource", ""},
+		{"10,000-character identity, fetch", get(testkit.UCPath(long, "general")), 404, 20404, "The requested resource", ""},
+		{"10,000-character identity, list", get(testkit.UserPath(long)), 404, 20404, "The requested resource", ""},
+		{"10,000-character identity, update", post(testkit.UCPath(long, "general"), form, "NotificationLevel=muted"), 404, 20404, "The requested resource", ""},
+		{"10,000-character identity, delete", testkit.Call{Method: http.MethodDelete, Path: testkit.UCPath(long, "general")}, 404, 20404, "The requested resource", ""},
+		{"10,000-character unique_name", get(testkit.UCPath("alice", long)), 404, 20404, "The requested resource", ""},
 
 		// Invalid UTF-8 and control characters in the path: no identity or
 		// unique_name can hold them, so the resource is not found.
 		{"identity %FF", get("/v1/Users/%FF/Conversations"), 404, 20404, "/v1/Users/%FF/Conversations was not found", ""},
 		{"identity %00", get("/v1/Users/%00/Conversations"), 404, 20404, "%00", ""},
 		{"identity with %0A", get("/v1/Users/ali%0Ace/Conversations/general"), 404, 20404, "%0A", ""},
-		{"unique_name %FF%FE", call{method: http.MethodDelete, path: "/v1/Users/bob/Conversations/%FF%FE"}, 404, 20404, "%FF%FE", ""},
+		{"unique_name %FF%FE", testkit.Call{Method: http.MethodDelete, Path: "/v1/Users/bob/Conversations/%FF%FE"}, 404, 20404, "%FF%FE", ""},
 		{"service SID with %00", get("/v1/Services/IS%00" + strings.Repeat("a", 31) + "/Users/alice/Conversations"), 400, 20001, "ChatServiceSid", ""},
 		{"service SID in lower case", get("/v1/Services/is" + strings.Repeat("a", 32) + "/Users/alice/Conversations"), 400, 20001, "ChatServiceSid", ""},
 
@@ -205,26 +191,26 @@ func TestBadInput(t *testing.T) {
 		{"good level, index past int32", post(one, form, "NotificationLevel=muted&LastReadMessageIndex=2147483648"), 400, 20001, "LastReadMessageIndex", ""},
 
 		// Methods.
-		{"PATCH", call{method: http.MethodPatch, path: one}, 405, 20004, "Method not allowed", allowInstance},
-		{"HEAD on the instance", call{method: http.MethodHead, path: one}, 405, 0, "", allowInstance},
-		{"HEAD on the list", call{method: http.MethodHead, path: list}, 405, 0, "", allowList},
+		{"PATCH", testkit.Call{Method: http.MethodPatch, Path: one}, 405, 20004, "Method not allowed", allowInstance},
+		{"HEAD on the instance", testkit.Call{Method: http.MethodHead, Path: one}, 405, 0, "", allowInstance},
+		{"HEAD on the list", testkit.Call{Method: http.MethodHead, Path: list}, 405, 0, "", allowList},
 		{"POST on the list", post(list, form, "NotificationLevel=muted"), 405, 20004, "Method not allowed", allowList},
-		{"PUT on the list", call{method: http.MethodPut, path: list}, 405, 20004, "Method not allowed", allowList},
-		{"DELETE on the named service's list", call{method: http.MethodDelete, path: svcList}, 405, 20004, "Method not allowed", allowList},
-		{"PUT on the named service's instance", call{method: http.MethodPut, path: svcOne}, 405, 20004, "Method not allowed", allowInstance},
-		{"unknown method", call{method: "FROB", path: one}, 405, 20004, "Method not allowed", allowInstance},
+		{"PUT on the list", testkit.Call{Method: http.MethodPut, Path: list}, 405, 20004, "Method not allowed", allowList},
+		{"DELETE on the named service's list", testkit.Call{Method: http.MethodDelete, Path: svcList}, 405, 20004, "Method not allowed", allowList},
+		{"PUT on the named service's instance", testkit.Call{Method: http.MethodPut, Path: svcOne}, 405, 20004, "Method not allowed", allowInstance},
+		{"unknown method", testkit.Call{Method: "FROB", Path: one}, 405, 20004, "Method not allowed", allowInstance},
 
 		// Authorization: malformed, or another scheme. Credentials are
 		// checked before anything else, so a bad request gets a 401 too.
 		{"Basic alone", withAuth(get(one), "Basic"), 401, 20003, "Authenticate", ""},
 		{"Basic !!!", withAuth(get(one), "Basic !!!"), 401, 20003, "Authenticate", ""},
-		{"Basic without colon", withAuth(get(one), "Basic "+base64.StdEncoding.EncodeToString([]byte(accountA+tokenA))), 401, 20003, "Authenticate", ""},
-		{"Basic with empty user and password", withAuth(get(one), basic("", "")), 401, 20003, "Authenticate", ""},
+		{"Basic without colon", withAuth(get(one), "Basic "+base64.StdEncoding.EncodeToString([]byte(testkit.AccountA+testkit.TokenA))), 401, 20003, "Authenticate", ""},
+		{"Basic with empty user and password", withAuth(get(one), testkit.Basic("", "")), 401, 20003, "Authenticate", ""},
 		{"Bearer", withAuth(get(one), "Bearer x"), 401, 20003, "Authenticate", ""},
-		{"Bearer with good Basic credentials", withAuth(get(one), "Bearer "+strings.TrimPrefix(basic(accountA, tokenA), "Basic ")), 401, 20003, "Authenticate", ""},
-		{"Digest", withAuth(get(one), `Digest username="`+accountA+`", realm="Twilio API", nonce="x", uri="/", response="y"`), 401, 20003, "Authenticate", ""},
-		{"no credentials, bad body", call{method: http.MethodPost, path: one, contentType: form, body: strings.NewReader("NotificationLevel=loud"), noAuth: true}, 401, 20003, "Authenticate", ""},
-		{"no credentials, unknown path", call{method: http.MethodGet, path: "/v1/Nothing", noAuth: true}, 401, 20003, "Authenticate", ""},
+		{"Bearer with good Basic credentials", withAuth(get(one), "Bearer "+strings.TrimPrefix(testkit.Basic(testkit.AccountA, testkit.TokenA), "Basic ")), 401, 20003, "Authenticate", ""},
+		{"Digest", withAuth(get(one), `Digest username="`+testkit.AccountA+`", realm="Twilio API", nonce="x", uri="/", response="y"`), 401, 20003, "Authenticate", ""},
+		{"no credentials, bad body", testkit.Call{Method: http.MethodPost, Path: one, ContentType: form, Body: strings.NewReader("NotificationLevel=loud"), NoAuth: true}, 401, 20003, "Authenticate", ""},
+		{"no credentials, unknown path", testkit.Call{Method: http.MethodGet, Path: "/v1/Nothing", NoAuth: true}, 401, 20003, "Authenticate", ""},
 
 		// Host and X-Forwarded-Proto, which the absolute URLs are built from.
 		{"Host with user info", withHost(get(one), "x@y"), 400, 20001, "Host", ""},
@@ -237,25 +223,25 @@ func TestBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			before := s.snapshot(t)
-			r := s.send(tt.call)
-			if tt.call.method == http.MethodHead {
-				if r.status != tt.status || len(r.body) != 0 {
-					t.Fatalf("HEAD: %d %q, want %d and no body", r.status, r.body, tt.status)
+			before := s.Snapshot(t)
+			r := s.Send(tt.call)
+			if tt.call.Method == http.MethodHead {
+				if r.Status != tt.status || len(r.Body) != 0 {
+					t.Fatalf("HEAD: %d %q, want %d and no body", r.Status, r.Body, tt.status)
 				}
 			} else {
-				msg := r.strictError(t, tt.status, tt.code)
+				msg := r.StrictError(t, tt.status, tt.code)
 				if !strings.Contains(msg, tt.mentions) {
 					t.Fatalf("message %q does not mention %q", msg, tt.mentions)
 				}
 			}
-			if tt.status == http.StatusUnauthorized && r.header.Get("Www-Authenticate") == "" {
+			if tt.status == http.StatusUnauthorized && r.Header.Get("Www-Authenticate") == "" {
 				t.Error("401 without WWW-Authenticate")
 			}
-			if got := r.header.Get("Allow"); got != tt.allow {
+			if got := r.Header.Get("Allow"); got != tt.allow {
 				t.Errorf("Allow = %q, want %q", got, tt.allow)
 			}
-			if !worldsEqual(before, s.snapshot(t)) {
+			if !worldsEqual(before, s.Snapshot(t)) {
 				t.Fatal("a refused request changed the state")
 			}
 		})
@@ -264,50 +250,50 @@ func TestBadInput(t *testing.T) {
 
 // The body limit is echo's "64K": 64,000 bytes, not 65,536.
 func TestBodyLimitBoundary(t *testing.T) {
-	s := newStub(t)
+	s := testkit.NewStub(t)
 	const prefix = "NotificationLevel=muted&padding="
 	body := prefix + strings.Repeat("a", 64_000-len(prefix))
-	uc := s.raw(http.MethodPost, ucPath("bob", "general"), "application/x-www-form-urlencoded", strings.NewReader(body)).userConversation(t)
+	uc := s.Raw(http.MethodPost, testkit.UCPath("bob", "general"), "application/x-www-form-urlencoded", strings.NewReader(body)).UserConversation(t)
 	if uc.NotificationLevel != "muted" {
 		t.Fatalf("a 64,000-byte body was not applied: %s", uc.NotificationLevel)
 	}
-	s.raw(http.MethodPost, ucPath("bob", "general"), "application/x-www-form-urlencoded", strings.NewReader(body+"a")).
-		strictError(t, http.StatusRequestEntityTooLarge, server.CodeTooLarge)
+	s.Raw(http.MethodPost, testkit.UCPath("bob", "general"), "application/x-www-form-urlencoded", strings.NewReader(body+"a")).
+		StrictError(t, http.StatusRequestEntityTooLarge, twilioerr.CodeTooLarge)
 }
 
 // The accepted forms next to the refused ones: the checks above refuse the
 // malformed, not the merely unusual.
 func TestUnusualButValidInput(t *testing.T) {
-	s := newStub(t)
+	s := testkit.NewStub(t)
 	tests := []struct {
 		name string
-		call call
+		call testkit.Call
 	}{
-		{"charset on the form type", call{method: http.MethodPost, path: ucPath("bob", "general"),
-			contentType: "application/x-www-form-urlencoded; charset=utf-8", body: strings.NewReader("NotificationLevel=muted")}},
-		{"timestamp with fraction and offset", call{method: http.MethodPost, path: ucPath("bob", "general"),
-			contentType: "application/x-www-form-urlencoded", body: strings.NewReader("LastReadTimestamp=2024-05-06T07:08:09.123-02:30")}},
-		{"basic scheme in lower case", call{method: http.MethodGet, path: ucPath("bob", "general"), header: authHeader("basic " + strings.TrimPrefix(basic(accountA, tokenA), "Basic "))}},
-		{"unknown query parameter", call{method: http.MethodGet, path: userPath("alice") + "?Foo=%FF"}},
+		{"charset on the form type", testkit.Call{Method: http.MethodPost, Path: testkit.UCPath("bob", "general"),
+			ContentType: "application/x-www-form-urlencoded; charset=utf-8", Body: strings.NewReader("NotificationLevel=muted")}},
+		{"timestamp with fraction and offset", testkit.Call{Method: http.MethodPost, Path: testkit.UCPath("bob", "general"),
+			ContentType: "application/x-www-form-urlencoded", Body: strings.NewReader("LastReadTimestamp=2024-05-06T07:08:09.123-02:30")}},
+		{"basic scheme in lower case", testkit.Call{Method: http.MethodGet, Path: testkit.UCPath("bob", "general"), Header: testkit.AuthHeader("basic " + strings.TrimPrefix(testkit.Basic(testkit.AccountA, testkit.TokenA), "Basic "))}},
+		{"unknown query parameter", testkit.Call{Method: http.MethodGet, Path: testkit.UserPath("alice") + "?Foo=%FF"}},
 		// Only what the spec declares as one value must come once.
-		{"unknown query parameter twice", call{method: http.MethodGet, path: userPath("alice") + "?Foo=1&Foo=2"}},
-		{"unknown form field twice", call{method: http.MethodPost, path: ucPath("bob", "general"),
-			contentType: "application/x-www-form-urlencoded", body: strings.NewReader("Foo=1&Foo=2&NotificationLevel=muted")}},
-		{"Page past the end", call{method: http.MethodGet, path: userPath("alice") + "?Page=9223372036854775807"}},
-		{"IPv6 Host", call{method: http.MethodGet, path: ucPath("bob", "general"), host: "[::1]:8080"}},
+		{"unknown query parameter twice", testkit.Call{Method: http.MethodGet, Path: testkit.UserPath("alice") + "?Foo=1&Foo=2"}},
+		{"unknown form field twice", testkit.Call{Method: http.MethodPost, Path: testkit.UCPath("bob", "general"),
+			ContentType: "application/x-www-form-urlencoded", Body: strings.NewReader("Foo=1&Foo=2&NotificationLevel=muted")}},
+		{"Page past the end", testkit.Call{Method: http.MethodGet, Path: testkit.UserPath("alice") + "?Page=9223372036854775807"}},
+		{"IPv6 Host", testkit.Call{Method: http.MethodGet, Path: testkit.UCPath("bob", "general"), Host: "[::1]:8080"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if r := s.send(tt.call); r.status != http.StatusOK {
-				t.Fatalf("status %d: %s", r.status, r.body)
+			if r := s.Send(tt.call); r.Status != http.StatusOK {
+				t.Fatalf("status %d: %s", r.Status, r.Body)
 			}
 		})
 	}
 	// X-Forwarded-Proto from a (loopback) proxy is honoured when it names
 	// http or https, and ignored otherwise.
 	for proto, want := range map[string]string{"https": "https://stub.example.test/v1/", "javascript": "http://stub.example.test/v1/"} {
-		r := s.send(call{method: http.MethodGet, path: ucPath("bob", "general"), header: http.Header{"X-Forwarded-Proto": {proto}}, host: "stub.example.test"})
-		if uc := r.userConversation(t); !strings.HasPrefix(*uc.Url, want) {
+		r := s.Send(testkit.Call{Method: http.MethodGet, Path: testkit.UCPath("bob", "general"), Header: http.Header{"X-Forwarded-Proto": {proto}}, Host: "stub.example.test"})
+		if uc := r.UserConversation(t); !strings.HasPrefix(*uc.Url, want) {
 			t.Fatalf("X-Forwarded-Proto %s: url %s, want %s...", proto, *uc.Url, want)
 		}
 	}
@@ -317,13 +303,13 @@ func TestUnusualButValidInput(t *testing.T) {
 // build its absolute URLs on, so it refuses rather than answer with URLs
 // that are not absolute.
 func TestRequestWithoutHost(t *testing.T) {
-	s := newStub(t)
-	conn, err := net.Dial("tcp", strings.TrimPrefix(s.url, "http://"))
+	s := testkit.NewStub(t)
+	conn, err := net.Dial("tcp", strings.TrimPrefix(s.URL, "http://"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	fmt.Fprintf(conn, "GET %s HTTP/1.0\r\nAuthorization: %s\r\n\r\n", ucPath("alice", "general"), basic(accountA, tokenA))
+	fmt.Fprintf(conn, "GET %s HTTP/1.0\r\nAuthorization: %s\r\n\r\n", testkit.UCPath("alice", "general"), testkit.Basic(testkit.AccountA, testkit.TokenA))
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -333,8 +319,8 @@ func TestRequestWithoutHost(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := response{status: resp.StatusCode, header: resp.Header, body: body}
-	if msg := r.strictError(t, http.StatusBadRequest, server.CodeInvalidParameter); !strings.Contains(msg, "Host") {
+	r := testkit.Response{Status: resp.StatusCode, Header: resp.Header, Body: body}
+	if msg := r.StrictError(t, http.StatusBadRequest, twilioerr.CodeInvalidParameter); !strings.Contains(msg, "Host") {
 		t.Fatalf("message %q does not name the Host", msg)
 	}
 }

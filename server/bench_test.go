@@ -2,7 +2,7 @@ package server_test
 
 // Benchmarks of the whole middleware chain, in process: recover, request
 // log, CORS, body limit, Basic auth, request validation, (optionally)
-// response validation, handler, store. Each request is built and recorded
+// testkit.Response validation, handler, store. Each request is built and recorded
 // with net/http/httptest, so the figures include echo's routing and the
 // JSON encoding but not the network.
 //
@@ -122,7 +122,7 @@ func benchDo(h http.Handler, method, target, form string) *httptest.ResponseReco
 	return rec
 }
 
-// benchModes runs fn with response validation off (the binary's default)
+// benchModes runs fn with testkit.Response validation off (the binary's default)
 // and on (stubtest's default).
 func benchModes(b *testing.B, fn func(b *testing.B, srv *server.Server)) {
 	for _, validate := range []bool{false, true} {
@@ -153,7 +153,7 @@ func benchLoop(b *testing.B, srv *server.Server, method, target, form string) {
 	// CPU time per operation, all threads (GC included): steadier than
 	// ns/op when other processes share the machine.
 	b.ReportMetric(float64(processCPU()-cpu0)/float64(n), "cpu-ns/op")
-	b.SetBytes(int64(bytes)) // response body size, so MB/s is the output rate
+	b.SetBytes(int64(bytes)) // testkit.Response body size, so MB/s is the output rate
 }
 
 func benchFetchTarget() string {

@@ -12,18 +12,19 @@ import (
 	"testing"
 
 	"github.com/twilio-stubs/userconversations/gen/conversations"
+	"github.com/twilio-stubs/userconversations/server/internal/testkit"
 	"github.com/twilio-stubs/userconversations/server/store"
 )
 
-// concurrentWorld is manyWorld(n) with a read horizon on the even
+// concurrentWorld is testkit.ManyWorld(n) with a read horizon on the even
 // conversations, so "the initial value" is a value too.
 func concurrentWorld(n int) store.World {
-	w := manyWorld(n)
+	w := testkit.ManyWorld(n)
 	convs := w.Accounts[0].Services[0].Conversations
 	for i := range convs[len(convs)-n:] {
 		c := &convs[len(convs)-n+i]
 		if i%2 == 0 {
-			c.Participants[0].LastReadMessageIndex = ptr(initialIndex(i))
+			c.Participants[0].LastReadMessageIndex = new(initialIndex(i))
 		}
 	}
 	return w
@@ -65,7 +66,7 @@ func (h *opHistory) started(k int) bool {
 
 // TestConcurrentUpdatesListsDeletes has many workers update, fetch, list
 // (following next_page_url to the end) and delete one user's conversations
-// at once, through the whole HTTP stack. Run with -race. Every response is
+// at once, through the whole HTTP stack. Run with -race. Every testkit.Response is
 // checked as it comes, and the final state against what was sent.
 func TestConcurrentUpdatesListsDeletes(t *testing.T) {
 	const (
@@ -78,16 +79,16 @@ func TestConcurrentUpdatesListsDeletes(t *testing.T) {
 	if testing.Short() {
 		ops = 50
 	}
-	s := newStubWith(t, concurrentWorld(convs), nil)
+	s := testkit.NewStubWith(t, concurrentWorld(convs), nil)
 	transport := &http.Transport{MaxIdleConnsPerHost: workers, MaxConnsPerHost: workers}
 	t.Cleanup(transport.CloseIdleConnections)
 	client := &http.Client{Transport: transport}
-	convSID := func(k int) string { return sid("CH", 0x10000+k) }
+	convSID := func(k int) string { return testkit.SID("CH", 0x10000+k) }
 	convIndex := make(map[string]int, convs)
 	for k := range convs {
 		convIndex[convSID(k)] = k
 	}
-	user := sid("US", 0x4d)
+	user := testkit.SID("US", 0x4d)
 
 	h := &opHistory{
 		written:       make([]map[int]bool, convs),
@@ -104,11 +105,11 @@ func TestConcurrentUpdatesListsDeletes(t *testing.T) {
 		if form != nil {
 			body = strings.NewReader(form.Encode())
 		}
-		req, err := http.NewRequest(method, s.url+path, body)
+		req, err := http.NewRequest(method, s.URL+path, body)
 		if err != nil {
 			return 0, nil, err
 		}
-		req.SetBasicAuth(keyA, secretA)
+		req.SetBasicAuth(testkit.KeyA, testkit.SecretA)
 		if form != nil {
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		}
@@ -121,19 +122,19 @@ func TestConcurrentUpdatesListsDeletes(t *testing.T) {
 		return resp.StatusCode, data, err
 	}
 
-	// checkItem checks one user conversation as any response shows it.
+	// checkItem checks one user conversation as any testkit.Response shows it.
 	checkItem := func(uc conversations.UserConversation) error {
 		k, ok := convIndex[*uc.ConversationSid]
-		if !ok || *uc.UserSid != user || *uc.AccountSid != accountA {
+		if !ok || *uc.UserSid != user || *uc.AccountSid != testkit.AccountA {
 			return fmt.Errorf("foreign item %s of %s", *uc.ConversationSid, *uc.UserSid)
 		}
 		if !h.possible(k, uc.LastReadMessageIndex) {
-			return fmt.Errorf("conversation %d shows index %v, which nobody wrote", k, deref(uc.LastReadMessageIndex))
+			return fmt.Errorf("conversation %d shows index %v, which nobody wrote", k, testkit.Deref(uc.LastReadMessageIndex))
 		}
 		if uc.LastReadMessageIndex != nil {
 			want := min(max(k%7-1-*uc.LastReadMessageIndex, 0), store.MaxUnreadMessagesCount)
 			if uc.UnreadMessagesCount == nil || *uc.UnreadMessagesCount != want {
-				return fmt.Errorf("conversation %d: unread %v with index %d", k, deref(uc.UnreadMessagesCount), *uc.LastReadMessageIndex)
+				return fmt.Errorf("conversation %d: unread %v with index %d", k, testkit.Deref(uc.UnreadMessagesCount), *uc.LastReadMessageIndex)
 			}
 		}
 		return nil
@@ -144,7 +145,7 @@ func TestConcurrentUpdatesListsDeletes(t *testing.T) {
 		index := w*100_000 + i + 1
 		level := []string{"default", "muted"}[i%2]
 		h.wrote(k, index)
-		status, body, err := do(http.MethodPost, ucPath("many", convSID(k)),
+		status, body, err := do(http.MethodPost, testkit.UCPath("many", convSID(k)),
 			url.Values{"LastReadMessageIndex": {fmt.Sprint(index)}, "NotificationLevel": {level}})
 		switch {
 		case err != nil:
@@ -159,14 +160,14 @@ func TestConcurrentUpdatesListsDeletes(t *testing.T) {
 			return err
 		}
 		if uc.LastReadMessageIndex == nil || *uc.LastReadMessageIndex != index || string(uc.NotificationLevel) != level {
-			return fmt.Errorf("update %d sent %d %s, answered %v %s", k, index, level, deref(uc.LastReadMessageIndex), uc.NotificationLevel)
+			return fmt.Errorf("update %d sent %d %s, answered %v %s", k, index, level, testkit.Deref(uc.LastReadMessageIndex), uc.NotificationLevel)
 		}
 		return checkItem(uc)
 	}
 
 	fetch := func(rng *rand.Rand) error {
 		k := rng.IntN(convs)
-		status, body, err := do(http.MethodGet, ucPath("many", convSID(k)), nil)
+		status, body, err := do(http.MethodGet, testkit.UCPath("many", convSID(k)), nil)
 		switch {
 		case err != nil:
 			return err
@@ -191,7 +192,7 @@ func TestConcurrentUpdatesListsDeletes(t *testing.T) {
 		h.mu.Unlock()
 		seen := make([]bool, convs)
 		var last *store.Position
-		next := fmt.Sprintf("%s?PageSize=%d", userPath("many"), 2+rng.IntN(11))
+		next := fmt.Sprintf("%s?PageSize=%d", testkit.UserPath("many"), 2+rng.IntN(11))
 		for pages := 0; next != ""; pages++ {
 			if pages > convs {
 				return fmt.Errorf("paging does not end")
@@ -227,7 +228,7 @@ func TestConcurrentUpdatesListsDeletes(t *testing.T) {
 			}
 			next = ""
 			if page.Meta.NextPageUrl != nil {
-				next = strings.TrimPrefix(*page.Meta.NextPageUrl, s.url)
+				next = strings.TrimPrefix(*page.Meta.NextPageUrl, s.URL)
 			}
 		}
 		for k := range keep {
@@ -250,7 +251,7 @@ func TestConcurrentUpdatesListsDeletes(t *testing.T) {
 		h.mu.Lock()
 		h.deleteStarted[k] = true
 		h.mu.Unlock()
-		status, body, err := do(http.MethodDelete, ucPath("many", convSID(k)), nil)
+		status, body, err := do(http.MethodDelete, testkit.UCPath("many", convSID(k)), nil)
 		switch {
 		case err != nil:
 			return err
@@ -295,7 +296,7 @@ func TestConcurrentUpdatesListsDeletes(t *testing.T) {
 
 	// The final state: each conversation shows a value someone wrote (or
 	// its initial one); the deleted ones are gone everywhere, exactly once.
-	world := s.snapshot(t)
+	world := s.Snapshot(t)
 	remaining := map[string]store.Participant{}
 	for _, c := range world.Accounts[0].Services[0].Conversations {
 		for _, p := range c.Participants {
@@ -304,7 +305,7 @@ func TestConcurrentUpdatesListsDeletes(t *testing.T) {
 			}
 		}
 	}
-	final := s.request(http.MethodGet, userPath("many")+"?PageSize=1000", nil).page(t)
+	final := s.Request(http.MethodGet, testkit.UserPath("many")+"?PageSize=1000", nil).Page(t)
 	listed := map[string]bool{}
 	for _, item := range final.Conversations {
 		listed[*item.ConversationSid] = true
@@ -323,12 +324,12 @@ func TestConcurrentUpdatesListsDeletes(t *testing.T) {
 			t.Errorf("deleted conversation %d is still stored (%v) or listed (%v)", k, stored, listed[convSID(k)])
 		case h.deleted[k]:
 			for _, method := range []string{http.MethodGet, http.MethodPost, http.MethodDelete} {
-				s.request(method, ucPath("many", convSID(k)), url.Values{}).twilioError(t, http.StatusNotFound, 20404)
+				s.Request(method, testkit.UCPath("many", convSID(k)), url.Values{}).TwilioError(t, http.StatusNotFound, 20404)
 			}
 		case !stored || !listed[convSID(k)]:
 			t.Errorf("conversation %d vanished without a delete", k)
 		case !h.possible(k, p.LastReadMessageIndex):
-			t.Errorf("conversation %d ends with index %v, which nobody wrote", k, deref(p.LastReadMessageIndex))
+			t.Errorf("conversation %d ends with index %v, which nobody wrote", k, testkit.Deref(p.LastReadMessageIndex))
 		}
 	}
 	if len(final.Conversations) != len(remaining) {

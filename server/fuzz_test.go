@@ -5,7 +5,7 @@ package server_test
 // testdata/fuzz/<FuzzName>/); `go test -fuzz=^FuzzX$ -fuzztime=30s ./server/`
 // explores further. The invariant everywhere: the status is one the spec
 // declares for the operation and never a 5xx (the server validates its own
-// responses, so a response off the contract would be a 500), an error is
+// responses, so a testkit.Response off the contract would be a 500), an error is
 // Twilio's error JSON with nothing internal in it, a success decodes into the
 // resource, and nothing panics.
 
@@ -25,6 +25,7 @@ import (
 
 	"github.com/twilio-stubs/userconversations/gen/conversations"
 	"github.com/twilio-stubs/userconversations/server"
+	"github.com/twilio-stubs/userconversations/server/internal/testkit"
 	"github.com/twilio-stubs/userconversations/server/store"
 	"github.com/twilio-stubs/userconversations/server/store/memory"
 )
@@ -43,7 +44,7 @@ type fuzzStub struct {
 
 func newFuzzStub(f *testing.F, world store.World) *fuzzStub {
 	f.Helper()
-	st := memory.New(memory.WithClock(func() time.Time { return epoch.Add(365 * 24 * time.Hour) }))
+	st := memory.New(memory.WithClock(func() time.Time { return testkit.Epoch.Add(365 * 24 * time.Hour) }))
 	if err := st.Load(context.Background(), world); err != nil {
 		f.Fatal(err)
 	}
@@ -68,7 +69,7 @@ func (fs *fuzzStub) serve(method, target, contentType string, body []byte) (*htt
 		return nil, nil, false
 	}
 	var wire bytes.Buffer
-	fmt.Fprintf(&wire, "%s %s HTTP/1.1\r\nHost: stub.test\r\nAuthorization: %s\r\n", method, target, basic(keyA, secretA))
+	fmt.Fprintf(&wire, "%s %s HTTP/1.1\r\nHost: stub.test\r\nAuthorization: %s\r\n", method, target, testkit.Basic(testkit.KeyA, testkit.SecretA))
 	if contentType != "" {
 		fmt.Fprintf(&wire, "Content-Type: %s\r\n", contentType)
 	}
@@ -109,7 +110,7 @@ func checkResponse(t *testing.T, req *http.Request, rec *httptest.ResponseRecord
 			t.Fatalf("%s %q: %d with a body: %q", req.Method, req.RequestURI, status, body)
 		}
 	case status >= 400:
-		if problem := errorShape(status, rec.Header().Get("Content-Type"), body, req.RequestURI); problem != "" {
+		if problem := testkit.ErrorShape(status, rec.Header().Get("Content-Type"), body, req.RequestURI); problem != "" {
 			t.Fatalf("%s %q: %d: %s: %s", req.Method, req.RequestURI, status, problem, body)
 		}
 	case status == http.StatusOK:
@@ -170,9 +171,9 @@ func FuzzUpdateBody(f *testing.F) {
 	} {
 		f.Add(seed.contentType, []byte(seed.body))
 	}
-	fs := newFuzzStub(f, testWorld())
+	fs := newFuzzStub(f, testkit.World())
 	f.Fuzz(func(t *testing.T, contentType string, body []byte) {
-		req, rec, ok := fs.serve(http.MethodPost, ucPath("bob", "general"), contentType, body)
+		req, rec, ok := fs.serve(http.MethodPost, testkit.UCPath("bob", "general"), contentType, body)
 		if !ok {
 			return
 		}
@@ -194,7 +195,7 @@ func FuzzUpdateBody(f *testing.F) {
 		if index := sent.Get("LastReadMessageIndex"); index != "" {
 			want, err := strconv.Atoi(index)
 			if err != nil || uc.LastReadMessageIndex == nil || *uc.LastReadMessageIndex != want {
-				t.Fatalf("sent LastReadMessageIndex %q, got %v", index, deref(uc.LastReadMessageIndex))
+				t.Fatalf("sent LastReadMessageIndex %q, got %v", index, testkit.Deref(uc.LastReadMessageIndex))
 			}
 		}
 	})
@@ -202,11 +203,11 @@ func FuzzUpdateBody(f *testing.F) {
 
 // FuzzListQuery fuzzes the query string of a list.
 func FuzzListQuery(f *testing.F) {
-	fs := newFuzzStub(f, manyWorld(12))
+	fs := newFuzzStub(f, testkit.ManyWorld(12))
 	// Tokens this server really issues: the key is fixed, so they are stable.
 	var tokens []string
 	for _, query := range []string{"PageSize=5", "PageSize=5&Page=1"} {
-		_, rec, _ := fs.serve(http.MethodGet, userPath("many")+"?"+query, "", nil)
+		_, rec, _ := fs.serve(http.MethodGet, testkit.UserPath("many")+"?"+query, "", nil)
 		var page conversations.UserConversationPage
 		if err := json.Unmarshal(rec.Body.Bytes(), &page); err != nil || page.Meta.NextPageUrl == nil {
 			f.Fatalf("%s: %d %s", query, rec.Code, rec.Body)
@@ -232,7 +233,7 @@ func FuzzListQuery(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, rawQuery string) {
-		req, rec, ok := fs.serve(http.MethodGet, userPath("many")+"?"+rawQuery, "", nil)
+		req, rec, ok := fs.serve(http.MethodGet, testkit.UserPath("many")+"?"+rawQuery, "", nil)
 		if !ok {
 			return
 		}
@@ -247,7 +248,7 @@ func FuzzListQuery(f *testing.F) {
 		if err != nil {
 			t.Fatalf("a malformed query was accepted: %q", rawQuery)
 		}
-		checkPage(t, *page, sid("US", 0x4d))
+		checkPage(t, *page, testkit.SID("US", 0x4d))
 		if size := query.Get("PageSize"); size != "" {
 			if n, err := strconv.ParseInt(size, 10, 64); err != nil || n != int64(page.Meta.PageSize) {
 				t.Fatalf("PageSize=%s answered page_size %d", size, page.Meta.PageSize)
@@ -288,10 +289,10 @@ func FuzzPathParams(f *testing.F) {
 		{0, 0, "alice", "general", true},
 		{0, 0, "alice", "", true},
 		{1, 0, "bob", "general", true},
-		{2, 0, "alice", sid("CH", 3), true},
+		{2, 0, "alice", testkit.SID("CH", 3), true},
 		{0, 1, "alice", "named-room", true},
 		{0, 2, "alice", "general", true},
-		{0, 3, sid("US", 1), sid("CH", 1), true},
+		{0, 3, testkit.SID("US", 1), testkit.SID("CH", 1), true},
 		{0, 0, "eve/ops", "odd", true},
 		{0, 0, "eve/ops", "odd", false},
 		{0, 0, "Zoë", "odd", true},
@@ -315,9 +316,9 @@ func FuzzPathParams(f *testing.F) {
 	} {
 		f.Add(seed.method, seed.service, seed.user, seed.convers, seed.escape)
 	}
-	fs := newFuzzStub(f, testWorld())
+	fs := newFuzzStub(f, testkit.World())
 	methods := []string{http.MethodGet, http.MethodPost, http.MethodDelete, http.MethodPut, http.MethodHead, http.MethodPatch}
-	prefixes := []string{"/v1", "/v1/Services/" + namedA, "/v1/Services/" + serviceB, "/v1/Services/" + serviceA}
+	prefixes := []string{"/v1", "/v1/Services/" + testkit.NamedA, "/v1/Services/" + testkit.ServiceB, "/v1/Services/" + testkit.ServiceA}
 	f.Fuzz(func(t *testing.T, method, service uint8, user, conversation string, escape bool) {
 		segment := func(s string) string {
 			if escape {
@@ -344,7 +345,7 @@ func FuzzPathParams(f *testing.F) {
 		case page != nil:
 			checkPage(t, *page, *pageUser(t, page))
 		case uc != nil:
-			if *uc.AccountSid != accountA {
+			if *uc.AccountSid != testkit.AccountA {
 				t.Fatalf("account A read a user conversation of %s", *uc.AccountSid)
 			}
 		}

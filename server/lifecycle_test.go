@@ -18,15 +18,17 @@ import (
 	"time"
 
 	"github.com/twilio-stubs/userconversations/server"
+	"github.com/twilio-stubs/userconversations/server/internal/testkit"
+	"github.com/twilio-stubs/userconversations/server/internal/twilioerr"
 	"github.com/twilio-stubs/userconversations/server/store"
 	"github.com/twilio-stubs/userconversations/server/store/memory"
 )
 
-// newHandler is the stub on testWorld, as an http.Handler.
+// newHandler is the stub on testkit.World, as an http.Handler.
 func newHandler(t *testing.T, configure func(*server.Config)) http.Handler {
 	t.Helper()
 	st := memory.New()
-	if err := st.Load(context.Background(), testWorld()); err != nil {
+	if err := st.Load(context.Background(), testkit.World()); err != nil {
 		t.Fatal(err)
 	}
 	cfg := server.Config{Store: st, ValidateResponses: true}
@@ -80,7 +82,7 @@ func (s *served) get(t *testing.T, path string, header http.Header) (*http.Respo
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.SetBasicAuth(accountA, tokenA)
+	req.SetBasicAuth(testkit.AccountA, testkit.TokenA)
 	for name, values := range header {
 		req.Header[name] = values
 	}
@@ -99,7 +101,7 @@ func (s *served) get(t *testing.T, path string, header http.Header) (*http.Respo
 func TestSlowHeadersAreCutOff(t *testing.T) {
 	const timeout = 200 * time.Millisecond
 	s := serveStub(t, newHandler(t, nil), time.Second, func(srv *http.Server) { srv.ReadHeaderTimeout = timeout })
-	partial := "GET " + ucPath("alice", "general") + " HTTP/1.1\r\nHost: stub\r\nAuthorization: " + basic(accountA, tokenA) + "\r\n"
+	partial := "GET " + testkit.UCPath("alice", "general") + " HTTP/1.1\r\nHost: stub\r\nAuthorization: " + testkit.Basic(testkit.AccountA, testkit.TokenA) + "\r\n"
 	tests := []struct {
 		name  string
 		write func(conn net.Conn)
@@ -146,7 +148,7 @@ func TestSlowHeadersAreCutOff(t *testing.T) {
 		})
 	}
 	// Others are served all along.
-	if resp, body, err := s.get(t, ucPath("alice", "general"), nil); err != nil || resp.StatusCode != http.StatusOK {
+	if resp, body, err := s.get(t, testkit.UCPath("alice", "general"), nil); err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("after the slow clients: %v %v %s", err, resp, body)
 	}
 }
@@ -155,7 +157,7 @@ func TestSlowHeadersAreCutOff(t *testing.T) {
 // itself, before any handler: a plain-text 431, not Twilio's JSON.
 func TestOversizedHeadersAreRefused(t *testing.T) {
 	s := serveStub(t, newHandler(t, nil), time.Second, nil)
-	resp, _, err := s.get(t, userPath(strings.Repeat("x", server.MaxHeaderBytes+8<<10)), nil)
+	resp, _, err := s.get(t, testkit.UserPath(strings.Repeat("x", server.MaxHeaderBytes+8<<10)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,11 +165,11 @@ func TestOversizedHeadersAreRefused(t *testing.T) {
 		t.Fatalf("status %d, want 431", resp.StatusCode)
 	}
 	// Long but under the limit: an ordinary 404.
-	resp, body, err := s.get(t, userPath(strings.Repeat("x", 10_000)), nil)
+	resp, body, err := s.get(t, testkit.UserPath(strings.Repeat("x", 10_000)), nil)
 	if err != nil || resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("10,000-character identity: %v %v", err, resp)
 	}
-	if problem := errorShape(resp.StatusCode, resp.Header.Get("Content-Type"), body, ""); problem != "" {
+	if problem := testkit.ErrorShape(resp.StatusCode, resp.Header.Get("Content-Type"), body, ""); problem != "" {
 		t.Fatal(problem)
 	}
 }
@@ -198,7 +200,7 @@ func TestGracefulShutdownFinishesInFlightRequest(t *testing.T) {
 	s := serveStub(t, h, 5*time.Second, nil)
 	answered := make(chan inFlight, 1)
 	go func() {
-		resp, body, err := s.get(t, ucPath("alice", "general"), http.Header{"X-Block": {"1"}})
+		resp, body, err := s.get(t, testkit.UCPath("alice", "general"), http.Header{"X-Block": {"1"}})
 		answered <- inFlight{resp, body, err}
 	}()
 	select {
@@ -232,7 +234,7 @@ func TestGracefulShutdownFinishesInFlightRequest(t *testing.T) {
 	if r.err != nil {
 		t.Fatalf("in-flight request: %v", r.err)
 	}
-	(response{status: r.resp.StatusCode, header: r.resp.Header, body: r.body}).userConversation(t)
+	(testkit.Response{Status: r.resp.StatusCode, Header: r.resp.Header, Body: r.body}).UserConversation(t)
 	select {
 	case err := <-s.done:
 		if err != nil {
@@ -250,7 +252,7 @@ func TestShutdownGraceExpires(t *testing.T) {
 	s := serveStub(t, h, 100*time.Millisecond, nil)
 	answered := make(chan inFlight, 1)
 	go func() {
-		resp, body, err := s.get(t, ucPath("alice", "general"), http.Header{"X-Block": {"1"}})
+		resp, body, err := s.get(t, testkit.UCPath("alice", "general"), http.Header{"X-Block": {"1"}})
 		answered <- inFlight{resp, body, err}
 	}()
 	<-entered
@@ -351,17 +353,17 @@ func (b *lockedBuffer) String() string {
 }
 
 // A panic anywhere (store, authentication; any operation; with or without
-// response validation, which production runs without) becomes Twilio's 500,
+// testkit.Response validation, which production runs without) becomes Twilio's 500,
 // with the stack in the log and not in the body, and the server goes on,
 // also while other requests run. TestOffContractResponseIsA500 covers a
-// panicking fetch with response validation on.
+// panicking fetch with testkit.Response validation on.
 func TestPanicsBecomeTwilio500s(t *testing.T) {
 	for _, validate := range []bool{false, true} {
 		for _, value := range []any{"exploded at /home/secret/store.go:42", errors.New("exploded at /root/x.go:1"), 42} {
 			t.Run(fmt.Sprintf("validate=%v/%T", validate, value), func(t *testing.T) {
 				var logs lockedBuffer
 				st := memory.New()
-				if err := st.Load(context.Background(), testWorld()); err != nil {
+				if err := st.Load(context.Background(), testkit.World()); err != nil {
 					t.Fatal(err)
 				}
 				srv, err := server.New(server.Config{
@@ -373,22 +375,22 @@ func TestPanicsBecomeTwilio500s(t *testing.T) {
 				}
 				ts := httptest.NewServer(srv)
 				t.Cleanup(ts.Close)
-				s := &stub{t: t, url: ts.URL, store: st}
+				s := &testkit.Stub{T: t, URL: ts.URL, Store: st}
 				form := url.Values{"NotificationLevel": {"muted"}}
-				panics := []call{
-					{method: http.MethodGet, path: ucPath("alice", boomRef)},
-					{method: http.MethodGet, path: userPath(boomRef)},
-					{method: http.MethodPost, path: ucPath("alice", boomRef), contentType: "application/x-www-form-urlencoded", body: strings.NewReader(form.Encode())},
-					{method: http.MethodDelete, path: ucPath("alice", boomRef)},
-					{method: http.MethodGet, path: ucPath("alice", "general"), header: authHeader(basic(boomRef, "x"))},
-					{method: http.MethodDelete, path: ucPath("alice", "fails")}, // an error, not a panic
+				panics := []testkit.Call{
+					{Method: http.MethodGet, Path: testkit.UCPath("alice", boomRef)},
+					{Method: http.MethodGet, Path: testkit.UserPath(boomRef)},
+					{Method: http.MethodPost, Path: testkit.UCPath("alice", boomRef), ContentType: "application/x-www-form-urlencoded", Body: strings.NewReader(form.Encode())},
+					{Method: http.MethodDelete, Path: testkit.UCPath("alice", boomRef)},
+					{Method: http.MethodGet, Path: testkit.UCPath("alice", "general"), Header: testkit.AuthHeader(testkit.Basic(boomRef, "x"))},
+					{Method: http.MethodDelete, Path: testkit.UCPath("alice", "fails")}, // an error, not a panic
 				}
 				for _, c := range panics {
-					msg := s.send(c).strictError(t, http.StatusInternalServerError, server.CodeInternal)
+					msg := s.Send(c).StrictError(t, http.StatusInternalServerError, twilioerr.CodeInternal)
 					if msg != "Internal Server Error" {
-						t.Errorf("%s %s: message %q", c.method, c.path, msg)
+						t.Errorf("%s %s: message %q", c.Method, c.Path, msg)
 					}
-					s.request(http.MethodGet, ucPath("alice", "general"), nil).userConversation(t)
+					s.Request(http.MethodGet, testkit.UCPath("alice", "general"), nil).UserConversation(t)
 				}
 				if log := logs.String(); !strings.Contains(log, "panic") || !strings.Contains(log, "goroutine") {
 					t.Errorf("the log lacks the panic and its stack:\n%s", log)
@@ -400,12 +402,12 @@ func TestPanicsBecomeTwilio500s(t *testing.T) {
 				for w := range 8 {
 					wg.Go(func() {
 						for i := range 8 {
-							path, want := ucPath("alice", "general"), http.StatusOK
+							path, want := testkit.UCPath("alice", "general"), http.StatusOK
 							if (w+i)%2 == 0 {
-								path, want = ucPath("alice", boomRef), http.StatusInternalServerError
+								path, want = testkit.UCPath("alice", boomRef), http.StatusInternalServerError
 							}
 							req, _ := http.NewRequest(http.MethodGet, ts.URL+path, nil)
-							req.SetBasicAuth(accountA, tokenA)
+							req.SetBasicAuth(testkit.AccountA, testkit.TokenA)
 							resp, err := ts.Client().Do(req)
 							if err != nil {
 								errs <- err
@@ -413,7 +415,7 @@ func TestPanicsBecomeTwilio500s(t *testing.T) {
 							}
 							body, _ := io.ReadAll(resp.Body)
 							resp.Body.Close()
-							if resp.StatusCode != want || leaks(body, "") != "" {
+							if resp.StatusCode != want || testkit.Leaks(body, "") != "" {
 								errs <- fmt.Errorf("%s: %d %s", path, resp.StatusCode, body)
 								return
 							}
@@ -434,7 +436,7 @@ func TestPanicsBecomeTwilio500s(t *testing.T) {
 // sees the connection drop, not a 500, and the server goes on.
 func TestAbortHandlerPanicDropsTheConnection(t *testing.T) {
 	st := memory.New()
-	if err := st.Load(context.Background(), testWorld()); err != nil {
+	if err := st.Load(context.Background(), testkit.World()); err != nil {
 		t.Fatal(err)
 	}
 	srv, err := server.New(server.Config{Store: panickyStore{Store: st, value: http.ErrAbortHandler}, ValidateResponses: true})
@@ -447,12 +449,12 @@ func TestAbortHandlerPanicDropsTheConnection(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: stub\r\nAuthorization: %s\r\n\r\n", ucPath("alice", boomRef), basic(accountA, tokenA))
+	fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: stub\r\nAuthorization: %s\r\n\r\n", testkit.UCPath("alice", boomRef), testkit.Basic(testkit.AccountA, testkit.TokenA))
 	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
 	if resp, err := http.ReadResponse(bufio.NewReader(conn), nil); err == nil {
 		t.Fatalf("aborted request answered %d", resp.StatusCode)
 	}
-	if resp, body, err := s.get(t, ucPath("alice", "general"), nil); err != nil || resp.StatusCode != http.StatusOK {
+	if resp, body, err := s.get(t, testkit.UCPath("alice", "general"), nil); err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("after the abort: %v %v %s", err, resp, body)
 	}
 }

@@ -8,7 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/twilio-stubs/userconversations/server"
+	"github.com/twilio-stubs/userconversations/server/internal/testkit"
+	"github.com/twilio-stubs/userconversations/server/internal/twilioerr"
 	"github.com/twilio-stubs/userconversations/server/store"
 )
 
@@ -74,33 +75,33 @@ func leakedOf(body []byte, path string, secrets []string) string {
 // (nor of B, to a caller that proved nothing) is in any body, no body shows
 // a stack trace or a source path, and nothing changes.
 func TestSecurityMatrix(t *testing.T) {
-	s := newStubWith(t, badInputWorld(), nil)
-	world := s.snapshot(t)
+	s := testkit.NewStubWith(t, badInputWorld(), nil)
+	world := s.Snapshot(t)
 	stringsA, stringsB := accountStrings(world.Accounts[0]), accountStrings(world.Accounts[1])
 	onlyA, onlyB := exclusiveTo(stringsA, stringsB), exclusiveTo(stringsB, stringsA)
 	anyAccount := append(slices.Clone(onlyA), onlyB...)
-	tokenOfA := s.nextToken(t, userPath(sid("US", 1))+"?PageSize=1")
+	tokenOfA := s.NextToken(t, testkit.UserPath(testkit.SID("US", 1))+"?PageSize=1")
 
 	const form = "application/x-www-form-urlencoded"
-	ghostUser, ghostConv, ghostService := sid("US", 0xdead), sid("CH", 0xdead), sid("IS", 0xdead)
-	userA, convA, namedUserA, namedConvA := sid("US", 1), sid("CH", 1), sid("US", 0xa2), sid("CH", 0xa2)
+	ghostUser, ghostConv, ghostService := testkit.SID("US", 0xdead), testkit.SID("CH", 0xdead), testkit.SID("IS", 0xdead)
+	userA, convA, namedUserA, namedConvA := testkit.SID("US", 1), testkit.SID("CH", 1), testkit.SID("US", 0xa2), testkit.SID("CH", 0xa2)
 	type target struct {
 		name, method, path, ghost string // ghost: the same request for things that do not exist
 		foreignStatus             int    // answer to account B's good credentials
 	}
 	targets := []target{
-		{"fetch", http.MethodGet, ucPath(userA, convA), ucPath(ghostUser, ghostConv), 404},
-		{"list", http.MethodGet, userPath(userA), userPath(ghostUser), 404},
-		{"update", http.MethodPost, ucPath(userA, convA), ucPath(ghostUser, ghostConv), 404},
-		{"delete", http.MethodDelete, ucPath(userA, convA), ucPath(ghostUser, ghostConv), 404},
-		{"fetch, named service", http.MethodGet, inService(namedA, ucPath(namedUserA, namedConvA)), inService(ghostService, ucPath(ghostUser, ghostConv)), 404},
-		{"list, named service", http.MethodGet, inService(namedA, userPath(namedUserA)), inService(ghostService, userPath(ghostUser)), 404},
-		{"update, named service", http.MethodPost, inService(namedA, ucPath(namedUserA, namedConvA)), inService(ghostService, ucPath(ghostUser, ghostConv)), 404},
-		{"delete, named service", http.MethodDelete, inService(namedA, ucPath(namedUserA, namedConvA)), inService(ghostService, ucPath(ghostUser, ghostConv)), 404},
-		{"fetch by a unique_name of A only", http.MethodGet, ucPath("alice", "support"), ucPath("alice", "nothing-here"), 404},
+		{"fetch", http.MethodGet, testkit.UCPath(userA, convA), testkit.UCPath(ghostUser, ghostConv), 404},
+		{"list", http.MethodGet, testkit.UserPath(userA), testkit.UserPath(ghostUser), 404},
+		{"update", http.MethodPost, testkit.UCPath(userA, convA), testkit.UCPath(ghostUser, ghostConv), 404},
+		{"delete", http.MethodDelete, testkit.UCPath(userA, convA), testkit.UCPath(ghostUser, ghostConv), 404},
+		{"fetch, named service", http.MethodGet, testkit.InService(testkit.NamedA, testkit.UCPath(namedUserA, namedConvA)), testkit.InService(ghostService, testkit.UCPath(ghostUser, ghostConv)), 404},
+		{"list, named service", http.MethodGet, testkit.InService(testkit.NamedA, testkit.UserPath(namedUserA)), testkit.InService(ghostService, testkit.UserPath(ghostUser)), 404},
+		{"update, named service", http.MethodPost, testkit.InService(testkit.NamedA, testkit.UCPath(namedUserA, namedConvA)), testkit.InService(ghostService, testkit.UCPath(ghostUser, ghostConv)), 404},
+		{"delete, named service", http.MethodDelete, testkit.InService(testkit.NamedA, testkit.UCPath(namedUserA, namedConvA)), testkit.InService(ghostService, testkit.UCPath(ghostUser, ghostConv)), 404},
+		{"fetch by a unique_name of A only", http.MethodGet, testkit.UCPath("alice", "support"), testkit.UCPath("alice", "nothing-here"), 404},
 		// The token is checked before the user is looked up: 400 for a
 		// foreign token whether the user exists or not.
-		{"list with A's page token", http.MethodGet, userPath(userA) + "?PageToken=" + tokenOfA, userPath(ghostUser) + "?PageToken=" + tokenOfA, 400},
+		{"list with A's page token", http.MethodGet, testkit.UserPath(userA) + "?PageToken=" + tokenOfA, testkit.UserPath(ghostUser) + "?PageToken=" + tokenOfA, 400},
 	}
 	creds := []struct {
 		name    string
@@ -108,95 +109,95 @@ func TestSecurityMatrix(t *testing.T) {
 		foreign bool   // good credentials of account B
 	}{
 		{"no credentials", "", false},
-		{"wrong token", basic(accountA, "wrong0123456789"), false},
-		{"account B's token for account A", basic(accountA, tokenB), false},
-		{"account B's SID and token", basic(accountB, tokenB), true},
-		{"account B's API key", basic(keyB, secretB), true},
-		{"API key with the wrong secret", basic(keyA, "wrong0123456789"), false},
-		{"API key with account B's key secret", basic(keyA, secretB), false},
-		{"account SID with its API key secret", basic(accountA, secretA), false},
-		{"API key SID with the auth token", basic(keyA, tokenA), false},
-		{"account SID in lower case", basic(strings.ToLower(accountA), tokenA), false},
-		{"token with a trailing space", basic(accountA, tokenA+" "), false},
-		{"token less its last character", basic(accountA, tokenA[:len(tokenA)-1]), false},
-		{"Bearer auth token", "Bearer " + tokenA, false},
-		{"Bearer API key secret", "Bearer " + secretA, false},
-		{"Bearer with Basic's payload", "Bearer " + strings.TrimPrefix(basic(accountA, tokenA), "Basic "), false},
+		{"wrong token", testkit.Basic(testkit.AccountA, "wrong0123456789"), false},
+		{"account B's token for account A", testkit.Basic(testkit.AccountA, testkit.TokenB), false},
+		{"account B's SID and token", testkit.Basic(testkit.AccountB, testkit.TokenB), true},
+		{"account B's API key", testkit.Basic(testkit.KeyB, testkit.SecretB), true},
+		{"API key with the wrong secret", testkit.Basic(testkit.KeyA, "wrong0123456789"), false},
+		{"API key with account B's key secret", testkit.Basic(testkit.KeyA, testkit.SecretB), false},
+		{"account SID with its API key secret", testkit.Basic(testkit.AccountA, testkit.SecretA), false},
+		{"API key SID with the auth token", testkit.Basic(testkit.KeyA, testkit.TokenA), false},
+		{"account SID in lower case", testkit.Basic(strings.ToLower(testkit.AccountA), testkit.TokenA), false},
+		{"token with a trailing space", testkit.Basic(testkit.AccountA, testkit.TokenA+" "), false},
+		{"token less its last character", testkit.Basic(testkit.AccountA, testkit.TokenA[:len(testkit.TokenA)-1]), false},
+		{"Bearer auth token", "Bearer " + testkit.TokenA, false},
+		{"Bearer API key secret", "Bearer " + testkit.SecretA, false},
+		{"Bearer with Basic's payload", "Bearer " + strings.TrimPrefix(testkit.Basic(testkit.AccountA, testkit.TokenA), "Basic "), false},
 	}
 
-	before := s.snapshot(t)
+	before := s.Snapshot(t)
 	var unauthorized []byte // every 401 body is this one
 	for _, cr := range creds {
 		for _, tg := range targets {
 			t.Run(cr.name+"/"+tg.name, func(t *testing.T) {
-				send := func(path string) response {
-					c := call{method: tg.method, path: path, noAuth: true}
+				send := func(path string) testkit.Response {
+					c := testkit.Call{Method: tg.method, Path: path, NoAuth: true}
 					if cr.auth != "" {
-						c.header = authHeader(cr.auth)
+						c.Header = testkit.AuthHeader(cr.auth)
 					}
 					if tg.method == http.MethodPost {
-						c.contentType, c.body = form, strings.NewReader("NotificationLevel=muted&LastReadMessageIndex=0")
+						c.ContentType, c.Body = form, strings.NewReader("NotificationLevel=muted&LastReadMessageIndex=0")
 					}
-					return s.send(c)
+					return s.Send(c)
 				}
 				r, ghost := send(tg.path), send(tg.ghost)
 				if !cr.foreign {
-					r.strictError(t, http.StatusUnauthorized, server.CodeAuthenticate)
-					if r.header.Get("Www-Authenticate") == "" {
+					r.StrictError(t, http.StatusUnauthorized, twilioerr.CodeAuthenticate)
+					if r.Header.Get("Www-Authenticate") == "" {
 						t.Error("401 without WWW-Authenticate")
 					}
 					if unauthorized == nil {
-						unauthorized = r.body
+						unauthorized = r.Body
 					}
-					if string(r.body) != string(unauthorized) || string(ghost.body) != string(unauthorized) {
-						t.Fatalf("401 bodies differ:\n%s\n%s\n%s", r.body, ghost.body, unauthorized)
+					if string(r.Body) != string(unauthorized) || string(ghost.Body) != string(unauthorized) {
+						t.Fatalf("401 bodies differ:\n%s\n%s\n%s", r.Body, ghost.Body, unauthorized)
 					}
-					if leaked := leakedOf(r.body, "", anyAccount); leaked != "" {
-						t.Fatalf("401 body carries %q: %s", leaked, r.body)
+					if leaked := leakedOf(r.Body, "", anyAccount); leaked != "" {
+						t.Fatalf("401 body carries %q: %s", leaked, r.Body)
 					}
 					return
 				}
-				code := server.CodeNotFound
+				code := twilioerr.CodeNotFound
 				if tg.foreignStatus == http.StatusBadRequest {
-					code = server.CodeInvalidParameter
+					code = twilioerr.CodeInvalidParameter
 				}
-				r.strictError(t, tg.foreignStatus, code)
-				if leaked := leakedOf(r.body, tg.path, onlyA); leaked != "" {
-					t.Fatalf("account B was shown %q of account A: %s", leaked, r.body)
+				r.StrictError(t, tg.foreignStatus, code)
+				if leaked := leakedOf(r.Body, tg.path, onlyA); leaked != "" {
+					t.Fatalf("account B was shown %q of account A: %s", leaked, r.Body)
 				}
 				// Nothing tells account A's resource from one that does not
 				// exist: the answers differ only by the path asked for.
-				if string(ghost.body) != strings.ReplaceAll(string(r.body), tg.path, tg.ghost) || ghost.status != r.status {
-					t.Fatalf("A's resource and a missing one answer differently:\n%s\n%s", r.body, ghost.body)
+				if string(ghost.Body) != strings.ReplaceAll(string(r.Body), tg.path, tg.ghost) || ghost.Status != r.Status {
+					t.Fatalf("A's resource and a missing one answer differently:\n%s\n%s", r.Body, ghost.Body)
 				}
 			})
 		}
 	}
-	if !worldsEqual(before, s.snapshot(t)) {
+	if !worldsEqual(before, s.Snapshot(t)) {
 		t.Fatal("a refused request changed the state")
 	}
 
 	t.Run("credentials in the query string", func(t *testing.T) {
-		q := url.Values{"AccountSid": {accountA}, "AuthToken": {tokenA}}.Encode()
-		r := s.send(call{method: http.MethodGet, path: ucPath(userA, convA) + "?" + q, noAuth: true})
-		r.strictError(t, http.StatusUnauthorized, server.CodeAuthenticate)
+		q := url.Values{"AccountSid": {testkit.AccountA}, "AuthToken": {testkit.TokenA}}.Encode()
+		r := s.Send(testkit.Call{Method: http.MethodGet, Path: testkit.UCPath(userA, convA) + "?" + q, NoAuth: true})
+		r.StrictError(t, http.StatusUnauthorized, twilioerr.CodeAuthenticate)
 	})
 	t.Run("preflight without credentials", func(t *testing.T) {
-		r := s.send(call{method: http.MethodOptions, path: ucPath(userA, convA), noAuth: true})
-		if r.status != http.StatusNoContent || len(r.body) != 0 {
-			t.Fatalf("preflight: %d %q", r.status, r.body)
+		r := s.Send(testkit.Call{Method: http.MethodOptions, Path: testkit.UCPath(userA, convA), NoAuth: true})
+		if r.Status != http.StatusNoContent || len(r.Body) != 0 {
+			t.Fatalf("preflight: %d %q", r.Status, r.Body)
 		}
 	})
 	t.Run("account B's names reach account B's resources only", func(t *testing.T) {
-		uc := s.request(http.MethodPost, ucPath("alice", "general"), url.Values{"NotificationLevel": {"muted"}}, keyB, secretB).userConversation(t)
-		if *uc.AccountSid != accountB {
+		uc := s.Request(http.MethodPost, testkit.UCPath("alice", "general"), url.Values{"NotificationLevel": {"muted"}}, testkit.KeyB, testkit.SecretB).UserConversation(t)
+		if *uc.AccountSid != testkit.AccountB {
 			t.Fatalf("account B updated a user conversation of %s", *uc.AccountSid)
 		}
-		r := s.request(http.MethodGet, ucPath("alice", "general"), nil, keyB, secretB)
-		if leaked := leakedOf(r.body, "", onlyA); leaked != "" {
-			t.Fatalf("account B was shown %q of account A: %s", leaked, r.body)
+		r := s.Request(http.MethodGet, testkit.UCPath("alice", "general"), nil, testkit.KeyB, testkit.SecretB)
+		if leaked := leakedOf(r.Body, "", onlyA); leaked != "" {
+			t.Fatalf("account B was shown %q of account A: %s", leaked, r.Body)
 		}
-		if got := s.request(http.MethodGet, ucPath("alice", "general"), nil).userConversation(t); got.NotificationLevel != "default" {
+		if got := s.Request(http.MethodGet, testkit.UCPath("alice", "general"), nil).UserConversation(t); got.NotificationLevel != "default" {
 			t.Fatalf("account B's update reached account A: %s", got.NotificationLevel)
 		}
 	})

@@ -1,46 +1,45 @@
 // Package server is a stateful, contract-validated stub of Twilio
-// Conversations' User Conversation API. Every request to the Twilio API
-// passes, in order: the request journal (with the admin API on), panic
-// recovery, the request log, CORS, the body limit, authentication (HTTP
-// Basic), validation against the embedded OpenAPI spec, fault injection
-// (with the admin API on), optionally response validation, and then thin
-// handlers over a store.Store.
+// Conversations' User Conversation API, and the one place where it is
+// assembled: New wires the Twilio API (package twilioapi) and the stub's
+// admin API (package admin) onto one echo instance, each as a group with
+// its own chain of middleware, and HTTPErrorHandler turns every failure of
+// either into Twilio's error JSON. NewHTTPServer and Serve run it.
 //
-// The admin API (package admin, api/admin.yaml) is served under /_stub/,
-// which the Twilio API's authentication and validation pass by. Its
-// operations share recovery, the request log and CORS, then each has its
-// own chain: the admin token guard (not on the health check), a larger body
-// limit, YAML bodies read as JSON, validation against the admin spec,
-// optionally response validation.
-//
-// One error handler turns every failure, of either API, into Twilio's
-// error JSON.
+// docs/architecture.md draws the request path of each API.
 package server
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/twilio-stubs/userconversations/gen/adminserver"
-	"github.com/twilio-stubs/userconversations/gen/conversationsserver"
 	"io"
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync/atomic"
 
-	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
-	"github.com/twilio-stubs/userconversations/server/admin"
+	"github.com/twilio-stubs/userconversations/gen/adminserver"
+	"github.com/twilio-stubs/userconversations/gen/conversationsserver"
+	"github.com/twilio-stubs/userconversations/server/internal/admin"
+	"github.com/twilio-stubs/userconversations/server/internal/httpmw"
+	"github.com/twilio-stubs/userconversations/server/internal/routes"
+	"github.com/twilio-stubs/userconversations/server/internal/twilioapi"
+	"github.com/twilio-stubs/userconversations/server/internal/validation"
 	"github.com/twilio-stubs/userconversations/server/store"
-	"github.com/twilio-stubs/userconversations/server/validator"
 )
 
-// AdminBodyLimit caps admin request bodies: a fixture document of a large
-// world is far bigger than any Twilio API request.
-const AdminBodyLimit = "32M"
+// Request body limits, in echo's notation. The Twilio API's is what its
+// update form could ever need many times over; the admin API's takes the
+// fixture document of a large world.
+const (
+	DefaultBodyLimit = "64K" // 65,536 bytes
+	AdminBodyLimit   = "32M" // 33,554,432 bytes
+)
+
+// DefaultJournalSize is how many requests the journal keeps unless told.
+const DefaultJournalSize = admin.DefaultJournalSize
 
 // Config configures a Server. Store is required.
 type Config struct {
@@ -53,7 +52,8 @@ type Config struct {
 	ValidateResponses bool
 	// Logger receives the request log and errors; nil discards them.
 	Logger *slog.Logger
-	// BodyLimit caps request bodies, in echo's notation ("64K"); default 64K.
+	// BodyLimit caps Twilio API request bodies, in echo's notation;
+	// default DefaultBodyLimit.
 	BodyLimit string
 	// PageTokenKey signs page tokens; empty means a random key per Server.
 	PageTokenKey []byte
@@ -68,19 +68,14 @@ type Config struct {
 	// when New is called.
 	Fixtures store.World
 	// JournalSize is how many requests the journal keeps (the latest);
-	// 0 means 1000.
+	// 0 means DefaultJournalSize.
 	JournalSize int
 }
 
-// Server serves the User Conversation API; it is an http.Handler.
+// Server serves the User Conversation API and the admin API; it is an
+// http.Handler.
 type Server struct {
-	echo      *echo.Echo
-	store     store.Store
-	tokens    tokenCodec
-	publicURL string
-	logger    *slog.Logger
-	// lastBase is the last request base URL that passed requestBase's check.
-	lastBase atomic.Pointer[string]
+	echo *echo.Echo
 }
 
 // New builds a Server from cfg.
@@ -94,19 +89,19 @@ func New(cfg Config) (*Server, error) {
 	}
 	bodyLimit := cfg.BodyLimit
 	if bodyLimit == "" {
-		bodyLimit = "64K"
+		bodyLimit = DefaultBodyLimit
 	}
-	tokens, err := newTokenCodec(cfg.PageTokenKey)
+	twilioRoutes, err := specRoutes(conversationsserver.GetSwagger)
 	if err != nil {
-		return nil, fmt.Errorf("server: page token key: %w", err)
+		return nil, fmt.Errorf("server: the Twilio API's spec: %w", err)
 	}
-	spec, err := conversationsserver.GetSwagger()
+	adminRoutes, err := specRoutes(adminserver.GetSwagger)
 	if err != nil {
-		return nil, fmt.Errorf("server: embedded spec: %w", err)
+		return nil, fmt.Errorf("server: the admin API's spec: %w", err)
 	}
-	adminSpec, err := adminserver.GetSpec()
+	api, err := twilioapi.New(twilioapi.Config{Store: cfg.Store, PublicURL: cfg.PublicURL, PageTokenKey: cfg.PageTokenKey})
 	if err != nil {
-		return nil, fmt.Errorf("server: embedded admin spec: %w", err)
+		return nil, fmt.Errorf("server: %w", err)
 	}
 	// Only the admin API's reset needs the fixtures: without it, keeping a
 	// second copy of the world would only give the GC more to scan.
@@ -124,87 +119,92 @@ func New(cfg Config) (*Server, error) {
 		Fixtures:    fixtures,
 		Token:       cfg.AdminToken,
 		JournalSize: cfg.JournalSize,
-		API:         spec,
-		Account:     accountOf,
-		Skipper:     isStubPath,
+		Operations:  twilioRoutes,
+		Account:     httpmw.Account,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
-	s := &Server{
-		echo:      echo.New(),
-		store:     cfg.Store,
-		tokens:    tokens,
-		publicURL: strings.TrimSuffix(cfg.PublicURL, "/"),
-		logger:    logger,
-	}
 
-	e := s.echo
+	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = HTTPErrorHandler(logger)
-	validatorOptions := func(skipper func(echo.Context) bool, onError validator.ErrorHandler) *validator.Options {
-		return &validator.Options{
-			Skipper:      skipper,
-			ErrorHandler: onError,
-			Options: openapi3filter.Options{
-				AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc, // authenticated already
-				SchemaValidationOptions: validator.SchemaOptions(),
-			},
-		}
-	}
-	requestValidator, err := validator.RequestValidator(spec, validatorOptions(isStubPath, nil))
-	if err != nil {
-		return nil, err
-	}
-	adminValidator, err := validator.RequestValidator(adminSpec, validatorOptions(nil, admin.ValidationError))
-	if err != nil {
-		return nil, err
-	}
-	var responseValidator echo.MiddlewareFunc
+
+	var validateResponses routes.Step
 	if cfg.ValidateResponses {
-		responseValidator = validator.ResponseValidator(&validator.ResponseOptions{
-			Options: openapi3filter.Options{
-				IncludeResponseStatus:   true,
-				SchemaValidationOptions: validator.SchemaOptions(),
-			},
-			OnInvalid: func(c echo.Context, status int, err error) {
-				logger.Error("response breaks the spec", "method", c.Request().Method, "path", c.Request().URL.Path, "status", status, "error", err)
-			},
+		validateResponses = validation.Response(func(c echo.Context, status int, err error) {
+			logger.Error("response breaks the spec", "method", c.Request().Method, "path", c.Request().URL.Path, "status", status, "error", err)
 		})
 	}
 
-	// The Twilio API's chain; /_stub/ paths pass its Twilio-only steps by.
-	var chain []echo.MiddlewareFunc
-	if adm.Enabled() {
-		chain = append(chain, adm.Record()) // first: it sees every answer
-	}
-	chain = append(chain,
-		recoverPanics(logger),
-		requestLog(logger),
-		cors,
-		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Skipper: isStubPath, Limit: bodyLimit}),
-		authenticate(cfg.Store),
-		requestValidator,
-	)
-	if adm.Enabled() {
-		chain = append(chain, adm.InjectFaults()) // after: the account and operation are known
-	}
-	if responseValidator != nil {
-		chain = append(chain, responseValidator) // after: faults answer off the spec (503) or not at all
-	}
-	e.Use(chain...)
-	conversationsserver.RegisterHandlers(e, s)
+	// The Twilio API. The journal goes first, to see every answer; faults
+	// act on authenticated, valid requests only, and before the response
+	// is held for validation, so that they can drop the connection and
+	// answer off the spec (a 503) on purpose.
+	twilio := routes.NewGroup(e, twilioRoutes, steps(
+		adm.Record(),
+		always(httpmw.Recover(logger)),
+		always(httpmw.RequestLog(logger)),
+		always(httpmw.CORS),
+		always(httpmw.BodyLimit(bodyLimit)),
+		always(httpmw.Authenticate(cfg.Store)),
+		validation.Request(),
+		adm.InjectFaults(),
+		validateResponses,
+	)...)
+	conversationsserver.RegisterHandlers(twilio, api)
+	twilio.Finish("/")
 
-	// The admin API's own steps, per operation, after the shared ones.
-	adminChain := []echo.MiddlewareFunc{middleware.BodyLimit(AdminBodyLimit), adm.YAMLBodies(), adminValidator}
-	if responseValidator != nil {
-		adminChain = append(adminChain, responseValidator)
+	// The admin API, under /_stub/. YAML bodies become JSON before they are
+	// validated.
+	stub := routes.NewGroup(e, adminRoutes, steps(
+		always(httpmw.Recover(logger)),
+		always(httpmw.RequestLog(logger)),
+		always(httpmw.CORS),
+		adm.Guard(),
+		always(httpmw.BodyLimit(AdminBodyLimit)),
+		adm.YAMLBodies(),
+		validation.Request(),
+		validateResponses,
+	)...)
+	adminserver.RegisterHandlers(stub, adm.Handlers())
+	stub.Finish(admin.PathPrefix)
+
+	return &Server{echo: e}, nil
+}
+
+// specRoutes builds the route table of an embedded spec.
+func specRoutes(load func() (*openapi3.T, error)) (*routes.Table, error) {
+	doc, err := load()
+	if err != nil {
+		return nil, err
 	}
-	adm.Register(e, adminChain...)
-	return s, nil
+	return routes.New(doc)
+}
+
+// always is a step that puts the same middleware in every route's chain.
+func always(mw echo.MiddlewareFunc) routes.Step {
+	return func(*routes.Route) echo.MiddlewareFunc { return mw }
+}
+
+// steps drops the steps that are off (nil).
+func steps(all ...routes.Step) []routes.Step {
+	out := all[:0]
+	for _, s := range all {
+		if s != nil {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // ServeHTTP makes Server an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// echo routes on the escaped path only when it differs from the
+	// decoded one's default escaping; a path holding a literal "%" (sent
+	// as %25) would be routed decoded, and its parameters unescaped twice.
+	if r.URL.RawPath == "" && strings.IndexByte(r.URL.Path, '%') >= 0 {
+		r.URL.RawPath = r.URL.EscapedPath()
+	}
 	s.echo.ServeHTTP(w, r)
 }

@@ -9,36 +9,38 @@ import (
 	"testing"
 
 	"github.com/twilio-stubs/userconversations/server"
+	"github.com/twilio-stubs/userconversations/server/internal/testkit"
+	"github.com/twilio-stubs/userconversations/server/internal/twilioerr"
 	"github.com/twilio-stubs/userconversations/server/store"
 	"github.com/twilio-stubs/userconversations/server/store/memory"
 )
 
 func TestAuthentication(t *testing.T) {
-	s := newStub(t)
-	path := ucPath("alice", "general")
+	s := testkit.NewStub(t)
+	path := testkit.UCPath("alice", "general")
 	tests := []struct {
 		name   string
 		creds  []string
 		status int
 	}{
-		{"account SID and auth token", []string{accountA, tokenA}, http.StatusOK},
-		{"API key and secret", []string{keyA, secretA}, http.StatusOK},
+		{"account SID and auth token", []string{testkit.AccountA, testkit.TokenA}, http.StatusOK},
+		{"API key and secret", []string{testkit.KeyA, testkit.SecretA}, http.StatusOK},
 		{"no credentials", []string{"-"}, http.StatusUnauthorized},
-		{"wrong token", []string{accountA, "wrong0123456789"}, http.StatusUnauthorized},
-		{"another account's token", []string{accountA, tokenB}, http.StatusUnauthorized},
-		{"another account's API key secret", []string{keyA, secretB}, http.StatusUnauthorized},
-		{"unknown account", []string{sid("AC", 0xdead), tokenA}, http.StatusUnauthorized},
-		{"empty password", []string{accountA, ""}, http.StatusUnauthorized},
+		{"wrong token", []string{testkit.AccountA, "wrong0123456789"}, http.StatusUnauthorized},
+		{"another account's token", []string{testkit.AccountA, testkit.TokenB}, http.StatusUnauthorized},
+		{"another account's API key secret", []string{testkit.KeyA, testkit.SecretB}, http.StatusUnauthorized},
+		{"unknown account", []string{testkit.SID("AC", 0xdead), testkit.TokenA}, http.StatusUnauthorized},
+		{"empty password", []string{testkit.AccountA, ""}, http.StatusUnauthorized},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := s.request(http.MethodGet, path, nil, tt.creds...)
+			r := s.Request(http.MethodGet, path, nil, tt.creds...)
 			if tt.status == http.StatusOK {
-				r.userConversation(t)
+				r.UserConversation(t)
 				return
 			}
-			r.twilioError(t, http.StatusUnauthorized, server.CodeAuthenticate)
-			if r.header.Get("Www-Authenticate") == "" {
+			r.TwilioError(t, http.StatusUnauthorized, twilioerr.CodeAuthenticate)
+			if r.Header.Get("Www-Authenticate") == "" {
 				t.Error("401 without WWW-Authenticate")
 			}
 		})
@@ -47,31 +49,31 @@ func TestAuthentication(t *testing.T) {
 
 // Account B sees only its own world, even for an identity account A also has.
 func TestAccountsAreIsolated(t *testing.T) {
-	s := newStub(t)
-	page := s.request(http.MethodGet, userPath("alice"), nil, keyB, secretB).page(t)
-	if len(page.Conversations) != 1 || *page.Conversations[0].AccountSid != accountB {
+	s := testkit.NewStub(t)
+	page := s.Request(http.MethodGet, testkit.UserPath("alice"), nil, testkit.KeyB, testkit.SecretB).Page(t)
+	if len(page.Conversations) != 1 || *page.Conversations[0].AccountSid != testkit.AccountB {
 		t.Fatalf("account B lists %d conversations", len(page.Conversations))
 	}
-	s.request(http.MethodGet, ucPath(sid("US", 1), sid("CH", 1)), nil, accountB, tokenB).
-		twilioError(t, http.StatusNotFound, server.CodeNotFound)
-	s.request(http.MethodDelete, ucPath(sid("US", 1), sid("CH", 1)), nil, accountB, tokenB).
-		twilioError(t, http.StatusNotFound, server.CodeNotFound)
-	s.request(http.MethodGet, ucPath(sid("US", 1), sid("CH", 1)), nil).userConversation(t)
+	s.Request(http.MethodGet, testkit.UCPath(testkit.SID("US", 1), testkit.SID("CH", 1)), nil, testkit.AccountB, testkit.TokenB).
+		TwilioError(t, http.StatusNotFound, twilioerr.CodeNotFound)
+	s.Request(http.MethodDelete, testkit.UCPath(testkit.SID("US", 1), testkit.SID("CH", 1)), nil, testkit.AccountB, testkit.TokenB).
+		TwilioError(t, http.StatusNotFound, twilioerr.CodeNotFound)
+	s.Request(http.MethodGet, testkit.UCPath(testkit.SID("US", 1), testkit.SID("CH", 1)), nil).UserConversation(t)
 }
 
 func TestRequestValidation(t *testing.T) {
-	s := newStub(t)
-	one := ucPath("bob", "general")
+	s := testkit.NewStub(t)
+	one := testkit.UCPath("bob", "general")
 	tests := []struct {
 		name, method, path, contentType, body string
 		status, code                          int
 		mentions                              string
 	}{
-		{"PageSize zero", "GET", userPath("alice") + "?PageSize=0", "", "", 400, 20001, "PageSize"},
-		{"PageSize over 1000", "GET", userPath("alice") + "?PageSize=1001", "", "", 400, 20001, "PageSize"},
-		{"PageSize not a number", "GET", userPath("alice") + "?PageSize=abc", "", "", 400, 20001, "PageSize"},
-		{"PageSize twice", "GET", userPath("alice") + "?PageSize=2&PageSize=3", "", "", 400, 20001, "PageSize"},
-		{"Page negative", "GET", userPath("alice") + "?Page=-1", "", "", 400, 20001, "Page"},
+		{"PageSize zero", "GET", testkit.UserPath("alice") + "?PageSize=0", "", "", 400, 20001, "PageSize"},
+		{"PageSize over 1000", "GET", testkit.UserPath("alice") + "?PageSize=1001", "", "", 400, 20001, "PageSize"},
+		{"PageSize not a number", "GET", testkit.UserPath("alice") + "?PageSize=abc", "", "", 400, 20001, "PageSize"},
+		{"PageSize twice", "GET", testkit.UserPath("alice") + "?PageSize=2&PageSize=3", "", "", 400, 20001, "PageSize"},
+		{"Page negative", "GET", testkit.UserPath("alice") + "?Page=-1", "", "", 400, 20001, "Page"},
 		{"level in wrong case", "POST", one, "application/x-www-form-urlencoded", "NotificationLevel=Muted", 400, 20001, "NotificationLevel"},
 		{"index not a number", "POST", one, "application/x-www-form-urlencoded", "LastReadMessageIndex=abc", 400, 20001, "LastReadMessageIndex"},
 		{"index negative", "POST", one, "application/x-www-form-urlencoded", "LastReadMessageIndex=-1", 400, 20001, "LastReadMessageIndex"},
@@ -82,28 +84,28 @@ func TestRequestValidation(t *testing.T) {
 		{"unknown path", "GET", "/v1/Users/alice/Conversation", "", "", 404, 20404, "/v1/Users/alice/Conversation"},
 		{"unknown version", "GET", "/v2/Users/alice/Conversations", "", "", 404, 20404, "was not found"},
 		{"wrong method", "PUT", one, "", "", 405, 20004, "Method not allowed"},
-		{"delete on list", "DELETE", userPath("alice"), "", "", 405, 20004, "Method not allowed"},
-		{"bad service SID", "GET", inService("ISnope", userPath("alice")), "", "", 400, 20001, "ChatServiceSid"},
+		{"delete on list", "DELETE", testkit.UserPath("alice"), "", "", 405, 20004, "Method not allowed"},
+		{"bad service SID", "GET", testkit.InService("ISnope", testkit.UserPath("alice")), "", "", 400, 20001, "ChatServiceSid"},
 		{"body over the limit", "POST", one, "application/x-www-form-urlencoded", "NotificationLevel=" + strings.Repeat("m", 70<<10), 413, 20413, "too large"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			before, _ := s.store.Snapshot(context.Background())
+			before, _ := s.Store.Snapshot(context.Background())
 			var body *strings.Reader
 			if tt.body != "" {
 				body = strings.NewReader(tt.body)
 			}
-			var r response
+			var r testkit.Response
 			if body != nil {
-				r = s.raw(tt.method, tt.path, tt.contentType, body)
+				r = s.Raw(tt.method, tt.path, tt.contentType, body)
 			} else {
-				r = s.raw(tt.method, tt.path, "", nil)
+				r = s.Raw(tt.method, tt.path, "", nil)
 			}
-			msg := r.twilioError(t, tt.status, tt.code)
+			msg := r.TwilioError(t, tt.status, tt.code)
 			if !strings.Contains(msg, tt.mentions) {
 				t.Fatalf("message %q does not mention %q", msg, tt.mentions)
 			}
-			after, _ := s.store.Snapshot(context.Background())
+			after, _ := s.Store.Snapshot(context.Background())
 			if !worldsEqual(before, after) {
 				t.Fatal("a refused request changed the state")
 			}
@@ -112,16 +114,16 @@ func TestRequestValidation(t *testing.T) {
 }
 
 func TestCORS(t *testing.T) {
-	s := newStub(t)
-	r := s.request(http.MethodGet, ucPath("alice", "general"), nil)
+	s := testkit.NewStub(t)
+	r := s.Request(http.MethodGet, testkit.UCPath("alice", "general"), nil)
 	for _, h := range []string{"Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Allow-Credentials", "Access-Control-Expose-Headers"} {
-		if r.header.Get(h) == "" {
+		if r.Header.Get(h) == "" {
 			t.Errorf("no %s header", h)
 		}
 	}
-	pre := s.raw(http.MethodOptions, ucPath("alice", "general"), "", nil, "-")
-	if pre.status != http.StatusNoContent || pre.header.Get("Access-Control-Allow-Methods") == "" {
-		t.Fatalf("preflight: %d %v", pre.status, pre.header)
+	pre := s.Raw(http.MethodOptions, testkit.UCPath("alice", "general"), "", nil, "-")
+	if pre.Status != http.StatusNoContent || pre.Header.Get("Access-Control-Allow-Methods") == "" {
+		t.Fatalf("preflight: %d %v", pre.Status, pre.Header)
 	}
 }
 
@@ -143,7 +145,7 @@ func (b brokenStore) FetchUserConversation(ctx context.Context, sc store.Scope, 
 func TestOffContractResponseIsA500(t *testing.T) {
 	for _, panics := range []bool{false, true} {
 		st := memory.New()
-		if err := st.Load(context.Background(), testWorld()); err != nil {
+		if err := st.Load(context.Background(), testkit.World()); err != nil {
 			t.Fatal(err)
 		}
 		srv, err := server.New(server.Config{Store: brokenStore{Store: st, panics: panics}, ValidateResponses: true})
@@ -152,13 +154,13 @@ func TestOffContractResponseIsA500(t *testing.T) {
 		}
 		ts := httptest.NewServer(srv)
 		t.Cleanup(ts.Close)
-		s := &stub{t: t, url: ts.URL}
-		msg := s.request(http.MethodGet, ucPath("alice", "general"), nil).twilioError(t, http.StatusInternalServerError, server.CodeInternal)
+		s := &testkit.Stub{T: t, URL: ts.URL}
+		msg := s.Request(http.MethodGet, testkit.UCPath("alice", "general"), nil).TwilioError(t, http.StatusInternalServerError, twilioerr.CodeInternal)
 		if strings.Contains(msg, "/home/secret") || strings.Contains(msg, "goroutine") {
 			t.Fatalf("500 leaks internals: %q", msg)
 		}
 		// The server goes on.
-		s.request(http.MethodGet, userPath("alice"), nil).page(t)
+		s.Request(http.MethodGet, testkit.UserPath("alice"), nil).Page(t)
 	}
 }
 

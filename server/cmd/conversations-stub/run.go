@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/twilio-stubs/userconversations/server"
-	"github.com/twilio-stubs/userconversations/server/admin"
 	"github.com/twilio-stubs/userconversations/server/fixtures"
+	"github.com/twilio-stubs/userconversations/server/internal/admin"
 	"github.com/twilio-stubs/userconversations/server/store"
 	"github.com/twilio-stubs/userconversations/server/store/memory"
 )

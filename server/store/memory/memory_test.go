@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twilio-stubs/userconversations/server/internal/testkit"
 	"github.com/twilio-stubs/userconversations/server/store"
 	"github.com/twilio-stubs/userconversations/server/store/memory"
 	"github.com/twilio-stubs/userconversations/server/store/storetest"
@@ -18,21 +19,19 @@ func TestContract(t *testing.T) {
 	storetest.Run(t, func(*testing.T) store.Store { return memory.New() })
 }
 
-func sid(prefix string, n int) string { return fmt.Sprintf("%s%032x", prefix, n) }
-
 var t0 = time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
 
 // bigWorld has one account with one service, nUsers users ("user-0", ...)
 // and nConvs conversations, created a second apart, each with perConv
 // participants: users c*perConv, c*perConv+1, ... modulo nUsers.
 func bigWorld(nUsers, nConvs, perConv int) store.World {
-	svc := store.Service{SID: sid("IS", 1), Users: make([]store.User, nUsers), Conversations: make([]store.Conversation, nConvs)}
+	svc := store.Service{SID: testkit.SID("IS", 1), Users: make([]store.User, nUsers), Conversations: make([]store.Conversation, nConvs)}
 	for u := range nUsers {
-		svc.Users[u] = store.User{SID: sid("US", u), Identity: fmt.Sprintf("user-%d", u)}
+		svc.Users[u] = store.User{SID: testkit.SID("US", u), Identity: fmt.Sprintf("user-%d", u)}
 	}
 	for c := range nConvs {
 		conv := store.Conversation{
-			SID:          sid("CH", c),
+			SID:          testkit.SID("CH", c),
 			State:        store.StateActive,
 			DateCreated:  t0.Add(time.Duration(c) * time.Second),
 			DateUpdated:  t0.Add(time.Duration(c) * time.Second),
@@ -41,18 +40,18 @@ func bigWorld(nUsers, nConvs, perConv int) store.World {
 		}
 		for j := range perConv {
 			conv.Participants[j] = store.Participant{
-				SID:               sid("MB", c*perConv+j),
-				UserSID:           sid("US", (c*perConv+j)%nUsers),
+				SID:               testkit.SID("MB", c*perConv+j),
+				UserSID:           testkit.SID("US", (c*perConv+j)%nUsers),
 				NotificationLevel: store.NotificationLevelDefault,
 				DateUpdated:       t0,
 			}
 		}
 		svc.Conversations[c] = conv
 	}
-	return store.World{Accounts: []store.Account{{SID: sid("AC", 1), AuthToken: "token", Services: []store.Service{svc}}}}
+	return store.World{Accounts: []store.Account{{SID: testkit.SID("AC", 1), AuthToken: "token", Services: []store.Service{svc}}}}
 }
 
-var scope = store.Scope{Account: sid("AC", 1)}
+var scope = store.Scope{Account: testkit.SID("AC", 1)}
 
 func load(tb testing.TB, s *memory.Store, w store.World) {
 	tb.Helper()
@@ -87,7 +86,7 @@ func TestClock(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := memory.New(memory.WithClock(func() time.Time { return tt.now }))
 			load(t, s, w)
-			uc, err := s.UpdateUserConversation(ctx, scope, "user-0", sid("CH", 0), store.Update{})
+			uc, err := s.UpdateUserConversation(ctx, scope, "user-0", testkit.SID("CH", 0), store.Update{})
 			if err != nil {
 				t.Fatalf("Update: %v", err)
 			}
@@ -113,17 +112,17 @@ func TestLoadNamesItem(t *testing.T) {
 		want string
 	}{
 		{"participant of a user of another service", func(w *store.World) {
-			w.Accounts[0].Services = append(w.Accounts[0].Services, store.Service{SID: sid("IS", 2), Users: []store.User{{SID: sid("US", 99), Identity: "x"}}})
-			w.Accounts[0].Services[0].Conversations[3].Participants[0].UserSID = sid("US", 99)
-		}, fmt.Sprintf(`accounts[0].services[0].conversations[3].participants[0]: user "%s" not in service`, sid("US", 99))},
-		{"account SID of the wrong kind", func(w *store.World) { w.Accounts[0].SID = sid("AK", 1) }, "accounts[0]: SID"},
+			w.Accounts[0].Services = append(w.Accounts[0].Services, store.Service{SID: testkit.SID("IS", 2), Users: []store.User{{SID: testkit.SID("US", 99), Identity: "x"}}})
+			w.Accounts[0].Services[0].Conversations[3].Participants[0].UserSID = testkit.SID("US", 99)
+		}, fmt.Sprintf(`accounts[0].services[0].conversations[3].participants[0]: user "%s" not in service`, testkit.SID("US", 99))},
+		{"account SID of the wrong kind", func(w *store.World) { w.Accounts[0].SID = testkit.SID("AK", 1) }, "accounts[0]: SID"},
 		{"short API key SID", func(w *store.World) {
 			w.Accounts[0].APIKeys = []store.APIKey{{SID: "SK1", Secret: "s"}}
 		}, `accounts[0].apiKeys[0]: SID "SK1"`},
 		{"service SID with a non-hex digit", func(w *store.World) { w.Accounts[0].Services[0].SID = "IS" + strings.Repeat("g", 32) }, "accounts[0].services[0]: SID"},
 		{"user SID in lower case prefix", func(w *store.World) { w.Accounts[0].Services[0].Users[1].SID = "us" + strings.Repeat("0", 32) }, "accounts[0].services[0].users[1]: SID"},
 		{"empty identity", func(w *store.World) { w.Accounts[0].Services[0].Users[2].Identity = "" }, "accounts[0].services[0].users[2]: user"},
-		{"conversation SID of a user", func(w *store.World) { w.Accounts[0].Services[0].Conversations[4].SID = sid("US", 4) }, "accounts[0].services[0].conversations[4]: SID"},
+		{"conversation SID of a user", func(w *store.World) { w.Accounts[0].Services[0].Conversations[4].SID = testkit.SID("US", 4) }, "accounts[0].services[0].conversations[4]: SID"},
 		{"empty participant SID", func(w *store.World) { w.Accounts[0].Services[0].Conversations[1].Participants[0].SID = "" }, "accounts[0].services[0].conversations[1].participants[0]: SID"},
 		{"empty unique_name", func(w *store.World) {
 			empty := ""
@@ -190,28 +189,28 @@ func benchList(b *testing.B, q store.ListQuery, wantFirst string) {
 }
 
 func BenchmarkListFirstPage(b *testing.B) {
-	benchList(b, store.ListQuery{Limit: 50}, sid("CH", 0))
+	benchList(b, store.ListQuery{Limit: 50}, testkit.SID("CH", 0))
 }
 
 func BenchmarkListLastPage(b *testing.B) {
 	const first = benchConversations - 50
-	anchor := store.Position{DateCreated: t0.Add((first - 1) * time.Second), ConversationSID: sid("CH", first-1)}
+	anchor := store.Position{DateCreated: t0.Add((first - 1) * time.Second), ConversationSID: testkit.SID("CH", first-1)}
 	b.Run("after", func(b *testing.B) {
-		benchList(b, store.ListQuery{Limit: 50, After: &anchor}, sid("CH", first))
+		benchList(b, store.ListQuery{Limit: 50, After: &anchor}, testkit.SID("CH", first))
 	})
 	b.Run("before", func(b *testing.B) {
 		end := store.Position{DateCreated: t0.Add(benchConversations * time.Second)}
-		benchList(b, store.ListQuery{Limit: 50, Before: &end}, sid("CH", first))
+		benchList(b, store.ListQuery{Limit: 50, Before: &end}, testkit.SID("CH", first))
 	})
 	b.Run("offset", func(b *testing.B) {
-		benchList(b, store.ListQuery{Limit: 50, Offset: first}, sid("CH", first))
+		benchList(b, store.ListQuery{Limit: 50, Offset: first}, testkit.SID("CH", first))
 	})
 }
 
 func BenchmarkFetch(b *testing.B) {
 	s := benchStore(b, bigWorld(1, benchConversations, 1))
 	ctx := context.Background()
-	conv := sid("CH", benchConversations/2)
+	conv := testkit.SID("CH", benchConversations/2)
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := s.FetchUserConversation(ctx, scope, "user-0", conv); err != nil {
@@ -223,7 +222,7 @@ func BenchmarkFetch(b *testing.B) {
 func BenchmarkUpdate(b *testing.B) {
 	s := benchStore(b, bigWorld(1, benchConversations, 1))
 	ctx := context.Background()
-	conv := sid("CH", benchConversations/2)
+	conv := testkit.SID("CH", benchConversations/2)
 	index := 3
 	u := store.Update{SetReadIndex: true, LastReadMessageIndex: &index}
 	b.ReportAllocs()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/twilio-stubs/userconversations/server/internal/testkit"
 	"github.com/twilio-stubs/userconversations/server/store"
 )
 
@@ -27,8 +28,8 @@ func testAuthenticate(t *testing.T, newStore newStoreFunc) {
 		{"API key secret as auth token", acA, "secret-a", ""},
 		{"auth token as API key secret", skA, "token-a", ""},
 		{"wrong API key secret", skA, "secret-b", ""},
-		{"unknown account", sid("AC", 0xF), "token-a", ""},
-		{"unknown API key", sid("SK", 0xF), "secret-a", ""},
+		{"unknown account", testkit.SID("AC", 0xF), "token-a", ""},
+		{"unknown API key", testkit.SID("SK", 0xF), "secret-a", ""},
 		{"service SID", isA1, "token-a", ""},
 		{"empty credentials", "", "", ""},
 	}

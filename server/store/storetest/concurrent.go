@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twilio-stubs/userconversations/server/internal/testkit"
 	"github.com/twilio-stubs/userconversations/server/store"
 )
 
@@ -53,7 +54,7 @@ type readState struct {
 func testConcurrent(t *testing.T, newStore newStoreFunc) {
 	ctx := context.Background()
 	s := loaded(t, newStore, concWorld())
-	convSID := func(i int) string { return sid("CH", 0x100+i) }
+	convSID := func(i int) string { return testkit.SID("CH", 0x100+i) }
 	unread := func(index int) int { return min(max(concMessages-1-index, 0), store.MaxUnreadMessagesCount) }
 
 	// Every goroutine waits for start, so that they all run at once.
@@ -109,7 +110,7 @@ func testConcurrent(t *testing.T, newStore newStoreFunc) {
 						if last != nil && !last.Before(store.PositionOf(item)) {
 							t.Errorf("walk repeats or goes back at %s", item.ConversationSID)
 						}
-						last = ptr(store.PositionOf(item))
+						last = new(store.PositionOf(item))
 						if (item.LastReadMessageIndex == nil) != (item.UnreadMessagesCount == nil) ||
 							item.LastReadMessageIndex != nil && *item.UnreadMessagesCount != unread(*item.LastReadMessageIndex) {
 							t.Errorf("%s: index %v with unread %v", item.ConversationSID, deref(item.LastReadMessageIndex), deref(item.UnreadMessagesCount))

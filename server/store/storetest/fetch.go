@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twilio-stubs/userconversations/server/internal/testkit"
 	"github.com/twilio-stubs/userconversations/server/store"
 )
 
@@ -39,18 +40,18 @@ func testFetch(t *testing.T, newStore newStoreFunc) {
 		{"second service by SIDs", scopeA2, usAnaA2, chA2, mbAnaA2},
 		{"other account's own default", scopeB, "ana", "general", mbAnaB},
 
-		{"unknown account", store.Scope{Account: sid("AC", 0xF)}, "ana", "general", ""},
+		{"unknown account", store.Scope{Account: testkit.SID("AC", 0xF)}, "ana", "general", ""},
 		{"account without services", store.Scope{Account: acC}, "ana", "general", ""},
-		{"unknown service", store.Scope{Account: acA, Service: sid("IS", 0xF)}, "ana", "general", ""},
+		{"unknown service", store.Scope{Account: acA, Service: testkit.SID("IS", 0xF)}, "ana", "general", ""},
 		{"other account's service", store.Scope{Account: acA, Service: isB1}, "ana", "general", ""},
 		{"other account's user SID", scopeA, usAnaB, "general", ""},
 		{"other account's conversation SID", scopeA, "ana", chB, ""},
 		{"other service's user SID", scopeA, usAnaA2, "general", ""},
 		{"other service's conversation SID", scopeA, "ana", chA2, ""},
-		{"unknown user SID", scopeA, sid("US", 0xF), "general", ""},
+		{"unknown user SID", scopeA, testkit.SID("US", 0xF), "general", ""},
 		{"unknown identity", scopeA, "nobody", "general", ""},
 		{"identity prefix", scopeA, "an", "general", ""},
-		{"unknown conversation SID", scopeA, "ana", sid("CH", 0xF), ""},
+		{"unknown conversation SID", scopeA, "ana", testkit.SID("CH", 0xF), ""},
 		{"unknown unique_name", scopeA, "ana", "nothing", ""},
 		{"not a participant", scopeA, "ana", "others", ""},
 		{"user in no conversation", scopeA, "bob", "general", ""},
@@ -83,9 +84,9 @@ func testFetchView(t *testing.T, newStore newStoreFunc) {
 	}{
 		{"all fields set", "general", store.UserConversation{
 			AccountSID: acA, ServiceSID: isA1, ConversationSID: chGeneral, ParticipantSID: mbAnaGeneral, UserSID: usAna,
-			FriendlyName: ptr("General"), UniqueName: ptr("general"), CreatedBy: ptr("system"),
+			FriendlyName: new("General"), UniqueName: new("general"), CreatedBy: new("system"),
 			Attributes: `{"topic":"news"}`, State: store.StateActive,
-			Timers:      store.Timers{DateInactive: ptr(t0.Add(48 * time.Hour)), DateClosed: ptr(t0.Add(96 * time.Hour))},
+			Timers:      store.Timers{DateInactive: new(t0.Add(48 * time.Hour)), DateClosed: new(t0.Add(96 * time.Hour))},
 			DateCreated: t0, DateUpdated: t0.Add(time.Hour), // the conversation's: later than the participant's
 			NotificationLevel: store.NotificationLevelDefault,
 		}},
@@ -94,15 +95,15 @@ func testFetchView(t *testing.T, newStore newStoreFunc) {
 			Attributes: "{}", State: store.StateActive,
 			DateCreated: t0.Add(-time.Hour), DateUpdated: t0, // the participant's: later than the conversation's
 			NotificationLevel:    store.NotificationLevelMuted,
-			LastReadMessageIndex: ptr(5), LastReadTimestamp: ptr(t0.Add(-30 * time.Minute)),
-			UnreadMessagesCount: ptr(store.MaxUnreadMessagesCount),
+			LastReadMessageIndex: new(5), LastReadTimestamp: new(t0.Add(-30 * time.Minute)),
+			UnreadMessagesCount: new(store.MaxUnreadMessagesCount),
 		}},
 		{"participant updated later", "recent", store.UserConversation{
 			AccountSID: acA, ServiceSID: isA1, ConversationSID: chRecent, ParticipantSID: mbAnaRecent, UserSID: usAna,
-			UniqueName: ptr("recent"), Attributes: "{}", State: store.StateInactive,
+			UniqueName: new("recent"), Attributes: "{}", State: store.StateInactive,
 			DateCreated: t0.Add(2 * time.Hour), DateUpdated: t0.Add(72 * time.Hour),
 			NotificationLevel:    store.NotificationLevelDefault,
-			LastReadMessageIndex: ptr(3), UnreadMessagesCount: ptr(6),
+			LastReadMessageIndex: new(3), UnreadMessagesCount: new(6),
 		}},
 	}
 	for _, tt := range tests {
@@ -148,16 +149,16 @@ func testUnread(t *testing.T, newStore newStoreFunc) {
 		wantUnread *int
 	}{
 		{"no read horizon", "general", nil, nil},
-		{"capped", chBusy, nil, ptr(1000)},
-		{"index past the last message", "empty", nil, ptr(0)},
-		{"some unread", "recent", nil, ptr(6)},
-		{"all read", "recent", ptr(9), ptr(0)},
-		{"beyond the last message", "recent", ptr(50), ptr(0)},
-		{"first message read", "recent", ptr(0), ptr(9)},
-		{"just over the cap", chBusy, ptr(3998), ptr(1000)},
-		{"at the cap", chBusy, ptr(3999), ptr(1000)},
-		{"just under the cap", chBusy, ptr(4000), ptr(999)},
-		{"set on a conversation without horizon", "general", ptr(4), ptr(5)},
+		{"capped", chBusy, nil, new(1000)},
+		{"index past the last message", "empty", nil, new(0)},
+		{"some unread", "recent", nil, new(6)},
+		{"all read", "recent", new(9), new(0)},
+		{"beyond the last message", "recent", new(50), new(0)},
+		{"first message read", "recent", new(0), new(9)},
+		{"just over the cap", chBusy, new(3998), new(1000)},
+		{"at the cap", chBusy, new(3999), new(1000)},
+		{"just under the cap", chBusy, new(4000), new(999)},
+		{"set on a conversation without horizon", "general", new(4), new(5)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twilio-stubs/userconversations/server/internal/testkit"
 	"github.com/twilio-stubs/userconversations/server/store"
 )
 
@@ -261,13 +262,13 @@ func testListNotFound(t *testing.T, newStore newStoreFunc) {
 		scope store.Scope
 		user  string
 	}{
-		{"unknown account", store.Scope{Account: sid("AC", 0xF)}, "ana"},
+		{"unknown account", store.Scope{Account: testkit.SID("AC", 0xF)}, "ana"},
 		{"account without services", store.Scope{Account: acC}, "ana"},
 		{"other account's service", store.Scope{Account: acA, Service: isB1}, "ana"},
 		{"other account's user", scopeA, usAnaB},
 		{"other service's user", scopeA, usAnaA2},
 		{"unknown identity", scopeA, "nobody"},
-		{"unknown user SID", scopeA, sid("US", 0xF)},
+		{"unknown user SID", scopeA, testkit.SID("US", 0xF)},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := s.ListUserConversations(context.Background(), tt.scope, tt.user, store.ListQuery{Limit: 5})

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twilio-stubs/userconversations/server/internal/testkit"
 	"github.com/twilio-stubs/userconversations/server/store"
 )
 
@@ -31,10 +32,10 @@ func testLoadInvalid(t *testing.T, newStore newStoreFunc) {
 		{"duplicate identity", func(w *store.World) { svcA1(w).Users[5].Identity = "ana" }, `"ana"`},
 		{"duplicate odd identity", func(w *store.World) { svcA1(w).Users[0].Identity = "Zoë" }, "Zoë"},
 		{"duplicate conversation SID", func(w *store.World) { findConversation(w, chRecent).SID = chGeneral }, chGeneral},
-		{"duplicate unique_name", func(w *store.World) { findConversation(w, chRecent).UniqueName = ptr("general") }, "general"},
+		{"duplicate unique_name", func(w *store.World) { findConversation(w, chRecent).UniqueName = new("general") }, "general"},
 		{"participant of another service's user", func(w *store.World) { participant(w, mbAnaGeneral).UserSID = usAnaA2 }, usAnaA2},
 		{"participant of another account's user", func(w *store.World) { participant(w, mbAnaGeneral).UserSID = usAnaB }, usAnaB},
-		{"participant of an unknown user", func(w *store.World) { participant(w, mbAnaGeneral).UserSID = sid("US", 0xF) }, sid("US", 0xF)},
+		{"participant of an unknown user", func(w *store.World) { participant(w, mbAnaGeneral).UserSID = testkit.SID("US", 0xF) }, testkit.SID("US", 0xF)},
 		{"user twice in a conversation", func(w *store.World) {
 			c := findConversation(w, chGeneral)
 			c.Participants = append(c.Participants, newParticipant(0xF1, usAna))
@@ -52,7 +53,7 @@ func testLoadInvalid(t *testing.T, newStore newStoreFunc) {
 		{"unknown notification level", func(w *store.World) { participant(w, mbAnaRecent).NotificationLevel = "loud" }, "loud"},
 		{"empty notification level", func(w *store.World) { participant(w, mbAnaRecent).NotificationLevel = "" }, mbAnaRecent},
 		{"negative message count", func(w *store.World) { findConversation(w, chEmpty).MessageCount = -1 }, chEmpty},
-		{"negative read index", func(w *store.World) { participant(w, mbAnaRecent).LastReadMessageIndex = ptr(-1) }, mbAnaRecent},
+		{"negative read index", func(w *store.World) { participant(w, mbAnaRecent).LastReadMessageIndex = new(-1) }, mbAnaRecent},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

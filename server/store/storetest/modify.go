@@ -65,7 +65,7 @@ func testModifyIsAtomic(t *testing.T, newStore newStoreFunc) {
 	go func() {
 		defer wg.Done()
 		for i, item := range page.Items {
-			u := store.Update{SetReadIndex: true, LastReadMessageIndex: ptr(i)}
+			u := store.Update{SetReadIndex: true, LastReadMessageIndex: new(i)}
 			if _, err := s.UpdateUserConversation(ctx, scopeA, "lister", item.ConversationSID, u); err != nil {
 				t.Error(err)
 				return

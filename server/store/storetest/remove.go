@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/twilio-stubs/userconversations/server/internal/testkit"
 	"github.com/twilio-stubs/userconversations/server/store"
 )
 
@@ -64,7 +65,7 @@ func testRemoveNotFound(t *testing.T, newStore newStoreFunc) {
 		scope      store.Scope
 		user, conv string
 	}{
-		{"unknown account", store.Scope{Account: sid("AC", 0xF)}, "ana", "general"},
+		{"unknown account", store.Scope{Account: testkit.SID("AC", 0xF)}, "ana", "general"},
 		{"unknown user", scopeA, "nobody", "general"},
 		{"unknown conversation", scopeA, "ana", "nothing"},
 		{"not a participant", scopeA, "ana", "others"},

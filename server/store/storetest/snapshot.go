@@ -35,8 +35,8 @@ func testSnapshotRoundTrip(t *testing.T, newStore newStoreFunc) {
 		u          store.Update
 	}{
 		{"ana", chBusy, store.Update{SetReadIndex: true}},
-		{"ana", "recent", store.Update{NotificationLevel: ptr(store.NotificationLevelMuted), LastReadTimestamp: ptr(t0)}},
-		{"Zoë", "general", store.Update{SetReadIndex: true, LastReadMessageIndex: ptr(1)}},
+		{"ana", "recent", store.Update{NotificationLevel: new(store.NotificationLevelMuted), LastReadTimestamp: new(t0)}},
+		{"Zoë", "general", store.Update{SetReadIndex: true, LastReadMessageIndex: new(1)}},
 	}
 	for _, up := range updates {
 		if _, err := s.UpdateUserConversation(ctx, scopeA, up.user, up.conv, up.u); err != nil {

@@ -22,36 +22,36 @@ func testUpdate(t *testing.T, newStore newStoreFunc) {
 	}{
 		{"nothing", "general", mbAnaGeneral, store.Update{}, func(*store.Participant) {}},
 		{"notification level", "general", mbAnaGeneral,
-			store.Update{NotificationLevel: ptr(store.NotificationLevelMuted)},
+			store.Update{NotificationLevel: new(store.NotificationLevelMuted)},
 			func(p *store.Participant) { p.NotificationLevel = store.NotificationLevelMuted }},
 		{"notification level back to default", chBusy, mbAnaBusy,
-			store.Update{NotificationLevel: ptr(store.NotificationLevelDefault)},
+			store.Update{NotificationLevel: new(store.NotificationLevelDefault)},
 			func(p *store.Participant) { p.NotificationLevel = store.NotificationLevelDefault }},
 		{"read timestamp", "general", mbAnaGeneral,
 			store.Update{LastReadTimestamp: &readAt},
-			func(p *store.Participant) { p.LastReadTimestamp = ptr(readAtStored) }},
+			func(p *store.Participant) { p.LastReadTimestamp = new(readAtStored) }},
 		{"read index", "general", mbAnaGeneral,
-			store.Update{SetReadIndex: true, LastReadMessageIndex: ptr(7)},
-			func(p *store.Participant) { p.LastReadMessageIndex = ptr(7) }},
+			store.Update{SetReadIndex: true, LastReadMessageIndex: new(7)},
+			func(p *store.Participant) { p.LastReadMessageIndex = new(7) }},
 		{"read index zero", "recent", mbAnaRecent,
-			store.Update{SetReadIndex: true, LastReadMessageIndex: ptr(0)},
-			func(p *store.Participant) { p.LastReadMessageIndex = ptr(0) }},
+			store.Update{SetReadIndex: true, LastReadMessageIndex: new(0)},
+			func(p *store.Participant) { p.LastReadMessageIndex = new(0) }},
 		{"read index cleared", chBusy, mbAnaBusy,
 			store.Update{SetReadIndex: true},
 			func(p *store.Participant) { p.LastReadMessageIndex = nil }},
 		{"read index without SetReadIndex is ignored", chBusy, mbAnaBusy,
-			store.Update{LastReadMessageIndex: ptr(1)},
+			store.Update{LastReadMessageIndex: new(1)},
 			func(*store.Participant) {}},
 		{"all fields", chBusy, mbAnaBusy,
-			store.Update{NotificationLevel: ptr(store.NotificationLevelDefault), LastReadTimestamp: &readAt, SetReadIndex: true, LastReadMessageIndex: ptr(4999)},
+			store.Update{NotificationLevel: new(store.NotificationLevelDefault), LastReadTimestamp: &readAt, SetReadIndex: true, LastReadMessageIndex: new(4999)},
 			func(p *store.Participant) {
 				p.NotificationLevel = store.NotificationLevelDefault
-				p.LastReadTimestamp = ptr(readAtStored)
-				p.LastReadMessageIndex = ptr(4999)
+				p.LastReadTimestamp = new(readAtStored)
+				p.LastReadMessageIndex = new(4999)
 			}},
 		{"odd identity", "general", mbZoe,
-			store.Update{SetReadIndex: true, LastReadMessageIndex: ptr(2)},
-			func(p *store.Participant) { p.LastReadMessageIndex = ptr(2) }},
+			store.Update{SetReadIndex: true, LastReadMessageIndex: new(2)},
+			func(p *store.Participant) { p.LastReadMessageIndex = new(2) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -89,15 +89,15 @@ func testUpdateInvalid(t *testing.T, newStore newStoreFunc) {
 		name   string
 		update store.Update
 	}{
-		{"unknown notification level", store.Update{NotificationLevel: ptr("loud")}},
-		{"empty notification level", store.Update{NotificationLevel: ptr("")}},
-		{"capitalised notification level", store.Update{NotificationLevel: ptr("Muted")}},
-		{"negative read index", store.Update{SetReadIndex: true, LastReadMessageIndex: ptr(-1)}},
+		{"unknown notification level", store.Update{NotificationLevel: new("loud")}},
+		{"empty notification level", store.Update{NotificationLevel: new("")}},
+		{"capitalised notification level", store.Update{NotificationLevel: new("Muted")}},
+		{"negative read index", store.Update{SetReadIndex: true, LastReadMessageIndex: new(-1)}},
 		{"valid fields with an invalid one", store.Update{
-			NotificationLevel: ptr("loud"), LastReadTimestamp: ptr(t0), SetReadIndex: true, LastReadMessageIndex: ptr(1),
+			NotificationLevel: new("loud"), LastReadTimestamp: new(t0), SetReadIndex: true, LastReadMessageIndex: new(1),
 		}},
 		{"invalid index with a valid level", store.Update{
-			NotificationLevel: ptr(store.NotificationLevelMuted), SetReadIndex: true, LastReadMessageIndex: ptr(-5),
+			NotificationLevel: new(store.NotificationLevelMuted), SetReadIndex: true, LastReadMessageIndex: new(-5),
 		}},
 	}
 	for _, tt := range tests {
@@ -112,7 +112,7 @@ func testUpdateInvalid(t *testing.T, newStore newStoreFunc) {
 
 func testUpdateNotFound(t *testing.T, newStore newStoreFunc) {
 	s := loaded(t, newStore, fixtureWorld())
-	update := store.Update{NotificationLevel: ptr(store.NotificationLevelMuted)}
+	update := store.Update{NotificationLevel: new(store.NotificationLevelMuted)}
 	tests := []struct {
 		name       string
 		scope      store.Scope

@@ -5,15 +5,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/twilio-stubs/userconversations/server/internal/testkit"
 	"github.com/twilio-stubs/userconversations/server/store"
 )
-
-// sid returns a valid SID: prefix, then n as 32 hex digits.
-func sid(prefix string, n int) string {
-	return fmt.Sprintf("%s%032x", prefix, n)
-}
-
-func ptr[T any](v T) *T { return &v }
 
 // t0 is when the fixture world happens; every date is relative to it, and
 // it lies in the past so that an update's "now" is later than any of them.
@@ -24,24 +18,24 @@ var t0 = time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
 
 func newAccount(n int, services ...store.Service) store.Account {
 	return store.Account{
-		SID:       sid("AC", n),
+		SID:       testkit.SID("AC", n),
 		AuthToken: fmt.Sprintf("token-%x", n),
-		APIKeys:   []store.APIKey{{SID: sid("SK", n), Secret: fmt.Sprintf("secret-%x", n)}},
+		APIKeys:   []store.APIKey{{SID: testkit.SID("SK", n), Secret: fmt.Sprintf("secret-%x", n)}},
 		Services:  services,
 	}
 }
 
 func newService(n int, users []store.User, conversations ...store.Conversation) store.Service {
-	return store.Service{SID: sid("IS", n), Users: users, Conversations: conversations}
+	return store.Service{SID: testkit.SID("IS", n), Users: users, Conversations: conversations}
 }
 
 func newUser(n int, identity string) store.User {
-	return store.User{SID: sid("US", n), Identity: identity}
+	return store.User{SID: testkit.SID("US", n), Identity: identity}
 }
 
 func newConversation(n int, created time.Time, messages int, participants ...store.Participant) store.Conversation {
 	return store.Conversation{
-		SID:          sid("CH", n),
+		SID:          testkit.SID("CH", n),
 		State:        store.StateActive,
 		DateCreated:  created,
 		DateUpdated:  created,
@@ -52,7 +46,7 @@ func newConversation(n int, created time.Time, messages int, participants ...sto
 
 func newParticipant(n int, userSID string) store.Participant {
 	return store.Participant{
-		SID:               sid("MB", n),
+		SID:               testkit.SID("MB", n),
 		UserSID:           userSID,
 		NotificationLevel: store.NotificationLevelDefault,
 		DateUpdated:       t0,
@@ -62,46 +56,46 @@ func newParticipant(n int, userSID string) store.Participant {
 // The fixture world's SIDs. Account A has two services, isA1 (its default)
 // and isA2; account B has one; account C has none.
 var (
-	acA, acB, acC = sid("AC", 0xA), sid("AC", 0xB), sid("AC", 0xC)
-	skA, skB      = sid("SK", 0xA), sid("SK", 0xB)
-	isA1, isA2    = sid("IS", 0xA1), sid("IS", 0xA2)
-	isB1          = sid("IS", 0xB1)
+	acA, acB, acC = testkit.SID("AC", 0xA), testkit.SID("AC", 0xB), testkit.SID("AC", 0xC)
+	skA, skB      = testkit.SID("SK", 0xA), testkit.SID("SK", 0xB)
+	isA1, isA2    = testkit.SID("IS", 0xA1), testkit.SID("IS", 0xA2)
+	isB1          = testkit.SID("IS", 0xB1)
 
 	// Users of isA1.
-	usAna       = sid("US", 0xA11)
-	usAnaMaria  = sid("US", 0xA12)
-	usSlash     = sid("US", 0xA13)
-	usPlus      = sid("US", 0xA14)
-	usZoe       = sid("US", 0xA15)
-	usBob       = sid("US", 0xA16) // in no conversation
-	usLookalike = sid("US", 0xA17)
+	usAna       = testkit.SID("US", 0xA11)
+	usAnaMaria  = testkit.SID("US", 0xA12)
+	usSlash     = testkit.SID("US", 0xA13)
+	usPlus      = testkit.SID("US", 0xA14)
+	usZoe       = testkit.SID("US", 0xA15)
+	usBob       = testkit.SID("US", 0xA16) // in no conversation
+	usLookalike = testkit.SID("US", 0xA17)
 	// Namesakes of ana in isA2 and in account B.
-	usAnaA2 = sid("US", 0xA21)
-	usAnaB  = sid("US", 0xB11)
+	usAnaA2 = testkit.SID("US", 0xA21)
+	usAnaB  = testkit.SID("US", 0xB11)
 
 	// Conversations of isA1, in ana's list order: busy, general, empty,
 	// recent. ana is not in others.
-	chBusy      = sid("CH", 0xA102)
-	chGeneral   = sid("CH", 0xA101)
-	chEmpty     = sid("CH", 0xA103)
-	chRecent    = sid("CH", 0xA104)
-	chOthers    = sid("CH", 0xA105)
-	chLookalike = sid("CH", 0xA106)
-	chA2        = sid("CH", 0xA201)
-	chB         = sid("CH", 0xB101)
+	chBusy      = testkit.SID("CH", 0xA102)
+	chGeneral   = testkit.SID("CH", 0xA101)
+	chEmpty     = testkit.SID("CH", 0xA103)
+	chRecent    = testkit.SID("CH", 0xA104)
+	chOthers    = testkit.SID("CH", 0xA105)
+	chLookalike = testkit.SID("CH", 0xA106)
+	chA2        = testkit.SID("CH", 0xA201)
+	chB         = testkit.SID("CH", 0xB101)
 
-	mbAnaGeneral = sid("MB", 0xA1011)
-	mbAnaMaria   = sid("MB", 0xA1012)
-	mbSlash      = sid("MB", 0xA1013)
-	mbPlus       = sid("MB", 0xA1014)
-	mbZoe        = sid("MB", 0xA1015)
-	mbAnaBusy    = sid("MB", 0xA1021)
-	mbAnaEmpty   = sid("MB", 0xA1031)
-	mbAnaRecent  = sid("MB", 0xA1041)
-	mbOthers     = sid("MB", 0xA1051)
-	mbLookalike  = sid("MB", 0xA1061)
-	mbAnaA2      = sid("MB", 0xA2011)
-	mbAnaB       = sid("MB", 0xB1011)
+	mbAnaGeneral = testkit.SID("MB", 0xA1011)
+	mbAnaMaria   = testkit.SID("MB", 0xA1012)
+	mbSlash      = testkit.SID("MB", 0xA1013)
+	mbPlus       = testkit.SID("MB", 0xA1014)
+	mbZoe        = testkit.SID("MB", 0xA1015)
+	mbAnaBusy    = testkit.SID("MB", 0xA1021)
+	mbAnaEmpty   = testkit.SID("MB", 0xA1031)
+	mbAnaRecent  = testkit.SID("MB", 0xA1041)
+	mbOthers     = testkit.SID("MB", 0xA1051)
+	mbLookalike  = testkit.SID("MB", 0xA1061)
+	mbAnaA2      = testkit.SID("MB", 0xA2011)
+	mbAnaB       = testkit.SID("MB", 0xB1011)
 )
 
 // A name of a SID's length and prefix is still a name unless it is all hex.
@@ -124,7 +118,7 @@ var oddIdentities = map[string]string{
 func fixtureWorld() store.World {
 	users := []store.User{newUser(0xA11, "ana")}
 	for _, n := range []int{0xA12, 0xA13, 0xA14, 0xA15} {
-		users = append(users, newUser(n, oddIdentities[sid("US", n)]))
+		users = append(users, newUser(n, oddIdentities[testkit.SID("US", n)]))
 	}
 	users = append(users, newUser(0xA16, "bob"), newUser(0xA17, lookalikeIdentity))
 
@@ -135,42 +129,42 @@ func fixtureWorld() store.World {
 		withIndex(newParticipant(0xA1014, usPlus), 9),
 		withIndex(newParticipant(0xA1015, usZoe), 9),
 	)
-	general.UniqueName = ptr("general")
-	general.FriendlyName = ptr("General")
-	general.CreatedBy = ptr("system")
+	general.UniqueName = new("general")
+	general.FriendlyName = new("General")
+	general.CreatedBy = new("system")
 	general.Attributes = `{"topic":"news"}`
 	general.DateUpdated = t0.Add(time.Hour)
-	general.Timers = store.Timers{DateInactive: ptr(t0.Add(48 * time.Hour)), DateClosed: ptr(t0.Add(96 * time.Hour))}
+	general.Timers = store.Timers{DateInactive: new(t0.Add(48 * time.Hour)), DateClosed: new(t0.Add(96 * time.Hour))}
 
 	// busy has no unique_name and no attributes, and more unread messages
 	// than the cap.
 	anaBusy := withIndex(newParticipant(0xA1021, usAna), 5)
-	anaBusy.LastReadTimestamp = ptr(t0.Add(-30 * time.Minute))
+	anaBusy.LastReadTimestamp = new(t0.Add(-30 * time.Minute))
 	anaBusy.NotificationLevel = store.NotificationLevelMuted
 	busy := newConversation(0xA102, t0.Add(-time.Hour), 5000, anaBusy)
 
 	// empty has no message, yet ana has read index 0.
 	empty := newConversation(0xA103, t0.Add(time.Hour), 0, withIndex(newParticipant(0xA1031, usAna), 0))
-	empty.UniqueName = ptr("empty")
+	empty.UniqueName = new("empty")
 	empty.State = store.StateClosed
 
 	// recent's participant changed after the conversation did.
 	anaRecent := withIndex(newParticipant(0xA1041, usAna), 3)
 	anaRecent.DateUpdated = t0.Add(72 * time.Hour)
 	recent := newConversation(0xA104, t0.Add(2*time.Hour), 10, anaRecent)
-	recent.UniqueName = ptr("recent")
+	recent.UniqueName = new("recent")
 	recent.State = store.StateInactive
 
 	others := newConversation(0xA105, t0.Add(3*time.Hour), 1, newParticipant(0xA1051, usAnaMaria))
-	others.UniqueName = ptr("others")
+	others.UniqueName = new("others")
 
 	lookalike := newConversation(0xA106, t0.Add(4*time.Hour), 1, newParticipant(0xA1061, usLookalike))
-	lookalike.UniqueName = ptr(lookalikeUniqueName)
+	lookalike.UniqueName = new(lookalikeUniqueName)
 
 	a2 := newConversation(0xA201, t0, 1, newParticipant(0xA2011, usAnaA2))
-	a2.UniqueName = ptr("general")
+	a2.UniqueName = new("general")
 	b := newConversation(0xB101, t0, 1, newParticipant(0xB1011, usAnaB))
-	b.UniqueName = ptr("general")
+	b.UniqueName = new("general")
 
 	accountA := newAccount(0xA,
 		newService(0xA1, users, general, recent, busy, others, empty, lookalike),
@@ -183,7 +177,7 @@ func fixtureWorld() store.World {
 }
 
 func withIndex(p store.Participant, index int) store.Participant {
-	p.LastReadMessageIndex = ptr(index)
+	p.LastReadMessageIndex = new(index)
 	return p
 }
 
@@ -213,9 +207,9 @@ func findParticipant(w *store.World, mb string) (*store.Conversation, int) {
 const listSize = 23
 
 var (
-	usLister = sid("US", 0x1)
-	usOther  = sid("US", 0x2)
-	usIdle   = sid("US", 0x3)
+	usLister = testkit.SID("US", 0x1)
+	usOther  = testkit.SID("US", 0x2)
+	usIdle   = testkit.SID("US", 0x3)
 )
 
 func listWorld() store.World {

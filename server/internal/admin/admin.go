@@ -1,0 +1,167 @@
+// Package admin is the stub's admin API under /_stub/ (api/admin.yaml) and
+// the two things it operates on the Twilio API: the request journal and
+// fault injection.
+//
+// The server package assembles it: Record goes first in the Twilio API's
+// chain and InjectFaults right after request validation; Guard, YAMLBodies
+// and Handlers make up the admin API's own routes. Each of those is a step
+// of a chain (package routes), built once per route. Failures are returned
+// as *twilioerr.Error, which the server's one error handler writes as
+// Twilio's error JSON.
+//
+// The admin API is off unless Config.Token is set: every operation but the
+// health check then answers 404, and neither the journal nor the faults are
+// installed.
+package admin
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/twilio-stubs/userconversations/gen/adminserver"
+	"github.com/twilio-stubs/userconversations/server/internal/routes"
+	"github.com/twilio-stubs/userconversations/server/store"
+)
+
+// PathPrefix starts every admin path; no Twilio path starts so.
+const PathPrefix = "/_stub/"
+
+// DefaultJournalSize is how many requests the journal keeps unless told.
+const DefaultJournalSize = 1000
+
+// Config configures an Admin. Store and API are required.
+type Config struct {
+	// Store is the state the admin API resets, replaces, merges and
+	// exports.
+	Store store.Store
+	// Fixtures is the world POST /_stub/reset returns to: the fixtures the
+	// store was loaded with at start. It is copied; later changes to it
+	// have no effect.
+	Fixtures store.World
+	// Token turns the admin API on: every admin call but the health check
+	// must carry "Authorization: Bearer <Token>". Empty leaves it off.
+	Token string
+	// JournalSize bounds the request journal; 0 means DefaultJournalSize.
+	JournalSize int
+	// Operations are the Twilio API's routes: faults name an operation by
+	// its operationId.
+	Operations *routes.Table
+	// Account returns the account a Twilio API request authenticated as,
+	// or "" when it did not (yet).
+	Account func(echo.Context) string
+}
+
+// Admin holds the admin API's state: the fixtures to reset to, the journal
+// and the faults. It is safe for concurrent use.
+type Admin struct {
+	store    store.Store
+	fixtures store.World
+	token    string
+	tokenSum [sha256.Size]byte
+	journal  *Journal
+	faults   *Faults
+	ops      *routes.Table
+	account  func(echo.Context) string
+}
+
+// New builds an Admin from cfg.
+func New(cfg Config) (*Admin, error) {
+	if cfg.Store == nil || cfg.Operations == nil {
+		return nil, errors.New("admin: Config.Store and Config.Operations are required")
+	}
+	if err := CheckToken(cfg.Token); err != nil {
+		return nil, fmt.Errorf("admin: %w", err)
+	}
+	size := cfg.JournalSize
+	if size == 0 {
+		size = DefaultJournalSize
+	}
+	if size < 0 {
+		return nil, fmt.Errorf("admin: journal size %d is negative", size)
+	}
+	a := &Admin{
+		store:    cfg.Store,
+		fixtures: cfg.Fixtures.Clone(),
+		token:    cfg.Token,
+		tokenSum: sha256.Sum256([]byte(cfg.Token)),
+		journal:  NewJournal(size),
+		faults:   NewFaults(),
+		ops:      cfg.Operations,
+		account:  cfg.Account,
+	}
+	if a.account == nil {
+		a.account = func(echo.Context) string { return "" }
+	}
+	return a, nil
+}
+
+// CheckToken refuses an admin token that no Authorization header carries
+// unchanged: it must be printable ASCII without spaces.
+func CheckToken(token string) error {
+	for _, r := range token {
+		if r <= ' ' || r > '~' {
+			return errors.New("the admin token must be printable ASCII without spaces")
+		}
+	}
+	return nil
+}
+
+// Enabled reports whether the admin API is on (a token is set).
+func (a *Admin) Enabled() bool { return a.token != "" }
+
+// Journal returns the request journal.
+func (a *Admin) Journal() *Journal { return a.journal }
+
+// Faults returns the fault registry.
+func (a *Admin) Faults() *Faults { return a.faults }
+
+// Handlers returns the admin API's handlers, for the generated
+// RegisterHandlers.
+func (a *Admin) Handlers() adminserver.ServerInterface { return handlers{a} }
+
+// Guard is the step that lets a request through to an admin operation only
+// with the admin token, as a bearer token; operations the spec leaves open
+// (`security: []`, the health check) need none. While the admin API is off,
+// every guarded route answers 404.
+func (a *Admin) Guard() routes.Step {
+	return func(route *routes.Route) echo.MiddlewareFunc {
+		if route != nil && route.Open {
+			return nil
+		}
+		return a.guard
+	}
+}
+
+// guard answers 404 while the admin API is off, and 401 unless the request
+// carries the admin token as a bearer token. Tokens are compared by their
+// SHA-256, in constant time, so neither their content nor their length
+// shows in the timing.
+func (a *Admin) guard(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if !a.Enabled() {
+			return errNotFound(c)
+		}
+		got, ok := bearerToken(c.Request().Header.Get(echo.HeaderAuthorization))
+		have := sha256.Sum256([]byte(got))
+		if !ok || subtle.ConstantTimeCompare(have[:], a.tokenSum[:]) != 1 {
+			return errUnauthorized()
+		}
+		return next(c)
+	}
+}
+
+// bearerToken returns the token of an "Authorization: Bearer <token>"
+// header; the scheme is case-insensitive.
+func bearerToken(header string) (string, bool) {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(header), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token = strings.TrimSpace(token)
+	return token, token != ""
+}

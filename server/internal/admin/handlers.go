@@ -1,0 +1,281 @@
+package admin
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/twilio-stubs/userconversations/gen/adminserver"
+
+	"github.com/labstack/echo/v4"
+
+	admingen "github.com/twilio-stubs/userconversations/gen/admin"
+	"github.com/twilio-stubs/userconversations/server/fixtures"
+	"github.com/twilio-stubs/userconversations/server/store"
+)
+
+// handlers implements the admin API's generated server interface. Requests
+// reach them validated against the admin spec.
+type handlers struct{ *Admin }
+
+var _ adminserver.ServerInterface = handlers{}
+
+func (h handlers) GetHealth(c echo.Context) error {
+	return c.JSON(http.StatusOK, admingen.Health{Status: admingen.HealthStatusOk})
+}
+
+// State.
+
+func (h handlers) ResetState(c echo.Context, params admingen.ResetStateParams) error {
+	ctx := c.Request().Context()
+	if params.Account == nil {
+		if err := h.load(ctx, h.fixtures); err != nil {
+			return err
+		}
+		return c.NoContent(http.StatusNoContent)
+	}
+	sid := *params.Account
+	i := slices.IndexFunc(h.fixtures.Accounts, func(a store.Account) bool { return a.SID == sid })
+	if i < 0 {
+		return newError(http.StatusNotFound, "The account "+sid+" is not in the fixtures loaded at start")
+	}
+	err := h.update(c, func(w store.World) store.World {
+		return mergeAccounts(w, h.fixtures.Accounts[i:i+1])
+	})
+	if err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (h handlers) ExportState(c echo.Context) error {
+	w, err := h.store.Snapshot(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, fixtures.FromWorld(w))
+}
+
+func (h handlers) ReplaceState(c echo.Context) error {
+	doc, err := readFixtures(c)
+	if err != nil {
+		return err
+	}
+	if err := h.load(c.Request().Context(), doc); err != nil {
+		return err
+	}
+	return h.ExportState(c)
+}
+
+func (h handlers) MergeState(c echo.Context) error {
+	doc, err := readFixtures(c)
+	if err != nil {
+		return err
+	}
+	if err := h.update(c, func(w store.World) store.World { return mergeAccounts(w, doc.Accounts) }); err != nil {
+		return err
+	}
+	return h.ExportState(c)
+}
+
+// update replaces the world with change(current world) atomically, so a
+// Twilio API write arriving meanwhile is neither lost nor overwritten.
+func (h handlers) update(c echo.Context, change func(store.World) store.World) error {
+	return invalidStateError(h.store.Modify(c.Request().Context(), func(w store.World) (store.World, error) {
+		return change(w), nil
+	}))
+}
+
+// load makes w the world.
+func (h handlers) load(ctx context.Context, w store.World) error {
+	return invalidStateError(h.store.Load(ctx, w))
+}
+
+// invalidStateError turns a world that breaks the store's invariants (say,
+// a merged account that reuses another account's service SID) into a 400.
+func invalidStateError(err error) error {
+	if errors.Is(err, store.ErrInvalidWorld) {
+		return newError(http.StatusBadRequest, "Invalid state: "+err.Error())
+	}
+	return err
+}
+
+// mergeAccounts puts each of accounts in w in place of the account with
+// the same SID, or else at the end.
+func mergeAccounts(w store.World, accounts []store.Account) store.World {
+	out := store.World{Accounts: slices.Clone(w.Accounts)}
+	for _, a := range accounts {
+		i := slices.IndexFunc(out.Accounts, func(b store.Account) bool { return b.SID == a.SID })
+		if i >= 0 {
+			out.Accounts[i] = a
+		} else {
+			out.Accounts = append(out.Accounts, a)
+		}
+	}
+	return out
+}
+
+// readFixtures parses the body, a fixture document in YAML or JSON, as a
+// --fixtures file is parsed.
+func readFixtures(c echo.Context) (store.World, error) {
+	data, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		return store.World{}, err
+	}
+	w, err := fixtures.Parse(data)
+	if err != nil {
+		var fieldErr *fixtures.FieldError
+		if errors.As(err, &fieldErr) {
+			return store.World{}, newError(http.StatusBadRequest, "Invalid fixtures: "+joinErrors(err))
+		}
+		return store.World{}, err
+	}
+	return w, nil
+}
+
+// Journal.
+
+func (h handlers) ListRequests(c echo.Context, params admingen.ListRequestsParams) error {
+	f := Filter{
+		Account:   deref(params.Account),
+		Method:    deref(params.Method),
+		Path:      deref(params.Path),
+		Operation: deref(params.Operation),
+		Limit:     deref(params.Limit),
+	}
+	entries := h.journal.Entries(f)
+	out := admingen.RequestJournal{Requests: make([]admingen.RecordedRequest, len(entries))}
+	for i, e := range entries {
+		out.Requests[i] = admingen.RecordedRequest{
+			Seq:        e.Seq,
+			Time:       e.Time,
+			Method:     e.Method,
+			Path:       e.Path,
+			Query:      admingen.Values(e.Query),
+			Form:       admingen.Values(e.Form),
+			Account:    optional(e.Account),
+			Operation:  optional(e.Operation),
+			Status:     e.Status,
+			DurationMs: e.Duration.Milliseconds(),
+			Fault:      optional(e.Fault),
+		}
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+func (h handlers) ClearRequests(c echo.Context) error {
+	h.journal.Clear()
+	return c.NoContent(http.StatusNoContent)
+}
+
+// Faults.
+
+func (h handlers) ListFaults(c echo.Context) error {
+	faults := h.faults.List()
+	out := admingen.FaultList{Faults: make([]admingen.Fault, len(faults))}
+	for i, f := range faults {
+		out.Faults[i] = faultModel(f)
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+func (h handlers) PutFault(c echo.Context) error {
+	var rule admingen.FaultRule
+	dec := json.NewDecoder(c.Request().Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&rule); err != nil {
+		return newError(http.StatusBadRequest, "Invalid request body: "+err.Error())
+	}
+	f := Fault{
+		ID:          deref(rule.Id),
+		Account:     deref(rule.Account),
+		Operation:   deref(rule.Operation),
+		Drop:        deref(rule.Drop),
+		Times:       deref(rule.Times),
+		Probability: 1,
+	}
+	if rule.Probability != nil {
+		f.Probability = *rule.Probability
+	}
+	if f.Operation != "" && !h.ops.Has(f.Operation) {
+		return errInvalid("operation", "%q is not an operation of the Twilio API (%s)", f.Operation, strings.Join(h.ops.Operations(), ", "))
+	}
+	if d := rule.Delay; d != nil {
+		f.DelayMin = time.Duration(d.MinMs) * time.Millisecond
+		f.DelayMax = f.DelayMin
+		if d.MaxMs != nil {
+			f.DelayMax = time.Duration(*d.MaxMs) * time.Millisecond
+		}
+	}
+	if e := rule.Error; e != nil {
+		f.Status = int(e.Status)
+		f.RetryAfter = e.RetryAfter
+		f.Message = deref(e.Message)
+	}
+	kept, added, err := h.faults.Put(f)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if added {
+		status = http.StatusCreated
+	}
+	return c.JSON(status, faultModel(kept))
+}
+
+func (h handlers) ClearFaults(c echo.Context) error {
+	h.faults.Clear()
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (h handlers) RemoveFault(c echo.Context, id admingen.FaultId) error {
+	if !h.faults.Remove(id) {
+		return newError(http.StatusNotFound, "The fault "+id+" was not found")
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func faultModel(f Fault) admingen.Fault {
+	m := admingen.Fault{
+		Id:          f.ID,
+		Account:     optional(f.Account),
+		Operation:   optional(f.Operation),
+		Drop:        f.Drop,
+		Probability: f.Probability,
+		Applied:     f.Applied,
+	}
+	if f.Times > 0 {
+		m.Times = &f.Times
+	}
+	if f.DelayMax > 0 {
+		m.Delay = &admingen.FaultDelay{MinMs: int(f.DelayMin.Milliseconds())}
+		if f.DelayMax != f.DelayMin {
+			m.Delay.MaxMs = new(int(f.DelayMax.Milliseconds()))
+		}
+	}
+	if f.Status != 0 {
+		m.Error = &admingen.FaultError{Status: admingen.FaultErrorStatus(f.Status), RetryAfter: f.RetryAfter, Message: optional(f.Message)}
+	}
+	return m
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+// optional is nil for "", which the models leave out.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}

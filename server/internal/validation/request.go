@@ -1,0 +1,162 @@
+// Package validation checks HTTP traffic against an OpenAPI spec with
+// kin-openapi, route by route: Request and Response are steps of an API's
+// chain (package routes), built once per operation of the spec.
+//
+// A request that breaks the spec is answered with Twilio's 400 naming the
+// parameter or field ("Invalid PageSize: number must be at most 1000");
+// a response that breaks it is withheld and becomes a 500.
+package validation
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/labstack/echo/v4"
+
+	"github.com/twilio-stubs/userconversations/api"
+	"github.com/twilio-stubs/userconversations/server/internal/routes"
+	"github.com/twilio-stubs/userconversations/server/internal/twilioerr"
+)
+
+// requestOptions are kin-openapi's options for every request: the caller
+// has authenticated the request already.
+var requestOptions = &openapi3filter.Options{
+	AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
+	SchemaValidationOptions: api.SchemaOptions(),
+}
+
+// Request is the step that validates every request of an operation (path
+// parameters, query, headers, body) against the spec. Routes that are not
+// an operation (405s, the catch-all) are answered by their handlers.
+func Request() routes.Step {
+	return func(route *routes.Route) echo.MiddlewareFunc {
+		if route == nil || route.NotAllowed() {
+			return nil
+		}
+		return func(next echo.HandlerFunc) echo.HandlerFunc {
+			return func(c echo.Context) error {
+				if err := validateRequest(c, route); err != nil {
+					return err
+				}
+				return next(c)
+			}
+		}
+	}
+}
+
+// pathParams returns the route's path parameters, unescaped. echo matches
+// the escaped path, so an identity sent as `a%2Fb` stays one segment; the
+// value the spec describes is the unescaped one. echo gives the path's last
+// parameter whatever is left of the path, slashes included, and an empty
+// value to a path ending in "/"; a path parameter of OpenAPI is one
+// non-empty segment, so such a path is not the spec's (404).
+func pathParams(c echo.Context) (map[string]string, error) {
+	names, values := c.ParamNames(), c.ParamValues()
+	params := make(map[string]string, len(names))
+	for i, name := range names {
+		raw := values[i]
+		if raw == "" || strings.IndexByte(raw, '/') >= 0 {
+			return nil, echo.ErrNotFound
+		}
+		value, err := url.PathUnescape(raw)
+		if err != nil {
+			return nil, twilioerr.InvalidParameter(name, "not a valid percent-encoded path segment")
+		}
+		params[name] = value
+	}
+	return params, nil
+}
+
+func validateRequest(c echo.Context, route *routes.Route) error {
+	req := c.Request()
+	params, err := pathParams(c)
+	if err != nil {
+		return err
+	}
+	// url.URL.Query, which kin-openapi and echo read parameters with, drops
+	// the pairs it cannot parse (`PageSize=%ZZ`, `a=1;b=2`) without a word;
+	// a malformed query is refused instead of half read.
+	if req.URL.RawQuery != "" {
+		query, err := url.ParseQuery(req.URL.RawQuery)
+		if err != nil {
+			return twilioerr.New(http.StatusBadRequest, "Invalid query string: "+err.Error())
+		}
+		if name := repeatedQueryParameter(route.OpenAPI, query); name != "" {
+			return twilioerr.InvalidParameter(name, "given more than once")
+		}
+	}
+	// A request without a body (Content-Length 0: for a server request, no
+	// body at all) is validated with http.NoBody, as net/http made it. A
+	// middleware before this one may have wrapped it (echo's body limit
+	// does), and kin-openapi then reads and re-buffers the empty body for
+	// every security requirement.
+	if req.ContentLength == 0 && req.Body != nil && req.Body != http.NoBody {
+		body := req.Body
+		req.Body = http.NoBody
+		defer func() { req.Body = body }()
+	}
+	input := &openapi3filter.RequestValidationInput{
+		Request:    req,
+		PathParams: params,
+		Route:      route.OpenAPI,
+		Options:    requestOptions,
+	}
+	if err := openapi3filter.ValidateRequest(req.Context(), input); err != nil {
+		return requestError(err)
+	}
+	if name, err := repeatedFormField(route.OpenAPI, req); err != nil {
+		return twilioerr.New(http.StatusBadRequest, "Invalid request body: the form cannot be parsed")
+	} else if name != "" {
+		return twilioerr.InvalidParameter(name, "given more than once")
+	}
+	return nil
+}
+
+// requestError words kin-openapi's verdict the way Twilio words a bad
+// parameter: "Invalid <name>: <reason>", where the name is the parameter's,
+// or the path of the offending body field (`accounts[0].sid`).
+func requestError(err error) error {
+	if errors.Is(err, echo.ErrStatusRequestEntityTooLarge) {
+		// The body limit trips while a body of unknown length (chunked) is
+		// read here: that is a 413, not a bad request.
+		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	var reqErr *openapi3filter.RequestError
+	if !errors.As(err, &reqErr) {
+		return twilioerr.New(http.StatusBadRequest, "Invalid request: "+firstLine(err.Error()))
+	}
+	if errors.Is(reqErr.Err, echo.ErrStatusRequestEntityTooLarge) {
+		return reqErr.Err
+	}
+	reason := reqErr.Reason
+	var schemaErr *openapi3.SchemaError
+	if errors.As(reqErr.Err, &schemaErr) {
+		reason = schemaErr.Reason
+	} else if reqErr.Err != nil {
+		reason = reqErr.Err.Error()
+	}
+	reason = firstLine(reason)
+	switch {
+	case reqErr.Parameter != nil:
+		return twilioerr.InvalidParameter(reqErr.Parameter.Name, reason)
+	case schemaErr != nil && len(schemaErr.JSONPointer()) > 0:
+		return twilioerr.InvalidParameter(FieldPath(schemaErr.JSONPointer()), reason)
+	default:
+		return twilioerr.New(http.StatusBadRequest, "Invalid request body: "+reason)
+	}
+}
+
+// firstLine keeps the first line of kin-openapi's multi-line messages, the
+// useful one.
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
