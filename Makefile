@@ -11,20 +11,24 @@ NODE_DIR := server/internal/interop/node
 
 all: build
 
-## generate: regenerate gen/ from the specs in api/
-generate:
-	$(GO) generate ./gen/...
+# GENERATED: every folder `make generate` writes: gen/ from the specs in
+# api/, and the JSON encoder generator's own test package.
+GENERATED := gen server/internal/jsongen/internal/kinds
 
-## check-generate: regenerate, then fail if gen/ (or go.mod/go.sum) changed
+## generate: regenerate gen/ from the specs in api/ (and jsongen's test encoders)
+generate:
+	$(GO) generate $(addprefix ./,$(addsuffix /...,$(GENERATED)))
+
+## check-generate: regenerate, then fail if a generated file (or go.mod/go.sum) changed
 # Only generated files are compared, so uncommitted hand-written work does
-# not trip the check; new untracked files under gen/ do.
+# not trip the check; new untracked files in those folders do.
 check-generate: generate
 	@if ! git rev-parse --git-dir >/dev/null 2>&1; then \
 		echo "check-generate: not a git checkout, skipped"; exit 0; fi
-	@dirty=$$(git status --porcelain -- gen go.mod go.sum); \
+	@dirty=$$(git status --porcelain -- $(GENERATED) go.mod go.sum); \
 	if [ -n "$$dirty" ]; then \
-		echo "gen/ is stale: run 'make generate' and commit the result:"; \
-		echo "$$dirty"; git --no-pager diff --stat -- gen; exit 1; fi
+		echo "generated code is stale: run 'make generate' and commit the result:"; \
+		echo "$$dirty"; git --no-pager diff --stat -- $(GENERATED); exit 1; fi
 
 ## build: build the stub binary into bin/
 build:
@@ -34,9 +38,10 @@ build:
 run:
 	$(GO) run $(STUB_PKG) $(ARGS)
 
-## lint: go vet, and gofmt must have nothing to say
+## lint: go vet, staticcheck (pinned in tools.go; generated code aside), and gofmt must have nothing to say
 lint:
 	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck $$($(GO) list ./... | grep -v '/gen/')
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './server/internal/interop/node/node_modules/*')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 

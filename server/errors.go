@@ -10,6 +10,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/twilio-stubs/userconversations/gen/conversationsserver"
+	"github.com/twilio-stubs/userconversations/server/internal/httpmw"
 	"github.com/twilio-stubs/userconversations/server/internal/twilioerr"
 	"github.com/twilio-stubs/userconversations/server/internal/validation"
 	"github.com/twilio-stubs/userconversations/server/store"
@@ -38,7 +40,8 @@ func HTTPErrorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
 		if c.Request().Method == http.MethodHead {
 			writeErr = c.NoContent(twErr.Status)
 		} else {
-			writeErr = c.JSON(twErr.Status, twErr.Body())
+			body := twErr.Body()
+			writeErr = httpmw.WriteJSON(c, twErr.Status, &body, conversationsserver.AppendError)
 		}
 		if writeErr != nil {
 			logger.Debug("writing error response", "error", writeErr)

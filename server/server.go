@@ -91,11 +91,11 @@ func New(cfg Config) (*Server, error) {
 	if bodyLimit == "" {
 		bodyLimit = DefaultBodyLimit
 	}
-	twilioRoutes, err := specRoutes(conversationsserver.GetSwagger)
+	twilioRoutes, err := specRoutes(conversationsserver.GetSpec)
 	if err != nil {
 		return nil, fmt.Errorf("server: the Twilio API's spec: %w", err)
 	}
-	adminRoutes, err := specRoutes(adminserver.GetSwagger)
+	adminRoutes, err := specRoutes(adminserver.GetSpec)
 	if err != nil {
 		return nil, fmt.Errorf("server: the admin API's spec: %w", err)
 	}

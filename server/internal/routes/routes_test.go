@@ -42,7 +42,7 @@ func table(t *testing.T, load func() (*openapi3.T, error)) *routes.Table {
 
 // Every operation of the Twilio spec is in the table, keyed as echo knows it.
 func TestTableCoversTheSpec(t *testing.T) {
-	tbl := table(t, conversationsserver.GetSwagger)
+	tbl := table(t, conversationsserver.GetSpec)
 	if ops := tbl.Operations(); len(ops) != 8 || !slices.IsSorted(ops) {
 		t.Fatalf("operations %v, want 8, sorted", ops)
 	}
@@ -72,7 +72,7 @@ func TestTableCoversTheSpec(t *testing.T) {
 // The admin spec's open operation (`security: []`) and its YAML bodies
 // show in the table.
 func TestTableReadsSecurityAndMediaTypes(t *testing.T) {
-	tbl := table(t, adminserver.GetSwagger)
+	tbl := table(t, adminserver.GetSpec)
 	if r := tbl.Lookup(http.MethodGet, "/_stub/health"); r == nil || !r.Open {
 		t.Errorf("health: %+v", r)
 	}
@@ -88,7 +88,7 @@ func TestTableReadsSecurityAndMediaTypes(t *testing.T) {
 // it answers 405 with Allow for the spec's paths and 404 elsewhere, behind
 // the same chain.
 func TestGroup(t *testing.T) {
-	tbl := table(t, conversationsserver.GetSwagger)
+	tbl := table(t, conversationsserver.GetSpec)
 	e := echo.New()
 	var built []string
 	seen := func(route *routes.Route) echo.MiddlewareFunc {

@@ -92,7 +92,6 @@ var (
 	mbAnaBusy    = testkit.SID("MB", 0xA1021)
 	mbAnaEmpty   = testkit.SID("MB", 0xA1031)
 	mbAnaRecent  = testkit.SID("MB", 0xA1041)
-	mbOthers     = testkit.SID("MB", 0xA1051)
 	mbLookalike  = testkit.SID("MB", 0xA1061)
 	mbAnaA2      = testkit.SID("MB", 0xA2011)
 	mbAnaB       = testkit.SID("MB", 0xB1011)
@@ -209,7 +208,6 @@ const listSize = 23
 var (
 	usLister = testkit.SID("US", 0x1)
 	usOther  = testkit.SID("US", 0x2)
-	usIdle   = testkit.SID("US", 0x3)
 )
 
 func listWorld() store.World {
