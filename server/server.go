@@ -148,23 +148,22 @@ func New(cfg Config) (*Server, error) {
 		always(httpmw.CORS),
 		always(httpmw.BodyLimit(bodyLimit)),
 		always(httpmw.Authenticate(cfg.Store)),
-		validation.Request(),
+		validation.Request(nil),
 		adm.InjectFaults(),
 		validateResponses,
 	)...)
 	conversationsserver.RegisterHandlers(twilio, api)
 	twilio.Finish("/")
 
-	// The admin API, under /_stub/. YAML bodies become JSON before they are
-	// validated.
+	// The admin API, under /_stub/. Fixture documents (YAML or JSON) are
+	// validated as their handlers parse them.
 	stub := routes.NewGroup(e, adminRoutes, steps(
 		always(httpmw.Recover(logger)),
 		always(httpmw.RequestLog(logger)),
 		always(httpmw.CORS),
 		adm.Guard(),
 		always(httpmw.BodyLimit(AdminBodyLimit)),
-		adm.YAMLBodies(),
-		validation.Request(),
+		validation.Request(admin.FixtureDocument),
 		validateResponses,
 	)...)
 	adminserver.RegisterHandlers(stub, adm.Handlers())

@@ -2,10 +2,14 @@ package admin
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/twilio-stubs/userconversations/gen/adminserver"
+	"github.com/twilio-stubs/userconversations/server/internal/routes"
 )
 
 func TestJournalRingUnderConcurrency(t *testing.T) {
@@ -100,5 +104,35 @@ func TestFaultProbabilityIsRoughlyKept(t *testing.T) {
 	}
 	if hits < 2500 || hits > 3500 {
 		t.Fatalf("probability 0.3 applied %d times in %d", hits, n)
+	}
+}
+
+// The fixture documents of the admin spec, and only they, are left to the
+// fixtures package.
+func TestFixtureDocument(t *testing.T) {
+	spec, err := adminserver.GetSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	table, err := routes.New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, op := range table.Operations() {
+		var route *routes.Route
+		for _, method := range []string{http.MethodGet, http.MethodPut, http.MethodPost, http.MethodDelete} {
+			for _, path := range []string{"/_stub/health", "/_stub/reset", "/_stub/state", "/_stub/requests", "/_stub/faults", "/_stub/faults/:id"} {
+				if r := table.Lookup(method, path); r != nil && r.OperationID == op {
+					route = r
+				}
+			}
+		}
+		if route == nil {
+			t.Fatalf("%s: no route found", op)
+		}
+		want := op == "ReplaceState" || op == "MergeState"
+		if got := FixtureDocument(route); got != want {
+			t.Errorf("%s: FixtureDocument %v, want %v", op, got, want)
+		}
 	}
 }

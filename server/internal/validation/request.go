@@ -24,23 +24,39 @@ import (
 )
 
 // requestOptions are kin-openapi's options for every request: the caller
-// has authenticated the request already.
-var requestOptions = &openapi3filter.Options{
-	AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
-	SchemaValidationOptions: api.SchemaOptions(),
-}
+// has authenticated the request already. withoutBody leaves the body to
+// the handler.
+var (
+	requestOptions = &openapi3filter.Options{
+		AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
+		SchemaValidationOptions: api.SchemaOptions(),
+	}
+	withoutBody = &openapi3filter.Options{
+		AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
+		SchemaValidationOptions: api.SchemaOptions(),
+		ExcludeRequestBody:      true,
+	}
+)
 
 // Request is the step that validates every request of an operation (path
 // parameters, query, headers, body) against the spec. Routes that are not
 // an operation (405s, the catch-all) are answered by their handlers.
-func Request() routes.Step {
+//
+// ownBody, if not nil, names the operations whose handler validates the
+// body against the spec itself, as it decodes it: the body is then read
+// once, not once here and once again there.
+func Request(ownBody func(*routes.Route) bool) routes.Step {
 	return func(route *routes.Route) echo.MiddlewareFunc {
 		if route == nil || route.NotAllowed() {
 			return nil
 		}
+		options := requestOptions
+		if ownBody != nil && ownBody(route) {
+			options = withoutBody
+		}
 		return func(next echo.HandlerFunc) echo.HandlerFunc {
 			return func(c echo.Context) error {
-				if err := validateRequest(c, route); err != nil {
+				if err := validateRequest(c, route, options); err != nil {
 					return err
 				}
 				return next(c)
@@ -72,7 +88,7 @@ func pathParams(c echo.Context) (map[string]string, error) {
 	return params, nil
 }
 
-func validateRequest(c echo.Context, route *routes.Route) error {
+func validateRequest(c echo.Context, route *routes.Route, options *openapi3filter.Options) error {
 	req := c.Request()
 	params, err := pathParams(c)
 	if err != nil {
@@ -104,7 +120,7 @@ func validateRequest(c echo.Context, route *routes.Route) error {
 		Request:    req,
 		PathParams: params,
 		Route:      route.OpenAPI,
-		Options:    requestOptions,
+		Options:    options,
 	}
 	if err := openapi3filter.ValidateRequest(req.Context(), input); err != nil {
 		return requestError(err)
