@@ -30,12 +30,12 @@ import (
 	"github.com/twilio-stubs/userconversations/server/store"
 )
 
-// Request body limits, in echo's notation. The Twilio API's is what its
-// update form could ever need many times over; the admin API's takes the
-// fixture document of a large world.
+// Request body limits, in bytes. The Twilio API's is what its update form
+// could ever need many times over; the admin API's takes the fixture
+// document of a large world.
 const (
-	DefaultBodyLimit = "64K" // 65,536 bytes
-	AdminBodyLimit   = "32M" // 33,554,432 bytes
+	DefaultMaxBodyBytes = 64_000
+	MaxAdminBodyBytes   = 32_000_000
 )
 
 // DefaultJournalSize is how many requests the journal keeps unless told.
@@ -52,9 +52,9 @@ type Config struct {
 	ValidateResponses bool
 	// Logger receives the request log and errors; nil discards them.
 	Logger *slog.Logger
-	// BodyLimit caps Twilio API request bodies, in echo's notation;
-	// default DefaultBodyLimit.
-	BodyLimit string
+	// MaxBodyBytes caps Twilio API request bodies; 0 means
+	// DefaultMaxBodyBytes.
+	MaxBodyBytes int64
 	// PageTokenKey signs page tokens; empty means a random key per Server.
 	PageTokenKey []byte
 
@@ -87,9 +87,9 @@ func New(cfg Config) (*Server, error) {
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	bodyLimit := cfg.BodyLimit
-	if bodyLimit == "" {
-		bodyLimit = DefaultBodyLimit
+	maxBody := cfg.MaxBodyBytes
+	if maxBody == 0 {
+		maxBody = DefaultMaxBodyBytes
 	}
 	twilioRoutes, err := specRoutes(conversationsserver.GetSpec)
 	if err != nil {
@@ -115,12 +115,13 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	adm, err := admin.New(admin.Config{
-		Store:       cfg.Store,
-		Fixtures:    fixtures,
-		Token:       cfg.AdminToken,
-		JournalSize: cfg.JournalSize,
-		Operations:  twilioRoutes,
-		Account:     httpmw.Account,
+		Store:        cfg.Store,
+		Fixtures:     fixtures,
+		Token:        cfg.AdminToken,
+		JournalSize:  cfg.JournalSize,
+		Operations:   twilioRoutes,
+		Account:      httpmw.Account,
+		MaxFormBytes: maxBody,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
@@ -146,7 +147,7 @@ func New(cfg Config) (*Server, error) {
 		always(httpmw.Recover(logger)),
 		always(httpmw.RequestLog(logger)),
 		always(httpmw.CORS),
-		always(httpmw.BodyLimit(bodyLimit)),
+		always(httpmw.BodyLimit(maxBody)),
 		always(httpmw.Authenticate(cfg.Store)),
 		validation.Request(nil),
 		adm.InjectFaults(),
@@ -162,7 +163,7 @@ func New(cfg Config) (*Server, error) {
 		always(httpmw.RequestLog(logger)),
 		always(httpmw.CORS),
 		adm.Guard(),
-		always(httpmw.BodyLimit(AdminBodyLimit)),
+		always(httpmw.BodyLimit(MaxAdminBodyBytes)),
 		validation.Request(admin.FixtureDocument),
 		validateResponses,
 	)...)

@@ -182,7 +182,7 @@ type RecordedRequest struct {
 
 	// Form Parameters by name, each with every value sent, in order: the query
 	// string, or the form fields of an `application/x-www-form-urlencoded`
-	// body (bodies over 64 KiB are not kept). Empty when there are none.
+	// body (bodies over the 64,000-byte body limit are not kept). Empty when there are none.
 	//
 	//
 	// Example: {"LastReadMessageIndex":["42"]}
@@ -203,7 +203,7 @@ type RecordedRequest struct {
 
 	// Query Parameters by name, each with every value sent, in order: the query
 	// string, or the form fields of an `application/x-www-form-urlencoded`
-	// body (bodies over 64 KiB are not kept). Empty when there are none.
+	// body (bodies over the 64,000-byte body limit are not kept). Empty when there are none.
 	//
 	//
 	// Example: {"LastReadMessageIndex":["42"]}
@@ -228,7 +228,7 @@ type RequestJournal struct {
 
 // Values Parameters by name, each with every value sent, in order: the query
 // string, or the form fields of an `application/x-www-form-urlencoded`
-// body (bodies over 64 KiB are not kept). Empty when there are none.
+// body (bodies over the 64,000-byte body limit are not kept). Empty when there are none.
 //
 // Example: {"LastReadMessageIndex":["42"]}
 type Values map[string][]string

@@ -54,6 +54,9 @@ type Config struct {
 	// Account returns the account a Twilio API request authenticated as,
 	// or "" when it did not (yet).
 	Account func(echo.Context) string
+	// MaxFormBytes bounds the request bodies whose form fields the journal
+	// keeps: the Twilio API's body limit. 0 means 64,000.
+	MaxFormBytes int64
 }
 
 // Admin holds the admin API's state: the fixtures to reset to, the journal
@@ -67,6 +70,8 @@ type Admin struct {
 	faults   *Faults
 	ops      *routes.Table
 	account  func(echo.Context) string
+	// maxFormBytes: see Config.MaxFormBytes.
+	maxFormBytes int64
 }
 
 // New builds an Admin from cfg.
@@ -85,14 +90,18 @@ func New(cfg Config) (*Admin, error) {
 		return nil, fmt.Errorf("admin: journal size %d is negative", size)
 	}
 	a := &Admin{
-		store:    cfg.Store,
-		fixtures: cfg.Fixtures.Clone(),
-		token:    cfg.Token,
-		tokenSum: sha256.Sum256([]byte(cfg.Token)),
-		journal:  NewJournal(size),
-		faults:   NewFaults(),
-		ops:      cfg.Operations,
-		account:  cfg.Account,
+		store:        cfg.Store,
+		fixtures:     cfg.Fixtures.Clone(),
+		token:        cfg.Token,
+		tokenSum:     sha256.Sum256([]byte(cfg.Token)),
+		journal:      NewJournal(size),
+		faults:       NewFaults(),
+		ops:          cfg.Operations,
+		account:      cfg.Account,
+		maxFormBytes: cfg.MaxFormBytes,
+	}
+	if a.maxFormBytes == 0 {
+		a.maxFormBytes = 64_000
 	}
 	if a.account == nil {
 		a.account = func(echo.Context) string { return "" }

@@ -16,11 +16,6 @@ import (
 	"github.com/twilio-stubs/userconversations/server/internal/routes"
 )
 
-// maxFormBytes bounds the request bodies whose form fields the journal
-// keeps: the Twilio API's own default body limit. A larger body is recorded
-// without its fields, so the journal never holds more than this per entry.
-const maxFormBytes = 64 << 10
-
 // Entry is one request the Twilio API received, and its answer. It holds
 // no credentials: no header is recorded.
 type Entry struct {
@@ -183,7 +178,7 @@ func (a *Admin) record(operation string, next echo.HandlerFunc) echo.HandlerFunc
 			Method: req.Method,
 			Path:   req.URL.EscapedPath(),
 			Query:  req.URL.Query(),
-			Form:   captureForm(req),
+			Form:   captureForm(req, a.maxFormBytes),
 		}
 		defer func() {
 			// Only http.ErrAbortHandler gets here: the recovery
@@ -210,20 +205,21 @@ func (a *Admin) record(operation string, next echo.HandlerFunc) echo.HandlerFunc
 }
 
 // captureForm reads the form fields of an application/x-www-form-urlencoded
-// body of up to maxFormBytes, and puts the body back for the handlers. It
+// body of up to max bytes (the Twilio API's body limit: a larger body is
+// refused anyway), and puts the body back for the handlers. It
 // reads no further than that: a larger body is passed on whole, unread
 // parts included, and recorded without fields.
-func captureForm(req *http.Request) url.Values {
-	if req.Body == nil || req.Body == http.NoBody || req.ContentLength > maxFormBytes {
+func captureForm(req *http.Request, max int64) url.Values {
+	if req.Body == nil || req.Body == http.NoBody || req.ContentLength > max {
 		return url.Values{}
 	}
 	mediaType, _, err := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType))
 	if err != nil || mediaType != echo.MIMEApplicationForm {
 		return url.Values{}
 	}
-	data, err := io.ReadAll(io.LimitReader(req.Body, maxFormBytes+1))
+	data, err := io.ReadAll(io.LimitReader(req.Body, max+1))
 	req.Body = readCloser{io.MultiReader(bytes.NewReader(data), req.Body), req.Body}
-	if err != nil || len(data) > maxFormBytes {
+	if err != nil || int64(len(data)) > max {
 		return url.Values{}
 	}
 	values, _ := url.ParseQuery(string(data)) // what parses is kept

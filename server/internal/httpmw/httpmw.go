@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -112,7 +113,8 @@ func Recover(logger *slog.Logger) echo.MiddlewareFunc {
 	})
 }
 
-// BodyLimit refuses request bodies over limit, in echo's notation ("64K").
-func BodyLimit(limit string) echo.MiddlewareFunc {
-	return middleware.BodyLimit(limit)
+// BodyLimit refuses request bodies over max bytes, declared or chunked,
+// with a 413.
+func BodyLimit(max int64) echo.MiddlewareFunc {
+	return middleware.BodyLimit(strconv.FormatInt(max, 10) + "B")
 }
