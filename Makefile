@@ -7,7 +7,7 @@ STUB_PKG := ./server/cmd/conversations-stub
 BIN      := bin/conversations-stub
 NODE_DIR := server/internal/interop/node
 
-.PHONY: all generate check-generate build run test test-go lint tidy-check node-deps
+.PHONY: all generate check-generate build run test test-go lint tidy-check node-deps debian-tools
 
 all: build
 
@@ -52,8 +52,23 @@ tidy-check:
 ## test: lint, drift and tidy checks, then every test with the race detector
 test: lint check-generate tidy-check test-go
 
-test-go: node-deps
+test-go: node-deps debian-tools
 	NODE_INTEROP=1 $(GO) test -race -count=1 ./...
+
+# DEBIAN_TOOLS are commands the tests run: the documentation's shell blocks
+# use curl and jq. Missing ones are installed from Debian's packages when
+# this runs as root with apt-get; otherwise the target fails, saying so.
+DEBIAN_TOOLS := curl jq
+
+## debian-tools: install the commands the tests need ($(DEBIAN_TOOLS)) when missing
+debian-tools:
+	@missing=""; for t in $(DEBIAN_TOOLS); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing$$missing from Debian's packages"; \
+		(apt-get install -y -qq $$missing >/dev/null 2>&1 || \
+		 (apt-get update -qq >/dev/null && apt-get install -y -qq $$missing >/dev/null)) || exit 1; \
+	else echo "the tests need$$missing: install them (apt-get install$$missing)"; exit 1; fi
 
 ## node-deps: install the Node interop test's npm packages from its lockfile
 node-deps: $(NODE_DIR)/node_modules/.package-lock.json

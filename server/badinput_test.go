@@ -199,6 +199,14 @@ func TestBadInput(t *testing.T) {
 		{"DELETE on the named service's list", testkit.Call{Method: http.MethodDelete, Path: svcList}, 405, 20004, "Method not allowed", allowList},
 		{"PUT on the named service's instance", testkit.Call{Method: http.MethodPut, Path: svcOne}, 405, 20004, "Method not allowed", allowInstance},
 		{"unknown method", testkit.Call{Method: "FROB", Path: one}, 405, 20004, "Method not allowed", allowInstance},
+		{"unknown method, unknown path", testkit.Call{Method: "FROB", Path: "/v1/Nope"}, 404, 20404, "/v1/Nope", ""},
+		// A path parameter is one non-empty segment: echo would hand the
+		// last one the rest of the path.
+		{"an extra segment", get(one + "/extra"), 404, 20404, "was not found", ""},
+		{"a slash in the conversation", get(testkit.UserPath("bob") + "/gen/eral"), 404, 20404, "was not found", ""},
+		{"a trailing slash", get(one + "/"), 404, 20404, "was not found", ""},
+		{"an empty conversation", get(testkit.UserPath("bob") + "/"), 404, 20404, "was not found", ""},
+		{"an empty user", get("/v1/Users//Conversations"), 404, 20404, "was not found", ""},
 
 		// Authorization: malformed, or another scheme. Credentials are
 		// checked before anything else, so a bad request gets a 401 too.

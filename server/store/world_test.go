@@ -1,42 +1,37 @@
 package store_test
 
 import (
+	"encoding/json"
 	"reflect"
 	"testing"
-	"time"
 
+	"github.com/twilio-stubs/userconversations/server/internal/testkit"
 	"github.com/twilio-stubs/userconversations/server/store"
 )
 
+// Clone shares no memory with the original, whatever fields World's types
+// gain: the world is filled and mutated by reflection.
 func TestWorldCloneSharesNothing(t *testing.T) {
-	name, index, at := "room", 3, time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	original := store.World{Accounts: []store.Account{{
-		SID: "AC1", APIKeys: []store.APIKey{{SID: "SK1"}},
-		Services: []store.Service{{
-			Users: []store.User{{SID: "US1"}},
-			Conversations: []store.Conversation{{
-				UniqueName: &name, FriendlyName: &name, CreatedBy: &name,
-				Timers:       store.Timers{DateInactive: &at, DateClosed: &at},
-				Participants: []store.Participant{{LastReadMessageIndex: &index, LastReadTimestamp: &at}},
-			}},
-		}},
-	}}}
-	want := original.Clone() // a copy to compare with, made before any change
+	var original store.World
+	testkit.FillAll(&original)
+	// A reference copy that does not depend on Clone.
+	data, err := json.Marshal(original)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want store.World
+	if err := json.Unmarshal(data, &want); err != nil {
+		t.Fatal(err)
+	}
+
 	clone := original.Clone()
 	if !reflect.DeepEqual(clone, original) {
 		t.Fatal("the clone differs from the original")
 	}
-
-	clone.Accounts[0].SID = "AC2"
-	clone.Accounts[0].APIKeys[0].SID = "SK2"
-	svc := &clone.Accounts[0].Services[0]
-	svc.Users[0].SID = "US2"
-	c := &svc.Conversations[0]
-	*c.UniqueName, *c.FriendlyName, *c.CreatedBy = "x", "y", "z"
-	*c.Timers.DateInactive, *c.Timers.DateClosed = at.Add(time.Hour), at.Add(time.Hour)
-	*c.Participants[0].LastReadMessageIndex = 99
-	*c.Participants[0].LastReadTimestamp = at.Add(time.Hour)
-
+	testkit.Mutate(&clone)
+	if reflect.DeepEqual(clone, original) {
+		t.Fatal("Mutate changed nothing")
+	}
 	if !reflect.DeepEqual(original, want) {
 		t.Fatal("changing the clone changed the original")
 	}

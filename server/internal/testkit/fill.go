@@ -1,6 +1,7 @@
 package testkit
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"time"
@@ -92,5 +93,104 @@ func fill(rng *rand.Rand, v reflect.Value, depth int) {
 	case reflect.Float32, reflect.Float64:
 		values := []float64{0, 1, -0.5, 1e21, 1e-7, 3.14159}
 		v.SetFloat(values[rng.IntN(len(values))])
+	}
+}
+
+// FillAll sets every field reachable from v, a non-nil pointer: every
+// pointer to a new value, every slice and map to two items, strings,
+// numbers and times to values that differ from field to field. Unlike
+// Fill it leaves nothing nil, so that a test walking the result meets every
+// field a type has, including ones added after the test was written.
+func FillAll(v any) {
+	n := 0
+	fillAll(reflect.ValueOf(v).Elem(), &n, 0)
+}
+
+func fillAll(v reflect.Value, n *int, depth int) {
+	*n++
+	if v.Type() == timeType {
+		v.Set(reflect.ValueOf(Epoch.Add(time.Duration(*n) * time.Second)))
+		return
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		v.Set(reflect.New(v.Type().Elem()))
+		fillAll(v.Elem(), n, depth+1)
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				fillAll(v.Field(i), n, depth+1)
+			}
+		}
+	case reflect.Slice:
+		v.Set(reflect.MakeSlice(v.Type(), 2, 2))
+		for i := range v.Len() {
+			fillAll(v.Index(i), n, depth+1)
+		}
+	case reflect.Map:
+		v.Set(reflect.MakeMap(v.Type()))
+		for range 2 {
+			key, value := reflect.New(v.Type().Key()).Elem(), reflect.New(v.Type().Elem()).Elem()
+			fillAll(key, n, depth+1)
+			fillAll(value, n, depth+1)
+			v.SetMapIndex(key, value)
+		}
+	case reflect.String:
+		v.SetString(fmt.Sprintf("s%d", *n))
+	case reflect.Bool:
+		v.SetBool(*n%2 == 0)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		v.SetInt(int64(*n % 100))
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		v.SetUint(uint64(*n % 100))
+	case reflect.Float32, reflect.Float64:
+		v.SetFloat(float64(*n))
+	}
+}
+
+// Mutate changes every value reachable from v, a non-nil pointer, in
+// place: through every pointer, into every slice and map. Whatever shares
+// memory with v sees the change.
+func Mutate(v any) {
+	mutate(reflect.ValueOf(v).Elem())
+}
+
+func mutate(v reflect.Value) {
+	if v.Type() == timeType {
+		v.Set(reflect.ValueOf(v.Interface().(time.Time).Add(time.Hour)))
+		return
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			mutate(v.Elem())
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				mutate(v.Field(i))
+			}
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			mutate(v.Index(i))
+		}
+	case reflect.Map:
+		for _, key := range v.MapKeys() {
+			value := reflect.New(v.Type().Elem()).Elem()
+			value.Set(v.MapIndex(key))
+			mutate(value)
+			v.SetMapIndex(key, value)
+		}
+	case reflect.String:
+		v.SetString(v.String() + "'")
+	case reflect.Bool:
+		v.SetBool(!v.Bool())
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		v.SetInt(v.Int() + 1)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		v.SetUint(v.Uint() + 1)
+	case reflect.Float32, reflect.Float64:
+		v.SetFloat(v.Float() + 1)
 	}
 }

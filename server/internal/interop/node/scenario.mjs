@@ -7,7 +7,7 @@
 //
 // Environment: STUB_URL (http://127.0.0.1:port), TWILIO_ACCOUNT_SID and
 // TWILIO_AUTH_TOKEN. The stub must be seeded with the interop world
-// (server/interop/world_test.go); TestTwilioNodeLibrary does all of this.
+// (server/internal/interop/world_test.go); TestTwilioNodeLibrary does all of this.
 //
 // stdout: one line per step ("ok - …" or "FAIL - …: reason"), then
 // "node interop: N passed, M failed". stderr: every request as it went on
@@ -25,7 +25,7 @@ if (!stubURL || !accountSid || !authToken) {
 }
 const target = new URL(stubURL);
 
-// The interop world's identifiers (server/interop/world_test.go).
+// The interop world's identifiers (server/internal/interop/world_test.go).
 const sid = (prefix, n) => prefix + n.toString(16).padStart(32, "0");
 const alice = sid("US", 1);
 const conv = (n) => sid("CH", n);
@@ -34,22 +34,13 @@ const conv = (n) => sid("CH", n);
 // went on the wire.
 const nodeWire = { count: 0, log: [] };
 
+// docs:begin http-client
 const delegate = new twilio.RequestClient();
-delegate.axios.interceptors.response.use((res) => {
-  // After transformRequest: config.data is the exact body string sent.
-  const body = typeof res.config.data === "string" ? res.config.data : "";
-  const entry = { method: res.request.method, path: res.request.path, body, status: res.status };
-  nodeWire.log.push(entry);
-  console.error(`wire: ${entry.method} ${entry.path}${body ? ` [${body}]` : ""} -> ${entry.status}`);
-  return res;
-});
-
 const httpClient = {
   request(opts) {
     const u = new URL(opts.uri);
     u.protocol = target.protocol;
     u.host = target.host;
-    nodeWire.count++;
     return delegate.request({ ...opts, uri: u.href });
   },
   // BaseTwilio reads lastRequest/lastResponse off its httpClient.
@@ -58,6 +49,18 @@ const httpClient = {
 };
 
 const client = twilio(accountSid, authToken, { httpClient });
+// docs:end http-client
+
+delegate.axios.interceptors.response.use((res) => {
+  // After transformRequest: config.data is the exact body string sent.
+  const body = typeof res.config.data === "string" ? res.config.data : "";
+  const entry = { method: res.request.method, path: res.request.path, body, status: res.status };
+  nodeWire.count++;
+  nodeWire.log.push(entry);
+  console.error(`wire: ${entry.method} ${entry.path}${body ? ` [${body}]` : ""} -> ${entry.status}`);
+  return res;
+});
+
 const userConversations = (user) => client.conversations.v1.users(user).userConversations;
 
 // nodeRaw fetches a resource straight from the stub, for comparing what the
