@@ -84,7 +84,7 @@ PRISM_DIR := server/internal/bench/prism
 
 .PHONY: bench bench-compare
 
-## bench: build the stub and measure it under load: req/s, p50/p99, memory, start-up, vs a bare echo ceiling (~2 min)
+## bench: build the stub and measure it under load: req/s, p50/p99, memory, start-up, vs a bare echo ceiling
 bench:
 	GO=$(GO) bash server/internal/bench/run.sh
 
