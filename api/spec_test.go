@@ -90,8 +90,14 @@ func validateResponse(t *testing.T, doc *openapi3.T, method, template string, bo
 	in := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
 		Status:                 http.StatusOK,
-		Header:                 http.Header{"Content-Type": {"application/json"}},
-		Body:                   io.NopCloser(bytes.NewReader(body)),
+		// The seed examples show bodies only; these are the headers every
+		// real answer carries.
+		Header: http.Header{
+			"Content-Type":            {"application/json"},
+			"Twilio-Request-Id":       {"RQ0123456789abcdef0123456789abcdef"},
+			"Twilio-Request-Duration": {"0.012"},
+		},
+		Body: io.NopCloser(bytes.NewReader(body)),
 		Options: &openapi3filter.Options{
 			MultiError:              true,
 			IncludeResponseStatus:   true,
@@ -192,7 +198,9 @@ func TestResponseSchemaRejectsOffContractBodies(t *testing.T) {
 		{"participant SID with wrong prefix", func(m map[string]any) { m["participant_sid"] = "CH" + strings.Repeat("a", 32) }, "/participant_sid"},
 		{"date not RFC 3339", func(m map[string]any) { m["date_created"] = "30/07/2015" }, "/date_created"},
 		{"relative url", func(m map[string]any) { m["url"] = "/v1/Users/US/Conversations/CH" }, "/url"},
-		{"links without participant", func(m map[string]any) { delete(m["links"].(map[string]any), "participant") }, "/links/participant"},
+		{"relative participant link", func(m map[string]any) {
+			m["links"].(map[string]any)["participant"] = "/v1/Conversations/CH/Participants/MB"
+		}, "/links/participant"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

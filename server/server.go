@@ -120,6 +120,7 @@ func New(cfg Config) (*Server, error) {
 		Token:        cfg.AdminToken,
 		JournalSize:  cfg.JournalSize,
 		Operations:   twilioRoutes,
+		RequestID:    httpmw.RequestID,
 		Account:      httpmw.Account,
 		MaxFormBytes: maxBody,
 	})
@@ -138,11 +139,13 @@ func New(cfg Config) (*Server, error) {
 		})
 	}
 
-	// The Twilio API. The journal goes first, to see every answer; faults
+	// The Twilio API. Twilio's request id comes first, for the journal to
+	// record; the journal then sees every answer. Faults
 	// act on authenticated, valid requests only, and before the response
 	// is held for validation, so that they can drop the connection and
 	// answer off the spec (a 503) on purpose.
 	twilio := routes.NewGroup(e, twilioRoutes, steps(
+		always(httpmw.TwilioHeaders),
 		adm.Record(),
 		always(httpmw.Recover(logger)),
 		always(httpmw.RequestLog(logger)),

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -171,3 +172,37 @@ func TestNewRequiresStore(t *testing.T) {
 }
 
 func worldsEqual(a, b store.World) bool { return reflect.DeepEqual(a, b) }
+
+// Every answer of the Twilio API carries Twilio-Request-Id (unique) and
+// Twilio-Request-Duration, errors and preflights included.
+func TestTwilioRequestHeaders(t *testing.T) {
+	s := testkit.NewStub(t)
+	idRE := regexp.MustCompile(`^RQ[0-9a-f]{32}$`)
+	durationRE := regexp.MustCompile(`^[0-9]+\.[0-9]{3}$`)
+	seen := map[string]bool{}
+	for _, c := range []testkit.Call{
+		{Method: http.MethodGet, Path: testkit.UCPath("alice", "general")},
+		{Method: http.MethodGet, Path: testkit.UserPath("alice")},
+		{Method: http.MethodPost, Path: testkit.UCPath("alice", "general"), ContentType: "application/x-www-form-urlencoded", Body: strings.NewReader("NotificationLevel=muted")},
+		{Method: http.MethodDelete, Path: testkit.UCPath("alice", "support")},
+		{Method: http.MethodGet, Path: testkit.UCPath("alice", "nowhere")},
+		{Method: http.MethodGet, Path: testkit.UCPath("alice", "general"), NoAuth: true},
+		{Method: http.MethodPut, Path: testkit.UCPath("alice", "general")},
+		{Method: http.MethodOptions, Path: testkit.UCPath("alice", "general"), NoAuth: true},
+		{Method: http.MethodGet, Path: "/v2/elsewhere"},
+	} {
+		r := s.Send(c)
+		id, duration := r.Header.Get("Twilio-Request-Id"), r.Header.Get("Twilio-Request-Duration")
+		if !idRE.MatchString(id) || !durationRE.MatchString(duration) {
+			t.Errorf("%s %s (%d): Twilio-Request-Id %q, Twilio-Request-Duration %q", c.Method, c.Path, r.Status, id, duration)
+		}
+		if seen[id] {
+			t.Errorf("%s %s: request id %s given twice", c.Method, c.Path, id)
+		}
+		seen[id] = true
+	}
+	// The admin API is not Twilio's.
+	if r := s.Send(testkit.Call{Method: http.MethodGet, Path: "/_stub/health", NoAuth: true}); r.Header.Get("Twilio-Request-Id") != "" {
+		t.Error("the admin API answers with a Twilio request id")
+	}
+}

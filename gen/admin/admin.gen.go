@@ -209,6 +209,9 @@ type RecordedRequest struct {
 	// Example: {"LastReadMessageIndex":["42"]}
 	Query Values `json:"query"`
 
+	// RequestId The Twilio-Request-Id the answer carried; absent when no answer was sent.
+	RequestId *string `json:"request_id,omitempty"`
+
 	// Seq Its number, counting from 1 in the order requests were recorded
 	// (answered); it goes on counting across `DELETE /_stub/requests`.
 	Seq int64 `json:"seq"`
@@ -269,6 +272,9 @@ type ListRequestsParams struct {
 
 	// Operation Only requests for this operation of the Twilio API (its operationId).
 	Operation *string `form:"operation,omitempty" json:"operation,omitempty"`
+
+	// RequestId Only the request whose answer carried this Twilio-Request-Id.
+	RequestId *string `form:"request_id,omitempty" json:"request_id,omitempty"`
 
 	// Limit At most this many requests, the latest ones (still oldest first).
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
@@ -1083,6 +1089,18 @@ func NewListRequestsRequest(server string, params *ListRequestsParams) (*http.Re
 		if params.Operation != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "operation", *params.Operation, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.RequestId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "request_id", *params.RequestId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {

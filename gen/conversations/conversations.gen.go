@@ -196,8 +196,8 @@ type UserConversation struct {
 
 // UserConversationLinks Absolute URLs of the participant and the conversation.
 type UserConversationLinks struct {
-	Conversation string `json:"conversation"`
-	Participant  string `json:"participant"`
+	Conversation *string `json:"conversation,omitempty"`
+	Participant  *string `json:"participant,omitempty"`
 }
 
 // UserConversationPage defines model for UserConversationPage.
@@ -240,6 +240,13 @@ type NotFound = Error
 
 // RequestEntityTooLarge Twilio's error body.
 type RequestEntityTooLarge = Error
+
+// ServiceUserConversation One user's view of one conversation. Every property is always present;
+// nullable ones are `null` when unset.
+type ServiceUserConversation = UserConversation
+
+// ServiceUserConversationPage defines model for ServiceUserConversationPage.
+type ServiceUserConversationPage = UserConversationPage
 
 // TooManyRequests Twilio's error body.
 type TooManyRequests = Error
@@ -1193,23 +1200,53 @@ type ListServiceUserConversationResponse200Headers struct {
 	AccessControlAllowMethods     *string
 	AccessControlAllowOrigin      *string
 	AccessControlExposeHeaders    *string
+	TwilioRequestDuration         string
+	TwilioRequestId               string
+}
+
+// ListServiceUserConversationResponse400Headers the declared response headers of an HTTP 400 response for ListServiceUserConversation
+type ListServiceUserConversationResponse400Headers struct {
+	TwilioRequestDuration string
+	TwilioRequestId       string
+}
+
+// ListServiceUserConversationResponse401Headers the declared response headers of an HTTP 401 response for ListServiceUserConversation
+type ListServiceUserConversationResponse401Headers struct {
+	TwilioRequestDuration string
+	TwilioRequestId       string
+}
+
+// ListServiceUserConversationResponse404Headers the declared response headers of an HTTP 404 response for ListServiceUserConversation
+type ListServiceUserConversationResponse404Headers struct {
+	TwilioRequestDuration string
+	TwilioRequestId       string
 }
 
 // ListServiceUserConversationResponse405Headers the declared response headers of an HTTP 405 response for ListServiceUserConversation
 type ListServiceUserConversationResponse405Headers struct {
-	Allow *string
+	Allow                 *string
+	TwilioRequestDuration string
+	TwilioRequestId       string
 }
 
 // ListServiceUserConversationResponse429Headers the declared response headers of an HTTP 429 response for ListServiceUserConversation
 type ListServiceUserConversationResponse429Headers struct {
-	RetryAfter *int
+	RetryAfter            *int
+	TwilioRequestDuration string
+	TwilioRequestId       string
+}
+
+// ListServiceUserConversationResponse500Headers the declared response headers of an HTTP 500 response for ListServiceUserConversation
+type ListServiceUserConversationResponse500Headers struct {
+	TwilioRequestDuration string
+	TwilioRequestId       string
 }
 
 type ListServiceUserConversationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *UserConversationPage
+	JSON200 *ServiceUserConversationPage
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -1224,14 +1261,22 @@ type ListServiceUserConversationResponse struct {
 	JSON500 *InternalServerError
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ListServiceUserConversationResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListServiceUserConversationResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListServiceUserConversationResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ListServiceUserConversationResponse404Headers
 	// Headers405 the parsed response headers for an HTTP 405 response
 	Headers405 *ListServiceUserConversationResponse405Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListServiceUserConversationResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ListServiceUserConversationResponse500Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListServiceUserConversationResponse) GetJSON200() *UserConversationPage {
+func (r ListServiceUserConversationResponse) GetJSON200() *ServiceUserConversationPage {
 	return r.JSON200
 }
 
@@ -1294,14 +1339,48 @@ func (r ListServiceUserConversationResponse) ContentType() string {
 	return ""
 }
 
+// DeleteServiceUserConversationResponse204Headers the declared response headers of an HTTP 204 response for DeleteServiceUserConversation
+type DeleteServiceUserConversationResponse204Headers struct {
+	TwilioRequestDuration string
+	TwilioRequestId       string
+}
+
+// DeleteServiceUserConversationResponse400Headers the declared response headers of an HTTP 400 response for DeleteServiceUserConversation
+type DeleteServiceUserConversationResponse400Headers struct {
+	TwilioRequestDuration string
+	TwilioRequestId       string
+}
+
+// DeleteServiceUserConversationResponse401Headers the declared response headers of an HTTP 401 response for DeleteServiceUserConversation
+type DeleteServiceUserConversationResponse401Headers struct {
+	TwilioRequestDuration string
+	TwilioRequestId       string
+}
+
+// DeleteServiceUserConversationResponse404Headers the declared response headers of an HTTP 404 response for DeleteServiceUserConversation
+type DeleteServiceUserConversationResponse404Headers struct {
+	TwilioRequestDuration string
+	TwilioRequestId       string
+}
+
 // DeleteServiceUserConversationResponse405Headers the declared response headers of an HTTP 405 response for DeleteServiceUserConversation
 type DeleteServiceUserConversationResponse405Headers struct {
-	Allow *string
+	Allow                 *string
+	TwilioRequestDuration string
+	TwilioRequestId       string
 }
 
 // DeleteServiceUserConversationResponse429Headers the declared response headers of an HTTP 429 response for DeleteServiceUserConversation
 type DeleteServiceUserConversationResponse429Headers struct {
-	RetryAfter *int
+	RetryAfter            *int
+	TwilioRequestDuration string
+	TwilioRequestId       string
+}
+
+// DeleteServiceUserConversationResponse500Headers the declared response headers of an HTTP 500 response for DeleteServiceUserConversation
+type DeleteServiceUserConversationResponse500Headers struct {
+	TwilioRequestDuration string
+	TwilioRequestId       string
 }
 
 type DeleteServiceUserConversationResponse struct {
@@ -1319,10 +1398,20 @@ type DeleteServiceUserConversationResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalServerError
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *DeleteServiceUserConversationResponse204Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *DeleteServiceUserConversationResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteServiceUserConversationResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DeleteServiceUserConversationResponse404Headers
 	// Headers405 the parsed response headers for an HTTP 405 response
 	Headers405 *DeleteServiceUserConversationResponse405Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *DeleteServiceUserConversationResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *DeleteServiceUserConversationResponse500Headers
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -1391,23 +1480,53 @@ type FetchServiceUserConversationResponse200Headers struct {
 	AccessControlAllowMethods     *string
 	AccessControlAllowOrigin      *string
 	AccessControlExposeHeaders    *string
+	TwilioRequestDuration         string
+	TwilioRequestId               string
+}
+
+// FetchServiceUserConversationResponse400Headers the declared response headers of an HTTP 400 response for FetchServiceUserConversation
+type FetchServiceUserConversationResponse400Headers struct {
+	TwilioRequestDuration string
+	TwilioRequestId       string
+}
+
+// FetchServiceUserConversationResponse401Headers the declared response headers of an HTTP 401 response for FetchServiceUserConversation
+type FetchServiceUserConversationResponse401Headers struct {
+	TwilioRequestDuration string
+	TwilioRequestId       string
+}
+
+// FetchServiceUserConversationResponse404Headers the declared response headers of an HTTP 404 response for FetchServiceUserConversation
+type FetchServiceUserConversationResponse404Headers struct {
+	TwilioRequestDuration string
+	TwilioRequestId       string
 }
 
 // FetchServiceUserConversationResponse405Headers the declared response headers of an HTTP 405 response for FetchServiceUserConversation
 type FetchServiceUserConversationResponse405Headers struct {
-	Allow *string
+	Allow                 *string
+	TwilioRequestDuration string
+	TwilioRequestId       string
 }
 
 // FetchServiceUserConversationResponse429Headers the declared response headers of an HTTP 429 response for FetchServiceUserConversation
 type FetchServiceUserConversationResponse429Headers struct {
-	RetryAfter *int
+	RetryAfter            *int
+	TwilioRequestDuration string
+	TwilioRequestId       string
+}
+
+// FetchServiceUserConversationResponse500Headers the declared response headers of an HTTP 500 response for FetchServiceUserConversation
+type FetchServiceUserConversationResponse500Headers struct {
+	TwilioRequestDuration string
+	TwilioRequestId       string
 }
 
 type FetchServiceUserConversationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *UserConversation
+	JSON200 *ServiceUserConversation
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -1422,14 +1541,22 @@ type FetchServiceUserConversationResponse struct {
 	JSON500 *InternalServerError
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *FetchServiceUserConversationResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *FetchServiceUserConversationResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *FetchServiceUserConversationResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *FetchServiceUserConversationResponse404Headers
 	// Headers405 the parsed response headers for an HTTP 405 response
 	Headers405 *FetchServiceUserConversationResponse405Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *FetchServiceUserConversationResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *FetchServiceUserConversationResponse500Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r FetchServiceUserConversationResponse) GetJSON200() *UserConversation {
+func (r FetchServiceUserConversationResponse) GetJSON200() *ServiceUserConversation {
 	return r.JSON200
 }
 
@@ -1499,23 +1626,59 @@ type UpdateServiceUserConversationResponse200Headers struct {
 	AccessControlAllowMethods     *string
 	AccessControlAllowOrigin      *string
 	AccessControlExposeHeaders    *string
+	TwilioRequestDuration         string
+	TwilioRequestId               string
+}
+
+// UpdateServiceUserConversationResponse400Headers the declared response headers of an HTTP 400 response for UpdateServiceUserConversation
+type UpdateServiceUserConversationResponse400Headers struct {
+	TwilioRequestDuration string
+	TwilioRequestId       string
+}
+
+// UpdateServiceUserConversationResponse401Headers the declared response headers of an HTTP 401 response for UpdateServiceUserConversation
+type UpdateServiceUserConversationResponse401Headers struct {
+	TwilioRequestDuration string
+	TwilioRequestId       string
+}
+
+// UpdateServiceUserConversationResponse404Headers the declared response headers of an HTTP 404 response for UpdateServiceUserConversation
+type UpdateServiceUserConversationResponse404Headers struct {
+	TwilioRequestDuration string
+	TwilioRequestId       string
 }
 
 // UpdateServiceUserConversationResponse405Headers the declared response headers of an HTTP 405 response for UpdateServiceUserConversation
 type UpdateServiceUserConversationResponse405Headers struct {
-	Allow *string
+	Allow                 *string
+	TwilioRequestDuration string
+	TwilioRequestId       string
+}
+
+// UpdateServiceUserConversationResponse413Headers the declared response headers of an HTTP 413 response for UpdateServiceUserConversation
+type UpdateServiceUserConversationResponse413Headers struct {
+	TwilioRequestDuration string
+	TwilioRequestId       string
 }
 
 // UpdateServiceUserConversationResponse429Headers the declared response headers of an HTTP 429 response for UpdateServiceUserConversation
 type UpdateServiceUserConversationResponse429Headers struct {
-	RetryAfter *int
+	RetryAfter            *int
+	TwilioRequestDuration string
+	TwilioRequestId       string
+}
+
+// UpdateServiceUserConversationResponse500Headers the declared response headers of an HTTP 500 response for UpdateServiceUserConversation
+type UpdateServiceUserConversationResponse500Headers struct {
+	TwilioRequestDuration string
+	TwilioRequestId       string
 }
 
 type UpdateServiceUserConversationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *UserConversation
+	JSON200 *ServiceUserConversation
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -1532,14 +1695,24 @@ type UpdateServiceUserConversationResponse struct {
 	JSON500 *InternalServerError
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *UpdateServiceUserConversationResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *UpdateServiceUserConversationResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateServiceUserConversationResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *UpdateServiceUserConversationResponse404Headers
 	// Headers405 the parsed response headers for an HTTP 405 response
 	Headers405 *UpdateServiceUserConversationResponse405Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *UpdateServiceUserConversationResponse413Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateServiceUserConversationResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *UpdateServiceUserConversationResponse500Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateServiceUserConversationResponse) GetJSON200() *UserConversation {
+func (r UpdateServiceUserConversationResponse) GetJSON200() *ServiceUserConversation {
 	return r.JSON200
 }
 
@@ -1614,16 +1787,46 @@ type ListUserConversationResponse200Headers struct {
 	AccessControlAllowMethods     *string
 	AccessControlAllowOrigin      *string
 	AccessControlExposeHeaders    *string
+	TwilioRequestDuration         string
+	TwilioRequestId               string
+}
+
+// ListUserConversationResponse400Headers the declared response headers of an HTTP 400 response for ListUserConversation
+type ListUserConversationResponse400Headers struct {
+	TwilioRequestDuration string
+	TwilioRequestId       string
+}
+
+// ListUserConversationResponse401Headers the declared response headers of an HTTP 401 response for ListUserConversation
+type ListUserConversationResponse401Headers struct {
+	TwilioRequestDuration string
+	TwilioRequestId       string
+}
+
+// ListUserConversationResponse404Headers the declared response headers of an HTTP 404 response for ListUserConversation
+type ListUserConversationResponse404Headers struct {
+	TwilioRequestDuration string
+	TwilioRequestId       string
 }
 
 // ListUserConversationResponse405Headers the declared response headers of an HTTP 405 response for ListUserConversation
 type ListUserConversationResponse405Headers struct {
-	Allow *string
+	Allow                 *string
+	TwilioRequestDuration string
+	TwilioRequestId       string
 }
 
 // ListUserConversationResponse429Headers the declared response headers of an HTTP 429 response for ListUserConversation
 type ListUserConversationResponse429Headers struct {
-	RetryAfter *int
+	RetryAfter            *int
+	TwilioRequestDuration string
+	TwilioRequestId       string
+}
+
+// ListUserConversationResponse500Headers the declared response headers of an HTTP 500 response for ListUserConversation
+type ListUserConversationResponse500Headers struct {
+	TwilioRequestDuration string
+	TwilioRequestId       string
 }
 
 type ListUserConversationResponse struct {
@@ -1645,10 +1848,18 @@ type ListUserConversationResponse struct {
 	JSON500 *InternalServerError
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ListUserConversationResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListUserConversationResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListUserConversationResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ListUserConversationResponse404Headers
 	// Headers405 the parsed response headers for an HTTP 405 response
 	Headers405 *ListUserConversationResponse405Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListUserConversationResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ListUserConversationResponse500Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -1715,14 +1926,48 @@ func (r ListUserConversationResponse) ContentType() string {
 	return ""
 }
 
+// DeleteUserConversationResponse204Headers the declared response headers of an HTTP 204 response for DeleteUserConversation
+type DeleteUserConversationResponse204Headers struct {
+	TwilioRequestDuration string
+	TwilioRequestId       string
+}
+
+// DeleteUserConversationResponse400Headers the declared response headers of an HTTP 400 response for DeleteUserConversation
+type DeleteUserConversationResponse400Headers struct {
+	TwilioRequestDuration string
+	TwilioRequestId       string
+}
+
+// DeleteUserConversationResponse401Headers the declared response headers of an HTTP 401 response for DeleteUserConversation
+type DeleteUserConversationResponse401Headers struct {
+	TwilioRequestDuration string
+	TwilioRequestId       string
+}
+
+// DeleteUserConversationResponse404Headers the declared response headers of an HTTP 404 response for DeleteUserConversation
+type DeleteUserConversationResponse404Headers struct {
+	TwilioRequestDuration string
+	TwilioRequestId       string
+}
+
 // DeleteUserConversationResponse405Headers the declared response headers of an HTTP 405 response for DeleteUserConversation
 type DeleteUserConversationResponse405Headers struct {
-	Allow *string
+	Allow                 *string
+	TwilioRequestDuration string
+	TwilioRequestId       string
 }
 
 // DeleteUserConversationResponse429Headers the declared response headers of an HTTP 429 response for DeleteUserConversation
 type DeleteUserConversationResponse429Headers struct {
-	RetryAfter *int
+	RetryAfter            *int
+	TwilioRequestDuration string
+	TwilioRequestId       string
+}
+
+// DeleteUserConversationResponse500Headers the declared response headers of an HTTP 500 response for DeleteUserConversation
+type DeleteUserConversationResponse500Headers struct {
+	TwilioRequestDuration string
+	TwilioRequestId       string
 }
 
 type DeleteUserConversationResponse struct {
@@ -1740,10 +1985,20 @@ type DeleteUserConversationResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalServerError
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *DeleteUserConversationResponse204Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *DeleteUserConversationResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteUserConversationResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DeleteUserConversationResponse404Headers
 	// Headers405 the parsed response headers for an HTTP 405 response
 	Headers405 *DeleteUserConversationResponse405Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *DeleteUserConversationResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *DeleteUserConversationResponse500Headers
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -1812,16 +2067,46 @@ type FetchUserConversationResponse200Headers struct {
 	AccessControlAllowMethods     *string
 	AccessControlAllowOrigin      *string
 	AccessControlExposeHeaders    *string
+	TwilioRequestDuration         string
+	TwilioRequestId               string
+}
+
+// FetchUserConversationResponse400Headers the declared response headers of an HTTP 400 response for FetchUserConversation
+type FetchUserConversationResponse400Headers struct {
+	TwilioRequestDuration string
+	TwilioRequestId       string
+}
+
+// FetchUserConversationResponse401Headers the declared response headers of an HTTP 401 response for FetchUserConversation
+type FetchUserConversationResponse401Headers struct {
+	TwilioRequestDuration string
+	TwilioRequestId       string
+}
+
+// FetchUserConversationResponse404Headers the declared response headers of an HTTP 404 response for FetchUserConversation
+type FetchUserConversationResponse404Headers struct {
+	TwilioRequestDuration string
+	TwilioRequestId       string
 }
 
 // FetchUserConversationResponse405Headers the declared response headers of an HTTP 405 response for FetchUserConversation
 type FetchUserConversationResponse405Headers struct {
-	Allow *string
+	Allow                 *string
+	TwilioRequestDuration string
+	TwilioRequestId       string
 }
 
 // FetchUserConversationResponse429Headers the declared response headers of an HTTP 429 response for FetchUserConversation
 type FetchUserConversationResponse429Headers struct {
-	RetryAfter *int
+	RetryAfter            *int
+	TwilioRequestDuration string
+	TwilioRequestId       string
+}
+
+// FetchUserConversationResponse500Headers the declared response headers of an HTTP 500 response for FetchUserConversation
+type FetchUserConversationResponse500Headers struct {
+	TwilioRequestDuration string
+	TwilioRequestId       string
 }
 
 type FetchUserConversationResponse struct {
@@ -1843,10 +2128,18 @@ type FetchUserConversationResponse struct {
 	JSON500 *InternalServerError
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *FetchUserConversationResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *FetchUserConversationResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *FetchUserConversationResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *FetchUserConversationResponse404Headers
 	// Headers405 the parsed response headers for an HTTP 405 response
 	Headers405 *FetchUserConversationResponse405Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *FetchUserConversationResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *FetchUserConversationResponse500Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -1920,16 +2213,52 @@ type UpdateUserConversationResponse200Headers struct {
 	AccessControlAllowMethods     *string
 	AccessControlAllowOrigin      *string
 	AccessControlExposeHeaders    *string
+	TwilioRequestDuration         string
+	TwilioRequestId               string
+}
+
+// UpdateUserConversationResponse400Headers the declared response headers of an HTTP 400 response for UpdateUserConversation
+type UpdateUserConversationResponse400Headers struct {
+	TwilioRequestDuration string
+	TwilioRequestId       string
+}
+
+// UpdateUserConversationResponse401Headers the declared response headers of an HTTP 401 response for UpdateUserConversation
+type UpdateUserConversationResponse401Headers struct {
+	TwilioRequestDuration string
+	TwilioRequestId       string
+}
+
+// UpdateUserConversationResponse404Headers the declared response headers of an HTTP 404 response for UpdateUserConversation
+type UpdateUserConversationResponse404Headers struct {
+	TwilioRequestDuration string
+	TwilioRequestId       string
 }
 
 // UpdateUserConversationResponse405Headers the declared response headers of an HTTP 405 response for UpdateUserConversation
 type UpdateUserConversationResponse405Headers struct {
-	Allow *string
+	Allow                 *string
+	TwilioRequestDuration string
+	TwilioRequestId       string
+}
+
+// UpdateUserConversationResponse413Headers the declared response headers of an HTTP 413 response for UpdateUserConversation
+type UpdateUserConversationResponse413Headers struct {
+	TwilioRequestDuration string
+	TwilioRequestId       string
 }
 
 // UpdateUserConversationResponse429Headers the declared response headers of an HTTP 429 response for UpdateUserConversation
 type UpdateUserConversationResponse429Headers struct {
-	RetryAfter *int
+	RetryAfter            *int
+	TwilioRequestDuration string
+	TwilioRequestId       string
+}
+
+// UpdateUserConversationResponse500Headers the declared response headers of an HTTP 500 response for UpdateUserConversation
+type UpdateUserConversationResponse500Headers struct {
+	TwilioRequestDuration string
+	TwilioRequestId       string
 }
 
 type UpdateUserConversationResponse struct {
@@ -1953,10 +2282,20 @@ type UpdateUserConversationResponse struct {
 	JSON500 *InternalServerError
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *UpdateUserConversationResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *UpdateUserConversationResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateUserConversationResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *UpdateUserConversationResponse404Headers
 	// Headers405 the parsed response headers for an HTTP 405 response
 	Headers405 *UpdateUserConversationResponse405Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *UpdateUserConversationResponse413Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateUserConversationResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *UpdateUserConversationResponse500Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -2184,7 +2523,7 @@ func ParseListServiceUserConversationResponse(rsp *http.Response) (*ListServiceU
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest UserConversationPage
+		var dest ServiceUserConversationPage
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -2272,7 +2611,72 @@ func ParseListServiceUserConversationResponse(rsp *http.Response) (*ListServiceU
 			}
 			headers.AccessControlExposeHeaders = &value
 		}
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListServiceUserConversationResponse400Headers
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListServiceUserConversationResponse401Headers
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers ListServiceUserConversationResponse404Headers
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
+		response.Headers404 = &headers
 	case rsp.StatusCode == 405:
 		var headers ListServiceUserConversationResponse405Headers
 		if values := rsp.Header.Values("Allow"); len(values) > 0 {
@@ -2281,6 +2685,20 @@ func ParseListServiceUserConversationResponse(rsp *http.Response) (*ListServiceU
 				return nil, err
 			}
 			headers.Allow = &value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
 		}
 		response.Headers405 = &headers
 	case rsp.StatusCode == 429:
@@ -2292,7 +2710,38 @@ func ParseListServiceUserConversationResponse(rsp *http.Response) (*ListServiceU
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers ListServiceUserConversationResponse500Headers
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
+		response.Headers500 = &headers
 	}
 
 	return response, nil
@@ -2360,6 +2809,74 @@ func ParseDeleteServiceUserConversationResponse(rsp *http.Response) (*DeleteServ
 	}
 
 	switch {
+	case rsp.StatusCode == 204:
+		var headers DeleteServiceUserConversationResponse204Headers
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
+		response.Headers204 = &headers
+	case rsp.StatusCode == 400:
+		var headers DeleteServiceUserConversationResponse400Headers
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers DeleteServiceUserConversationResponse401Headers
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers DeleteServiceUserConversationResponse404Headers
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
+		response.Headers404 = &headers
 	case rsp.StatusCode == 405:
 		var headers DeleteServiceUserConversationResponse405Headers
 		if values := rsp.Header.Values("Allow"); len(values) > 0 {
@@ -2368,6 +2885,20 @@ func ParseDeleteServiceUserConversationResponse(rsp *http.Response) (*DeleteServ
 				return nil, err
 			}
 			headers.Allow = &value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
 		}
 		response.Headers405 = &headers
 	case rsp.StatusCode == 429:
@@ -2379,7 +2910,38 @@ func ParseDeleteServiceUserConversationResponse(rsp *http.Response) (*DeleteServ
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers DeleteServiceUserConversationResponse500Headers
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
+		response.Headers500 = &headers
 	}
 
 	return response, nil
@@ -2400,7 +2962,7 @@ func ParseFetchServiceUserConversationResponse(rsp *http.Response) (*FetchServic
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest UserConversation
+		var dest ServiceUserConversation
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -2488,7 +3050,72 @@ func ParseFetchServiceUserConversationResponse(rsp *http.Response) (*FetchServic
 			}
 			headers.AccessControlExposeHeaders = &value
 		}
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers FetchServiceUserConversationResponse400Headers
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers FetchServiceUserConversationResponse401Headers
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers FetchServiceUserConversationResponse404Headers
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
+		response.Headers404 = &headers
 	case rsp.StatusCode == 405:
 		var headers FetchServiceUserConversationResponse405Headers
 		if values := rsp.Header.Values("Allow"); len(values) > 0 {
@@ -2497,6 +3124,20 @@ func ParseFetchServiceUserConversationResponse(rsp *http.Response) (*FetchServic
 				return nil, err
 			}
 			headers.Allow = &value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
 		}
 		response.Headers405 = &headers
 	case rsp.StatusCode == 429:
@@ -2508,7 +3149,38 @@ func ParseFetchServiceUserConversationResponse(rsp *http.Response) (*FetchServic
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers FetchServiceUserConversationResponse500Headers
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
+		response.Headers500 = &headers
 	}
 
 	return response, nil
@@ -2529,7 +3201,7 @@ func ParseUpdateServiceUserConversationResponse(rsp *http.Response) (*UpdateServ
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest UserConversation
+		var dest ServiceUserConversation
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -2624,7 +3296,72 @@ func ParseUpdateServiceUserConversationResponse(rsp *http.Response) (*UpdateServ
 			}
 			headers.AccessControlExposeHeaders = &value
 		}
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers UpdateServiceUserConversationResponse400Headers
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateServiceUserConversationResponse401Headers
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers UpdateServiceUserConversationResponse404Headers
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
+		response.Headers404 = &headers
 	case rsp.StatusCode == 405:
 		var headers UpdateServiceUserConversationResponse405Headers
 		if values := rsp.Header.Values("Allow"); len(values) > 0 {
@@ -2634,7 +3371,38 @@ func ParseUpdateServiceUserConversationResponse(rsp *http.Response) (*UpdateServ
 			}
 			headers.Allow = &value
 		}
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
 		response.Headers405 = &headers
+	case rsp.StatusCode == 413:
+		var headers UpdateServiceUserConversationResponse413Headers
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
+		response.Headers413 = &headers
 	case rsp.StatusCode == 429:
 		var headers UpdateServiceUserConversationResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -2644,7 +3412,38 @@ func ParseUpdateServiceUserConversationResponse(rsp *http.Response) (*UpdateServ
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers UpdateServiceUserConversationResponse500Headers
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
+		response.Headers500 = &headers
 	}
 
 	return response, nil
@@ -2753,7 +3552,72 @@ func ParseListUserConversationResponse(rsp *http.Response) (*ListUserConversatio
 			}
 			headers.AccessControlExposeHeaders = &value
 		}
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListUserConversationResponse400Headers
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListUserConversationResponse401Headers
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers ListUserConversationResponse404Headers
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
+		response.Headers404 = &headers
 	case rsp.StatusCode == 405:
 		var headers ListUserConversationResponse405Headers
 		if values := rsp.Header.Values("Allow"); len(values) > 0 {
@@ -2762,6 +3626,20 @@ func ParseListUserConversationResponse(rsp *http.Response) (*ListUserConversatio
 				return nil, err
 			}
 			headers.Allow = &value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
 		}
 		response.Headers405 = &headers
 	case rsp.StatusCode == 429:
@@ -2773,7 +3651,38 @@ func ParseListUserConversationResponse(rsp *http.Response) (*ListUserConversatio
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers ListUserConversationResponse500Headers
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
+		response.Headers500 = &headers
 	}
 
 	return response, nil
@@ -2841,6 +3750,74 @@ func ParseDeleteUserConversationResponse(rsp *http.Response) (*DeleteUserConvers
 	}
 
 	switch {
+	case rsp.StatusCode == 204:
+		var headers DeleteUserConversationResponse204Headers
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
+		response.Headers204 = &headers
+	case rsp.StatusCode == 400:
+		var headers DeleteUserConversationResponse400Headers
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers DeleteUserConversationResponse401Headers
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers DeleteUserConversationResponse404Headers
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
+		response.Headers404 = &headers
 	case rsp.StatusCode == 405:
 		var headers DeleteUserConversationResponse405Headers
 		if values := rsp.Header.Values("Allow"); len(values) > 0 {
@@ -2849,6 +3826,20 @@ func ParseDeleteUserConversationResponse(rsp *http.Response) (*DeleteUserConvers
 				return nil, err
 			}
 			headers.Allow = &value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
 		}
 		response.Headers405 = &headers
 	case rsp.StatusCode == 429:
@@ -2860,7 +3851,38 @@ func ParseDeleteUserConversationResponse(rsp *http.Response) (*DeleteUserConvers
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers DeleteUserConversationResponse500Headers
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
+		response.Headers500 = &headers
 	}
 
 	return response, nil
@@ -2969,7 +3991,72 @@ func ParseFetchUserConversationResponse(rsp *http.Response) (*FetchUserConversat
 			}
 			headers.AccessControlExposeHeaders = &value
 		}
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers FetchUserConversationResponse400Headers
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers FetchUserConversationResponse401Headers
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers FetchUserConversationResponse404Headers
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
+		response.Headers404 = &headers
 	case rsp.StatusCode == 405:
 		var headers FetchUserConversationResponse405Headers
 		if values := rsp.Header.Values("Allow"); len(values) > 0 {
@@ -2978,6 +4065,20 @@ func ParseFetchUserConversationResponse(rsp *http.Response) (*FetchUserConversat
 				return nil, err
 			}
 			headers.Allow = &value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
 		}
 		response.Headers405 = &headers
 	case rsp.StatusCode == 429:
@@ -2989,7 +4090,38 @@ func ParseFetchUserConversationResponse(rsp *http.Response) (*FetchUserConversat
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers FetchUserConversationResponse500Headers
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
+		response.Headers500 = &headers
 	}
 
 	return response, nil
@@ -3105,7 +4237,72 @@ func ParseUpdateUserConversationResponse(rsp *http.Response) (*UpdateUserConvers
 			}
 			headers.AccessControlExposeHeaders = &value
 		}
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers UpdateUserConversationResponse400Headers
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateUserConversationResponse401Headers
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers UpdateUserConversationResponse404Headers
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
+		response.Headers404 = &headers
 	case rsp.StatusCode == 405:
 		var headers UpdateUserConversationResponse405Headers
 		if values := rsp.Header.Values("Allow"); len(values) > 0 {
@@ -3115,7 +4312,38 @@ func ParseUpdateUserConversationResponse(rsp *http.Response) (*UpdateUserConvers
 			}
 			headers.Allow = &value
 		}
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
 		response.Headers405 = &headers
+	case rsp.StatusCode == 413:
+		var headers UpdateUserConversationResponse413Headers
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
+		response.Headers413 = &headers
 	case rsp.StatusCode == 429:
 		var headers UpdateUserConversationResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -3125,7 +4353,38 @@ func ParseUpdateUserConversationResponse(rsp *http.Response) (*UpdateUserConvers
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers UpdateUserConversationResponse500Headers
+		if values := rsp.Header.Values("Twilio-Request-Duration"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Duration", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestDuration = value
+		}
+		if values := rsp.Header.Values("Twilio-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Twilio-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.TwilioRequestId = value
+		}
+		response.Headers500 = &headers
 	}
 
 	return response, nil

@@ -210,10 +210,25 @@ func AppendPageMeta(b []byte, v *conversations.PageMeta) ([]byte, error) {
 // AppendUserConversationLinks appends the JSON encoding of v to b, as encoding/json encodes it.
 func AppendUserConversationLinks(b []byte, v *conversations.UserConversationLinks) ([]byte, error) {
 	b = append(b, '{')
-	b = append(b, `"conversation":`...)
-	b = jsonAppendString(b, string(v.Conversation))
-	b = append(b, `,"participant":`...)
-	b = jsonAppendString(b, string(v.Participant))
+	if v.Conversation != nil {
+		b = append(b, `"conversation":`...)
+		if v.Conversation == nil {
+			b = append(b, "null"...)
+		} else {
+			b = jsonAppendString(b, string(*v.Conversation))
+		}
+	}
+	if v.Participant != nil {
+		if b[len(b)-1] != '{' {
+			b = append(b, ',')
+		}
+		b = append(b, `"participant":`...)
+		if v.Participant == nil {
+			b = append(b, "null"...)
+		} else {
+			b = jsonAppendString(b, string(*v.Participant))
+		}
+	}
 	b = append(b, '}')
 	return b, nil
 }

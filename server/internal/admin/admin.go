@@ -54,6 +54,8 @@ type Config struct {
 	// Account returns the account a Twilio API request authenticated as,
 	// or "" when it did not (yet).
 	Account func(echo.Context) string
+	// RequestID returns the Twilio-Request-Id of a Twilio API request.
+	RequestID func(echo.Context) string
 	// MaxFormBytes bounds the request bodies whose form fields the journal
 	// keeps: the Twilio API's body limit. 0 means 64,000.
 	MaxFormBytes int64
@@ -70,6 +72,7 @@ type Admin struct {
 	faults   *Faults
 	ops      *routes.Table
 	account  func(echo.Context) string
+	reqID    func(echo.Context) string
 	// maxFormBytes: see Config.MaxFormBytes.
 	maxFormBytes int64
 }
@@ -98,6 +101,7 @@ func New(cfg Config) (*Admin, error) {
 		faults:       NewFaults(),
 		ops:          cfg.Operations,
 		account:      cfg.Account,
+		reqID:        cfg.RequestID,
 		maxFormBytes: cfg.MaxFormBytes,
 	}
 	if a.maxFormBytes == 0 {
@@ -105,6 +109,9 @@ func New(cfg Config) (*Admin, error) {
 	}
 	if a.account == nil {
 		a.account = func(echo.Context) string { return "" }
+	}
+	if a.reqID == nil {
+		a.reqID = func(echo.Context) string { return "" }
 	}
 	return a, nil
 }

@@ -172,6 +172,7 @@ func (h handlers) ListRequests(c echo.Context, params admingen.ListRequestsParam
 		Method:    deref(params.Method),
 		Path:      deref(params.Path),
 		Operation: deref(params.Operation),
+		RequestID: deref(params.RequestId),
 		Limit:     deref(params.Limit),
 	}
 	entries := h.journal.Entries(f)
@@ -189,6 +190,7 @@ func (h handlers) ListRequests(c echo.Context, params admingen.ListRequestsParam
 			Status:     e.Status,
 			DurationMs: e.Duration.Milliseconds(),
 			Fault:      optional(e.Fault),
+			RequestId:  optional(e.RequestID),
 		}
 	}
 	return c.JSON(http.StatusOK, out)

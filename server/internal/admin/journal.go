@@ -36,6 +36,8 @@ type Entry struct {
 	Duration time.Duration
 	// Fault is the id of the fault applied, or "".
 	Fault string
+	// RequestID is the Twilio-Request-Id the answer carried.
+	RequestID string
 }
 
 // Filter selects journal entries; zero fields select everything.
@@ -44,6 +46,7 @@ type Filter struct {
 	Method    string // any case
 	Path      string // prefix of the escaped path
 	Operation string // exact
+	RequestID string // exact
 	Limit     int    // the latest Limit entries; 0 for all
 }
 
@@ -51,7 +54,8 @@ func (f Filter) matches(e *Entry) bool {
 	return (f.Account == "" || e.Account == f.Account) &&
 		(f.Method == "" || strings.EqualFold(e.Method, f.Method)) &&
 		(f.Path == "" || strings.HasPrefix(e.Path, f.Path)) &&
-		(f.Operation == "" || e.Operation == f.Operation)
+		(f.Operation == "" || e.Operation == f.Operation) &&
+		(f.RequestID == "" || e.RequestID == f.RequestID)
 }
 
 // Journal is a bounded ring of the latest requests: it never holds more
@@ -189,11 +193,13 @@ func (a *Admin) record(operation string, next echo.HandlerFunc) echo.HandlerFunc
 			}
 			entry.Duration = time.Since(start)
 			entry.Account = a.account(c)
+			entry.RequestID = a.reqID(c)
 			entry.Operation = operation
 			entry.Fault, _ = c.Get(faultKey).(string)
 			entry.Status = c.Response().Status
 			if p != nil || c.Get(noAnswerKey) != nil {
 				entry.Status = 0
+				entry.RequestID = "" // never sent
 			}
 			a.journal.Record(entry)
 			if p != nil {

@@ -243,3 +243,43 @@ func TestJournalWithAnOversizedBody(t *testing.T) {
 		t.Fatalf("journal: %+v", entries)
 	}
 }
+
+// A test finds a request in the journal by the Twilio-Request-Id its client
+// saw; a request answered by no one has none.
+func TestJournalRecordsTheRequestID(t *testing.T) {
+	stub := newStub(t)
+	var ids []string
+	for _, path := range []string{fetchGeneral, "/v1/Users/alice/Conversations/nowhere", fetchGeneral} {
+		a := twilio(t, stub, http.MethodGet, path, nil)
+		ids = append(ids, a.header.Get("Twilio-Request-Id"))
+	}
+	for i, id := range ids {
+		resp, err := stub.Admin().ListRequestsWithResponse(t.Context(), &admingen.ListRequestsParams{RequestId: &id})
+		if err != nil || resp.JSON200 == nil {
+			t.Fatalf("journal: %v %s", err, resp.Body)
+		}
+		if got := resp.JSON200.Requests; len(got) != 1 || testkit.Deref(got[0].RequestId) != id || got[0].Seq != int64(i+1) {
+			t.Errorf("request id %s: %+v", id, got)
+		}
+	}
+
+	if _, err := stub.Admin().PutFaultWithResponse(t.Context(), admingen.FaultRule{Drop: new(true), Times: new(1)}); err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, stub.URL+fetchGeneral, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	basic(accountA, tokenA)(req)
+	// A fresh connection: on a reused one, net/http resends a GET that got
+	// no answer.
+	fresh := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	if resp, err := fresh.Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatal("the dropped request was answered")
+	}
+	entries := journal(t, stub, nil)
+	if last := entries[len(entries)-1]; last.Status != 0 || last.RequestId != nil {
+		t.Errorf("dropped request: status %d, request id %v", last.Status, testkit.Deref(last.RequestId))
+	}
+}

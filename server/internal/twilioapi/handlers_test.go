@@ -46,8 +46,8 @@ func TestFetchRendersTheResource(t *testing.T) {
 		"chat_service_sid": *uc.ChatServiceSid,
 		"participant_sid":  *uc.ParticipantSid,
 		"url":              *uc.Url,
-		"participant link": uc.Links.Participant,
-		"conversation":     uc.Links.Conversation,
+		"participant link": *uc.Links.Participant,
+		"conversation":     *uc.Links.Conversation,
 		"attributes":       *uc.Attributes,
 		"created_by":       *uc.CreatedBy,
 	}
@@ -218,8 +218,8 @@ func TestServiceScopedPaths(t *testing.T) {
 	if want := s.URL + base + "/Users/" + testkit.SID("US", 0xa2) + "/Conversations/" + testkit.SID("CH", 0xa2); *uc.Url != want {
 		t.Fatalf("url = %s, want %s", *uc.Url, want)
 	}
-	if want := s.URL + base + "/Conversations/" + testkit.SID("CH", 0xa2); uc.Links.Conversation != want {
-		t.Fatalf("conversation link = %s, want %s", uc.Links.Conversation, want)
+	if want := s.URL + base + "/Conversations/" + testkit.SID("CH", 0xa2); *uc.Links.Conversation != want {
+		t.Fatalf("conversation link = %s, want %s", *uc.Links.Conversation, want)
 	}
 	// The same identity in the default service is another user.
 	s.Request(http.MethodGet, testkit.InService(testkit.NamedA, testkit.UCPath("alice", "general")), nil).TwilioError(t, http.StatusNotFound, twilioerr.CodeNotFound)

@@ -84,8 +84,8 @@ func (p resourcePaths) render(uc store.UserConversation) conversations.UserConve
 		},
 		Url: &self,
 		Links: &conversations.UserConversationLinks{
-			Conversation: conversation,
-			Participant:  conversation + "/Participants/" + uc.ParticipantSID,
+			Conversation: &conversation,
+			Participant:  new(conversation + "/Participants/" + uc.ParticipantSID),
 		},
 	}
 	return out
