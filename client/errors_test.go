@@ -8,7 +8,7 @@ import (
 )
 
 func TestErrorAnswers(t *testing.T) {
-	notFoundMsg := "The requested resource /v1/Users/alice/Conversations/CH1 was not found"
+	notFoundMsg := "The requested resource /Users/alice/Conversations/CH1 was not found"
 	tests := []struct {
 		name   string
 		answer func(w http.ResponseWriter)

@@ -97,11 +97,11 @@ func TestBadInput(t *testing.T) {
 		// Unknown and oversized paths.
 		{"path below the resource", get(one + "/Messages"), 404, 20404, "/Messages was not found", ""},
 		{"root", get("/"), 404, 20404, "was not found", ""},
-		{"resource the stub lacks", get("/v1/Conversations"), 404, 20404, "/v1/Conversations was not found", ""},
+		{"resource the stub lacks", get("/v1/Conversations"), 404, 20404, "The requested resource /Conversations was not found", ""},
 		{"trailing slash", get(list + "/"), 404, 20404, "was not found", ""},
 		{"empty segment", get("/v1//Users/alice/Conversations"), 404, 20404, "was not found", ""},
 		{"dot segments", get("/v1/Users/..%2F..%2Fetc%2Fpasswd/Conversations"), 404, 20404, "was not found", ""},
-		{"60,000-character path", get("/v1/Users/" + strings.Repeat("p", 60_000) + "/Conversations/general"), 404, 20404, "The requested resource /v1/Users/ppp", ""},
+		{"60,000-character path", get("/v1/Users/" + strings.Repeat("p", 60_000) + "/Conversations/general"), 404, 20404, "The requested resource /Users/ppp", ""},
 		{"10,000-character identity, fetch", get(testkit.UCPath(long, "general")), 404, 20404, "The requested resource", ""},
 		{"10,000-character identity, list", get(testkit.UserPath(long)), 404, 20404, "The requested resource", ""},
 		{"10,000-character identity, update", post(testkit.UCPath(long, "general"), form, "NotificationLevel=muted"), 404, 20404, "The requested resource", ""},
@@ -110,7 +110,7 @@ func TestBadInput(t *testing.T) {
 
 		// Invalid UTF-8 and control characters in the path: no identity or
 		// unique_name can hold them, so the resource is not found.
-		{"identity %FF", get("/v1/Users/%FF/Conversations"), 404, 20404, "/v1/Users/%FF/Conversations was not found", ""},
+		{"identity %FF", get("/v1/Users/%FF/Conversations"), 404, 20404, "resource /Users/%FF/Conversations was not found", ""},
 		{"identity %00", get("/v1/Users/%00/Conversations"), 404, 20404, "%00", ""},
 		{"identity with %0A", get("/v1/Users/ali%0Ace/Conversations/general"), 404, 20404, "%0A", ""},
 		{"unique_name %FF%FE", testkit.Call{Method: http.MethodDelete, Path: "/v1/Users/bob/Conversations/%FF%FE"}, 404, 20404, "%FF%FE", ""},
@@ -199,7 +199,7 @@ func TestBadInput(t *testing.T) {
 		{"DELETE on the named service's list", testkit.Call{Method: http.MethodDelete, Path: svcList}, 405, 20004, "Method not allowed", allowList},
 		{"PUT on the named service's instance", testkit.Call{Method: http.MethodPut, Path: svcOne}, 405, 20004, "Method not allowed", allowInstance},
 		{"unknown method", testkit.Call{Method: "FROB", Path: one}, 405, 20004, "Method not allowed", allowInstance},
-		{"unknown method, unknown path", testkit.Call{Method: "FROB", Path: "/v1/Nope"}, 404, 20404, "/v1/Nope", ""},
+		{"unknown method, unknown path", testkit.Call{Method: "FROB", Path: "/v1/Nope"}, 404, 20404, "resource /Nope was not found", ""},
 		// A path parameter is one non-empty segment: echo would hand the
 		// last one the rest of the path.
 		{"an extra segment", get(one + "/extra"), 404, 20404, "was not found", ""},

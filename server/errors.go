@@ -72,8 +72,16 @@ func toTwilioError(err error, c echo.Context) *twilioerr.Error {
 	}
 }
 
+// notFound is Twilio's 404 for the request's path. Twilio's v1 APIs name
+// the resource without the version segment ("The requested resource
+// /Conversations/CH71 was not found"); the path is otherwise as the client
+// sent it, escapes included, and cut to MaxMessageLen like any message.
 func notFound(c echo.Context) *twilioerr.Error {
-	return twilioerr.NotFound(clean(c.Request().URL.EscapedPath()))
+	path := c.Request().URL.EscapedPath()
+	if rest, ok := strings.CutPrefix(path, "/v1/"); ok {
+		path = "/" + rest
+	}
+	return twilioerr.NotFound(clean(path))
 }
 
 func fromHTTPError(httpErr *echo.HTTPError, c echo.Context) *twilioerr.Error {

@@ -131,6 +131,7 @@ func New(cfg Config) (*Server, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = HTTPErrorHandler(logger)
+	e.JSONSerializer = httpmw.JSONSerializer{}
 
 	var validateResponses routes.Step
 	if cfg.ValidateResponses {

@@ -82,7 +82,7 @@ func TestRequestValidation(t *testing.T) {
 		{"timestamp not RFC 3339", "POST", one, "application/x-www-form-urlencoded", "LastReadTimestamp=2024-05-06", 400, 20001, "LastReadTimestamp"},
 		{"index twice", "POST", one, "application/x-www-form-urlencoded", "LastReadMessageIndex=1&LastReadMessageIndex=2", 400, 20001, "LastReadMessageIndex"},
 		{"JSON body", "POST", one, "application/json", `{"NotificationLevel":"muted"}`, 400, 20001, "Content-Type"},
-		{"unknown path", "GET", "/v1/Users/alice/Conversation", "", "", 404, 20404, "/v1/Users/alice/Conversation"},
+		{"unknown path", "GET", "/v1/Users/alice/Conversation", "", "", 404, 20404, "resource /Users/alice/Conversation was"},
 		{"unknown version", "GET", "/v2/Users/alice/Conversations", "", "", 404, 20404, "was not found"},
 		{"wrong method", "PUT", one, "", "", 405, 20004, "Method not allowed"},
 		{"delete on list", "DELETE", testkit.UserPath("alice"), "", "", 405, 20004, "Method not allowed"},

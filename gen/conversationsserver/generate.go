@@ -7,4 +7,4 @@
 package conversationsserver
 
 //go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config config.yaml ../../api/openapi.yaml
-//go:generate go run ../../server/internal/jsongen -pkg ../conversations -types UserConversationPage,UserConversation,Error -o json.gen.go
+//go:generate go run ../../server/internal/jsongen -pkg ../conversations -types UserConversationPage,UserConversation,Error -escape-html=false -o json.gen.go

@@ -264,8 +264,8 @@ func AppendConversationTimers(b []byte, v *conversations.ConversationTimers) ([]
 	return b, nil
 }
 
-// jsonEscapeHTML: jsongen -escape-html=true.
-const jsonEscapeHTML = true
+// jsonEscapeHTML: jsongen -escape-html=false.
+const jsonEscapeHTML = false
 
 // jsonAppendString appends s as a JSON string, as encoding/json writes it:
 // '"', '\\' and control characters escaped (\n, \r, \t, \b, \f, or

@@ -53,3 +53,18 @@ func pretty(c echo.Context) bool {
 	_, ok := c.QueryParams()["pretty"]
 	return ok
 }
+
+// JSONSerializer is echo's JSON serializer as the stub configures it for
+// whatever c.JSON writes (the admin API's answers): encoding/json writing
+// '<', '>' and '&' as they are, as the Twilio API's generated encoders do.
+type JSONSerializer struct{ echo.DefaultJSONSerializer }
+
+// Serialize writes i as JSON, indented by indent when it is not "".
+func (JSONSerializer) Serialize(c echo.Context, i any, indent string) error {
+	enc := json.NewEncoder(c.Response())
+	enc.SetEscapeHTML(false)
+	if indent != "" {
+		enc.SetIndent("", indent)
+	}
+	return enc.Encode(i)
+}

@@ -17,8 +17,9 @@ import (
 	"github.com/twilio-stubs/userconversations/server/internal/testkit"
 )
 
-// escapeHTML is how gen/conversationsserver's encoders were generated.
-const escapeHTML = true
+// escapeHTML is how gen/conversationsserver's encoders were generated:
+// raw characters, as Twilio writes them.
+const escapeHTML = false
 
 func encodingJSON(v any) ([]byte, error) {
 	var buf bytes.Buffer
@@ -50,11 +51,12 @@ func TestGeneratedEncodersMatchEncodingJSON(t *testing.T) {
 	check(t, rng, conversationsserver.AppendError)
 }
 
-// WriteJSON answers as echo's c.JSON does, in the compact and the
-// indented (?pretty) form, with the same Content-Type; a value encoding/json
-// refuses is an error for both.
+// WriteJSON answers as echo's c.JSON does with the stub's serializer, in
+// the compact and the indented (?pretty) form, with the same Content-Type;
+// a value encoding/json refuses is an error for both.
 func TestWriteJSONIsCJSON(t *testing.T) {
 	e := echo.New()
+	e.JSONSerializer = httpmw.JSONSerializer{}
 	serve := func(target string, respond func(echo.Context) error) *httptest.ResponseRecorder {
 		rec := httptest.NewRecorder()
 		c := e.NewContext(httptest.NewRequest(http.MethodGet, target, nil), rec)

@@ -159,3 +159,16 @@ func TestListPageCostDoesNotGrowWithPosition(t *testing.T) {
 		t.Fatalf("nothing precedes this page any more, yet previous_page_url = %s", *last.Meta.PreviousPageUrl)
 	}
 }
+
+// URLs in a page's meta are written as Twilio writes them (seed 001's list
+// example): a raw '&', not encoding/json's \u0026, in the compact and the
+// ?pretty body alike.
+func TestListWritesRawAmpersands(t *testing.T) {
+	s := testkit.NewStub(t)
+	for _, query := range []string{"?PageSize=2", "?PageSize=2&pretty"} {
+		body := string(s.Request(http.MethodGet, testkit.UserPath("alice")+query, nil).Body)
+		if !strings.Contains(body, "PageSize=2&Page=0") || strings.Contains(body, `\u0026`) {
+			t.Errorf("%s: %s", query, body)
+		}
+	}
+}

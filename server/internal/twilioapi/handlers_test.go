@@ -122,8 +122,9 @@ func TestNotFound(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			msg := s.Request(http.MethodGet, tt.path, nil).TwilioError(t, http.StatusNotFound, twilioerr.CodeNotFound)
-			if !strings.Contains(msg, "was not found") {
-				t.Fatalf("message %q", msg)
+			// Twilio's v1 wording: the path as requested, without /v1.
+			if want := "The requested resource " + strings.TrimPrefix(tt.path, "/v1") + " was not found"; msg != want {
+				t.Fatalf("message %q, want %q", msg, want)
 			}
 		})
 	}
