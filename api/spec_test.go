@@ -217,3 +217,32 @@ func TestResponseSchemaRejectsOffContractBodies(t *testing.T) {
 		})
 	}
 }
+
+// A named service's operations answer with examples of their own, whose
+// URLs are the service's (/v1/Services/IS...), as Twilio's do; the default
+// service's never name a service.
+func TestExamplesMatchTheirScope(t *testing.T) {
+	doc := loadSpecFile(t)
+	urlRE := regexp.MustCompile(`https://conversations\.twilio\.com(/v1/[^"]*)`)
+	for p, item := range doc.Paths.Map() {
+		service := strings.HasPrefix(p, "/v1/Services/")
+		for method, op := range item.Operations() {
+			for status, resp := range op.Responses.Map() {
+				media := resp.Value.Content.Get("application/json")
+				if media == nil || media.Example == nil || !strings.HasPrefix(status, "2") {
+					continue
+				}
+				raw, _ := json.Marshal(media.Example)
+				urls := urlRE.FindAllStringSubmatch(string(raw), -1)
+				if len(urls) == 0 {
+					t.Errorf("%s %s %s: the example has no URL", method, p, status)
+				}
+				for _, u := range urls {
+					if strings.HasPrefix(u[1], "/v1/Services/") != service {
+						t.Errorf("%s %s %s: example URL %s is of the other scope", method, p, status, u[1])
+					}
+				}
+			}
+		}
+	}
+}

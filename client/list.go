@@ -118,7 +118,7 @@ func (u UserConversations) page(ctx context.Context, p PageParams) (*UserConvers
 		params.PageSize = new(int64(p.PageSize))
 	}
 	if p.Page != nil {
-		params.Page = new(int64(*p.Page))
+		params.Page = new(*p.Page)
 	}
 	if p.PageToken != "" {
 		params.PageToken = new(p.PageToken)

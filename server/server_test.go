@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"reflect"
 	"regexp"
 	"strings"
@@ -204,5 +205,38 @@ func TestTwilioRequestHeaders(t *testing.T) {
 	// The admin API is not Twilio's.
 	if r := s.Send(testkit.Call{Method: http.MethodGet, Path: "/_stub/health", NoAuth: true}); r.Header.Get("Twilio-Request-Id") != "" {
 		t.Error("the admin API answers with a Twilio request id")
+	}
+}
+
+// Every value refused for a parameter or form field is worded the one way,
+// "Invalid <name>: <reason>", whatever part of the validator caught it.
+func TestBadValuesAreWordedAlike(t *testing.T) {
+	s := testkit.NewStub(t)
+	form := func(name, value string) url.Values { return url.Values{name: {value}} }
+	for _, tt := range []struct {
+		name, value string
+		query       bool
+	}{
+		{"LastReadMessageIndex", "1e2", false},
+		{"LastReadMessageIndex", "1.5", false},
+		{"LastReadMessageIndex", "abc", false},
+		{"LastReadMessageIndex", "-1", false},
+		{"LastReadMessageIndex", "2147483648", false},
+		{"LastReadTimestamp", "2024", false},
+		{"NotificationLevel", "loud", false},
+		{"PageSize", "1e2", true},
+		{"PageSize", "0", true},
+		{"Page", "-1", true},
+	} {
+		var r testkit.Response
+		if tt.query {
+			r = s.Request(http.MethodGet, testkit.UserPath("alice")+"?"+tt.name+"="+url.QueryEscape(tt.value), nil)
+		} else {
+			r = s.Request(http.MethodPost, testkit.UCPath("alice", "general"), form(tt.name, tt.value))
+		}
+		msg := r.StrictError(t, http.StatusBadRequest, twilioerr.CodeInvalidParameter)
+		if !strings.HasPrefix(msg, "Invalid "+tt.name+": ") || strings.Contains(msg, "path ") || strings.Contains(msg, "^[") {
+			t.Errorf("%s=%s: %q", tt.name, tt.value, msg)
+		}
 	}
 }

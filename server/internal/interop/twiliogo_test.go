@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"sync/atomic"
 	"testing"
@@ -135,6 +136,24 @@ func TestTwilioGoLibrary(t *testing.T) {
 		}
 		if cleared.LastReadMessageIndex != nil || cleared.UnreadMessagesCount != nil {
 			t.Fatalf("after clearing: index %v unread %v", cleared.LastReadMessageIndex, cleared.UnreadMessagesCount)
+		}
+	})
+
+	t.Run("the answers carry Twilio-Request-Id", func(t *testing.T) {
+		// twilio-go's typed calls return no headers; its request handler,
+		// which they go through, returns the whole response.
+		var ids []string
+		for range 2 {
+			resp, err := rest.RequestHandler.Get(stub.URL+"/v1/Users/alice/Conversations/support", url.Values{}, map[string]interface{}{}, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			ids = append(ids, resp.Header.Get("Twilio-Request-Id"))
+		}
+		requestID := regexp.MustCompile(`^RQ[0-9a-f]{32}$`)
+		if !requestID.MatchString(ids[0]) || !requestID.MatchString(ids[1]) || ids[0] == ids[1] {
+			t.Fatalf("Twilio-Request-Id %q, then %q", ids[0], ids[1])
 		}
 	})
 

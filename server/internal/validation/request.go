@@ -10,6 +10,7 @@ package validation
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -154,9 +155,23 @@ func requestError(err error) error {
 	}
 	reason := reqErr.Reason
 	var schemaErr *openapi3.SchemaError
-	if errors.As(reqErr.Err, &schemaErr) {
+	var parseErr *openapi3filter.ParseError
+	switch {
+	case errors.As(reqErr.Err, &schemaErr) && schemaErr.SchemaField == "format":
+		// The reason would quote the format's whole regular expression.
+		reason = fmt.Sprintf("%q is not a valid %s", fmt.Sprint(schemaErr.Value), schemaErr.Schema.Format)
+	case schemaErr != nil:
 		reason = schemaErr.Reason
-	} else if reqErr.Err != nil {
+	case errors.As(reqErr.Err, &parseErr) && len(parseErr.Path()) > 0:
+		// A form field that does not parse as its type: named like a
+		// parameter, not as "path X" of the request body.
+		path := make([]string, len(parseErr.Path()))
+		for i, p := range parseErr.Path() {
+			path[i] = fmt.Sprint(p)
+		}
+		inner := strings.TrimPrefix(parseErr.Error(), "path "+strings.Join(path, ".")+": ")
+		return twilioerr.InvalidParameter(FieldPath(path), firstLine(inner))
+	case reqErr.Err != nil:
 		reason = reqErr.Err.Error()
 	}
 	reason = firstLine(reason)

@@ -117,6 +117,17 @@ step("dates arrive as Date objects equal to the stub's", async () => {
   assert.equal(got.dateCreated.toISOString(), "2024-01-01T00:03:00.000Z");
 });
 
+step("each answer carries its own Twilio-Request-Id", async () => {
+  const ids = [];
+  for (let i = 0; i < 2; i++) {
+    await userConversations(alice)(conv(3)).fetch();
+    // The library keeps the last response on its httpClient.
+    ids.push(httpClient.lastResponse.headers["twilio-request-id"]);
+  }
+  for (const id of ids) assert.match(String(id), /^RQ[0-9a-f]{32}$/);
+  assert.notEqual(ids[0], ids[1]);
+});
+
 let updated;
 step("update lastReadTimestamp, lastReadMessageIndex 4, notificationLevel muted", async () => {
   updated = await userConversations(alice)(conv(3)).update({
