@@ -81,6 +81,10 @@ func TestRequestValidation(t *testing.T) {
 		{"index negative", "POST", one, "application/x-www-form-urlencoded", "LastReadMessageIndex=-1", 400, 20001, "LastReadMessageIndex"},
 		{"index huge", "POST", one, "application/x-www-form-urlencoded", "LastReadMessageIndex=99999999999999", 400, 20001, "LastReadMessageIndex"},
 		{"timestamp not RFC 3339", "POST", one, "application/x-www-form-urlencoded", "LastReadTimestamp=2024-05-06", 400, 20001, "LastReadTimestamp"},
+		// Valid RFC 3339, but outside the years 0000..9999 once in UTC: kept,
+		// it could never be written back (an export would fail for good).
+		{"timestamp before the year 0 in UTC", "POST", one, "application/x-www-form-urlencoded", "LastReadTimestamp=0000-01-01T00:00:00%2B01:00", 400, 20001, "LastReadTimestamp"},
+		{"timestamp past the year 9999 in UTC", "POST", one, "application/x-www-form-urlencoded", "LastReadTimestamp=9999-12-31T23:59:59-23:59", 400, 20001, "LastReadTimestamp"},
 		{"index twice", "POST", one, "application/x-www-form-urlencoded", "LastReadMessageIndex=1&LastReadMessageIndex=2", 400, 20001, "LastReadMessageIndex"},
 		{"JSON body", "POST", one, "application/json", `{"NotificationLevel":"muted"}`, 400, 20001, "Content-Type"},
 		{"unknown path", "GET", "/v1/Users/alice/Conversation", "", "", 404, 20404, "resource /Users/alice/Conversation was"},

@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 var (
@@ -34,6 +35,9 @@ func (u Update) Validate() error {
 	if u.SetReadIndex && u.LastReadMessageIndex != nil && *u.LastReadMessageIndex < 0 {
 		return fmt.Errorf("%w: negative last read message index %d", ErrInvalidUpdate, *u.LastReadMessageIndex)
 	}
+	if u.LastReadTimestamp != nil && !ValidTime(*u.LastReadTimestamp) {
+		return fmt.Errorf("%w: last read timestamp %s is not %s", ErrInvalidUpdate, u.LastReadTimestamp.Format(time.RFC3339), TimeRange)
+	}
 	return nil
 }
 
@@ -49,4 +53,21 @@ func (q ListQuery) Validate() error {
 		return fmt.Errorf("%w: both After and Before", ErrInvalidQuery)
 	}
 	return nil
+}
+
+// The times a store keeps must be writable as RFC 3339 in UTC, as every
+// answer and every export writes them: time.Time's JSON encoding refuses
+// years outside 0000..9999. A time given with an offset can cross either
+// end once in UTC (9999-12-31T23:59:59-23:59 is in the year 10000).
+var (
+	earliestTime = time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)
+	latestTime   = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// TimeRange describes the times a store keeps, for messages.
+const TimeRange = "from 0000-01-01T00:00:00Z to 9999-12-31T23:59:59Z in UTC"
+
+// ValidTime reports whether t, in UTC, is within TimeRange.
+func ValidTime(t time.Time) bool {
+	return !t.Before(earliestTime) && t.Before(latestTime)
 }

@@ -247,6 +247,7 @@ func TestInvalidDocumentsChangeNothing(t *testing.T) {
 		{"not JSON", "application/json", "{", "request body"},
 		{"empty", "application/json", "", "request body"},
 		{"plain text", "text/plain", "accounts: []", "Content-Type"},
+		{"a date past the year 9999 in UTC", "application/yaml", "accounts:\n  - sid: AC00000000000000000000000000000001\n    auth_token: x\n    services:\n      - conversations: [{date_created: \"9999-12-31T23:59:59-00:01\"}]\n", "accounts[0].services[0].conversations[0].date_created"},
 	}
 	for _, tt := range tests {
 		for _, method := range []string{http.MethodPut, http.MethodPost} {

@@ -51,6 +51,10 @@ func toUpdate(body conversations.UpdateUserConversationRequest) (store.Update, e
 		if err != nil {
 			return u, twilioerr.InvalidParameter("LastReadTimestamp", "must be an RFC 3339 date-time")
 		}
+		if !store.ValidTime(t) {
+			// Stored, it could never be exported again.
+			return u, twilioerr.InvalidParameter("LastReadTimestamp", "must be "+store.TimeRange)
+		}
 		u.LastReadTimestamp = &t
 	}
 	if body.LastReadMessageIndex != nil {

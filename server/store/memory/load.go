@@ -2,6 +2,7 @@ package memory
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/twilio-stubs/userconversations/server/store"
 )
@@ -177,6 +178,14 @@ func newConversation(svc *service, c store.Conversation) (*conversation, error) 
 	case c.MessageCount < 0:
 		return nil, fmt.Errorf("conversation %q: negative message count %d", c.SID, c.MessageCount)
 	}
+	for _, t := range [...]struct {
+		name string
+		at   *time.Time
+	}{{"date_created", &c.DateCreated}, {"date_updated", &c.DateUpdated}, {"timers.date_inactive", c.Timers.DateInactive}, {"timers.date_closed", c.Timers.DateClosed}} {
+		if t.at != nil && !store.ValidTime(*t.at) {
+			return nil, fmt.Errorf("conversation %q: %s is not %s", c.SID, t.name, store.TimeRange)
+		}
+	}
 	meta := cloneConversation(c)
 	meta.State = internState(c.State)
 	return &conversation{meta: meta}, nil
@@ -194,6 +203,12 @@ func (b *builder) participant(svc *service, conv *conversation, p store.Particip
 		return fmt.Errorf("participant %q: invalid notification level %q", p.SID, p.NotificationLevel)
 	case p.LastReadMessageIndex != nil && *p.LastReadMessageIndex < 0:
 		return fmt.Errorf("participant %q: negative last read message index %d", p.SID, *p.LastReadMessageIndex)
+	}
+	switch {
+	case !store.ValidTime(p.DateUpdated):
+		return fmt.Errorf("participant %q: date_updated is not %s", p.SID, store.TimeRange)
+	case p.LastReadTimestamp != nil && !store.ValidTime(*p.LastReadTimestamp):
+		return fmt.Errorf("participant %q: last_read_timestamp is not %s", p.SID, store.TimeRange)
 	}
 	if _, dup := b.participantSIDs[p.SID]; dup {
 		return fmt.Errorf("duplicate participant SID %q", p.SID)

@@ -48,6 +48,15 @@ func testLoadInvalid(t *testing.T, newStore newStoreFunc) {
 		}, mbAnaGeneral},
 		{"participant SID in two conversations", func(w *store.World) { participant(w, mbAnaBusy).SID = mbAnaGeneral }, mbAnaGeneral},
 		{"participant SID in two accounts", func(w *store.World) { participant(w, mbAnaB).SID = mbAnaGeneral }, mbAnaGeneral},
+		{"date_created past the year 9999 in UTC", func(w *store.World) {
+			findConversation(w, chRecent).DateCreated = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+		}, chRecent},
+		{"timer before the year 0", func(w *store.World) {
+			findConversation(w, chRecent).Timers.DateClosed = new(time.Date(-1, 12, 31, 23, 0, 0, 0, time.UTC))
+		}, chRecent},
+		{"participant read timestamp past the year 9999", func(w *store.World) {
+			participant(w, mbAnaRecent).LastReadTimestamp = new(time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC))
+		}, mbAnaRecent},
 		{"unknown state", func(w *store.World) { findConversation(w, chRecent).State = "open" }, "open"},
 		{"empty state", func(w *store.World) { findConversation(w, chRecent).State = "" }, chRecent},
 		{"unknown notification level", func(w *store.World) { participant(w, mbAnaRecent).NotificationLevel = "loud" }, "loud"},

@@ -96,6 +96,12 @@ func testUpdateInvalid(t *testing.T, newStore newStoreFunc) {
 		{"valid fields with an invalid one", store.Update{
 			NotificationLevel: new("loud"), LastReadTimestamp: new(t0), SetReadIndex: true, LastReadMessageIndex: new(1),
 		}},
+		{"read timestamp before the year 0 in UTC", store.Update{
+			LastReadTimestamp: new(time.Date(0, 1, 1, 0, 0, 0, 0, time.FixedZone("", 3600))),
+		}},
+		{"read timestamp past the year 9999 in UTC", store.Update{
+			LastReadTimestamp: new(time.Date(9999, 12, 31, 23, 59, 59, 0, time.FixedZone("", -(23*3600+59*60)))),
+		}},
 		{"invalid index with a valid level", store.Update{
 			NotificationLevel: new(store.NotificationLevelMuted), SetReadIndex: true, LastReadMessageIndex: new(-5),
 		}},
