@@ -38,8 +38,11 @@ const (
 	MaxAdminBodyBytes   = 32_000_000
 )
 
-// DefaultJournalSize is how many requests the journal keeps unless told.
-const DefaultJournalSize = admin.DefaultJournalSize
+// The journal's bounds unless told otherwise: 1,000 requests, 8 MiB.
+const (
+	DefaultJournalSize  = admin.DefaultJournalSize
+	DefaultJournalBytes = admin.DefaultJournalBytes
+)
 
 // Config configures a Server. Store is required.
 type Config struct {
@@ -70,6 +73,10 @@ type Config struct {
 	// JournalSize is how many requests the journal keeps (the latest);
 	// 0 means DefaultJournalSize.
 	JournalSize int
+	// JournalBytes bounds the journal's memory; 0 means
+	// DefaultJournalBytes. Each entry is bounded too (see
+	// docs/operating.md#limits).
+	JournalBytes int64
 }
 
 // Server serves the User Conversation API and the admin API; it is an
@@ -119,6 +126,7 @@ func New(cfg Config) (*Server, error) {
 		Fixtures:     fixtures,
 		Token:        cfg.AdminToken,
 		JournalSize:  cfg.JournalSize,
+		JournalBytes: cfg.JournalBytes,
 		Operations:   twilioRoutes,
 		RequestID:    httpmw.RequestID,
 		Account:      httpmw.Account,

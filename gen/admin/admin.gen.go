@@ -221,6 +221,12 @@ type RecordedRequest struct {
 
 	// Time When the request arrived.
 	Time time.Time `json:"time"`
+
+	// Truncated The path (over 1,024 bytes), or the query or form fields (over
+	// 2,048 bytes of names and values each) were longer than the
+	// journal keeps: what is recorded is their beginning. Absent when
+	// nothing was cut.
+	Truncated *bool `json:"truncated,omitempty"`
 }
 
 // RequestJournal defines model for RequestJournal.

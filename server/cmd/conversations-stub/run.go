@@ -36,6 +36,7 @@ type options struct {
 	logLevel          slog.Level
 	adminToken        string
 	journalSize       int
+	journalBytes      int64
 }
 
 // parseOptions reads flags, with defaults taken from the environment.
@@ -63,11 +64,16 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	fs.TextVar(&o.logLevel, "log-level", o.logLevel, "debug, info, warn or error (env STUB_LOG_LEVEL)")
 	// The environment is the better place for the token: flags show in ps.
 	fs.StringVar(&o.adminToken, "admin-token", envOr("STUB_ADMIN_TOKEN", ""), "turns the admin API under /_stub/ on; admin calls must send Authorization: Bearer TOKEN (env STUB_ADMIN_TOKEN)")
-	journalSize, err := strconv.Atoi(envOr("STUB_JOURNAL_SIZE", strconv.Itoa(admin.DefaultJournalSize)))
+	journalSize, err := strconv.Atoi(envOr("STUB_JOURNAL_SIZE", strconv.Itoa(server.DefaultJournalSize)))
 	if err != nil {
 		return o, fmt.Errorf("STUB_JOURNAL_SIZE: %w", err)
 	}
 	fs.IntVar(&o.journalSize, "journal-size", journalSize, "how many requests the admin API's request journal keeps, the latest (env STUB_JOURNAL_SIZE)")
+	journalBytes, err := strconv.ParseInt(envOr("STUB_JOURNAL_BYTES", strconv.Itoa(server.DefaultJournalBytes)), 10, 64)
+	if err != nil {
+		return o, fmt.Errorf("STUB_JOURNAL_BYTES: %w", err)
+	}
+	fs.Int64Var(&o.journalBytes, "journal-bytes", journalBytes, "the most memory, in bytes, the request journal holds; the oldest requests go first (env STUB_JOURNAL_BYTES)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -79,6 +85,9 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	}
 	if o.journalSize < 1 {
 		return o, fmt.Errorf("--journal-size %d: must be at least 1", o.journalSize)
+	}
+	if o.journalBytes < 64<<10 {
+		return o, fmt.Errorf("--journal-bytes %d: must be at least 65536", o.journalBytes)
 	}
 	return o, nil
 }
@@ -116,6 +125,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		AdminToken:        o.adminToken,
 		Fixtures:          world,
 		JournalSize:       o.journalSize,
+		JournalBytes:      o.journalBytes,
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, "conversations-stub:", err)

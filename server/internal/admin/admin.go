@@ -46,8 +46,12 @@ type Config struct {
 	// Token turns the admin API on: every admin call but the health check
 	// must carry "Authorization: Bearer <Token>". Empty leaves it off.
 	Token string
-	// JournalSize bounds the request journal; 0 means DefaultJournalSize.
+	// JournalSize bounds the request journal's entries; 0 means
+	// DefaultJournalSize.
 	JournalSize int
+	// JournalBytes bounds the request journal's memory; 0 means
+	// DefaultJournalBytes.
+	JournalBytes int64
 	// Operations are the Twilio API's routes: faults name an operation by
 	// its operationId.
 	Operations *routes.Table
@@ -97,7 +101,7 @@ func New(cfg Config) (*Admin, error) {
 		fixtures:     cfg.Fixtures.Clone(),
 		token:        cfg.Token,
 		tokenSum:     sha256.Sum256([]byte(cfg.Token)),
-		journal:      NewJournal(size),
+		journal:      NewJournal(size, cfg.JournalBytes),
 		faults:       NewFaults(),
 		ops:          cfg.Operations,
 		account:      cfg.Account,

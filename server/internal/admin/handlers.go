@@ -191,6 +191,7 @@ func (h handlers) ListRequests(c echo.Context, params admingen.ListRequestsParam
 			DurationMs: e.Duration.Milliseconds(),
 			Fault:      optional(e.Fault),
 			RequestId:  optional(e.RequestID),
+			Truncated:  optionalTrue(e.Truncated),
 		}
 	}
 	return c.JSON(http.StatusOK, out)
@@ -306,4 +307,12 @@ func optional(s string) *string {
 		return nil
 	}
 	return &s
+}
+
+// optionalTrue is nil for false, which the models leave out.
+func optionalTrue(b bool) *bool {
+	if !b {
+		return nil
+	}
+	return &b
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -14,7 +16,7 @@ import (
 
 func TestJournalRingUnderConcurrency(t *testing.T) {
 	const size, writers, each = 64, 8, 500
-	j := NewJournal(size)
+	j := NewJournal(size, 0)
 	var wg sync.WaitGroup
 	for w := range writers {
 		wg.Go(func() {
@@ -45,7 +47,7 @@ func TestJournalRingUnderConcurrency(t *testing.T) {
 
 func TestJournalNeverAllocatesPastItsSize(t *testing.T) {
 	for _, size := range []int{1, 5, 16, 17, 1000, 1001} {
-		j := NewJournal(size)
+		j := NewJournal(size, 0)
 		for i := range 3 * size {
 			j.Record(Entry{})
 			if cap(j.ring) > size || j.Len() != min(i+1, size) {
@@ -56,7 +58,7 @@ func TestJournalNeverAllocatesPastItsSize(t *testing.T) {
 }
 
 func TestJournalSizeOne(t *testing.T) {
-	j := NewJournal(0) // at least one
+	j := NewJournal(0, 0) // at least one
 	j.Record(Entry{Path: "/a"})
 	j.Record(Entry{Path: "/b"})
 	if e := j.Entries(Filter{}); len(e) != 1 || e[0].Path != "/b" || e[0].Seq != 2 {
@@ -134,5 +136,52 @@ func TestFixtureDocument(t *testing.T) {
 		if got := FixtureDocument(route); got != want {
 			t.Errorf("%s: FixtureDocument %v, want %v", op, got, want)
 		}
+	}
+}
+
+// The journal holds at most its byte bound, dropping the oldest entries
+// first; one entry over the bound on its own is kept alone.
+func TestJournalIsBoundedByBytes(t *testing.T) {
+	big := func(n int) Entry {
+		return Entry{Method: "GET", Path: "/v1/x", Query: url.Values{"q": {strings.Repeat("x", n)}}}
+	}
+	j := NewJournal(1000, 64<<10)
+	for range 50 {
+		j.Record(big(10_000))
+	}
+	if j.Bytes() > 64<<10 || j.Len() != 6 {
+		t.Fatalf("%d entries, %d bytes; want 6 entries within 65536 bytes", j.Len(), j.Bytes())
+	}
+	entries := j.Entries(Filter{})
+	if entries[0].Seq != 45 || entries[5].Seq != 50 {
+		t.Fatalf("kept seq %d..%d, want the latest, 45..50", entries[0].Seq, entries[5].Seq)
+	}
+	j.Record(big(100_000))
+	if j.Len() != 1 || j.Entries(Filter{})[0].Seq != 51 {
+		t.Fatalf("an oversized entry: %d entries", j.Len())
+	}
+	j.Record(big(10))
+	if j.Len() != 1 {
+		t.Fatalf("after an oversized entry, a small one: %d entries", j.Len())
+	}
+	j.Clear()
+	if j.Bytes() != 0 || j.Len() != 0 {
+		t.Fatalf("after Clear: %d entries, %d bytes", j.Len(), j.Bytes())
+	}
+}
+
+// parseCapped reads what url.ParseQuery reads, until its budget.
+func TestParseCapped(t *testing.T) {
+	for _, raw := range []string{"", "a=1", "a=1&a=2&b=", "x=%41%42&&y", "bad=%ZZ&ok=1", "a;b=1&c=2", "PageSize=5&PageToken=PT+x%2F"} {
+		got, cut := parseCapped(raw, 1<<20)
+		want, _ := url.ParseQuery(raw)
+		if cut || !reflect.DeepEqual(got, want) {
+			t.Errorf("%q: %v (cut %v), url.ParseQuery %v", raw, got, cut, want)
+		}
+	}
+	long := strings.Repeat("k=vvvv&", 4200)
+	got, cut := parseCapped(long, MaxJournalValuesBytes)
+	if !cut || len(got["k"]) != MaxJournalValuesBytes/5 {
+		t.Errorf("4,200 pairs: %d kept, cut %v", len(got["k"]), cut)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -38,6 +39,10 @@ type Entry struct {
 	Fault string
 	// RequestID is the Twilio-Request-Id the answer carried.
 	RequestID string
+	// Truncated says the path, query or form was longer than the journal
+	// keeps (MaxJournalPathBytes, MaxJournalValuesBytes): what is recorded
+	// is its beginning.
+	Truncated bool
 }
 
 // Filter selects journal entries; zero fields select everything.
@@ -58,54 +63,113 @@ func (f Filter) matches(e *Entry) bool {
 		(f.RequestID == "" || e.RequestID == f.RequestID)
 }
 
-// Journal is a bounded ring of the latest requests: it never holds more
-// than its size, nor allocates room for more. Recording costs one short
-// critical section and no allocation once the ring is full; it is safe for
-// concurrent use.
+// Bounds of one journal entry: the path, and the query and form fields,
+// each kept up to so many bytes (names and values); what is left out marks
+// the entry Truncated. With the journal's own bounds (entries and bytes),
+// they keep its memory bounded whatever clients send.
+const (
+	MaxJournalPathBytes   = 1024
+	MaxJournalValuesBytes = 2048
+)
+
+// DefaultJournalBytes bounds the journal's memory unless told otherwise:
+// 8 MiB.
+const DefaultJournalBytes = 8 << 20
+
+// entryOverhead is what an entry costs beyond its strings: the struct, the
+// maps' headers, the strings' headers.
+const entryOverhead = 256
+
+// bytes estimates what e holds in memory.
+func (e *Entry) bytes() int64 {
+	n := entryOverhead + len(e.Method) + len(e.Path) + len(e.Account) + len(e.Operation) + len(e.Fault) + len(e.RequestID)
+	for _, v := range []url.Values{e.Query, e.Form} {
+		// A map entry (key and slice headers, its share of the buckets),
+		// then each value's header and bytes: measured, about 64 and 24.
+		for key, values := range v {
+			n += len(key) + 64
+			for _, value := range values {
+				n += len(value) + 24
+			}
+		}
+	}
+	return int64(n)
+}
+
+// Journal keeps the latest requests, at most size entries and maxBytes
+// bytes (Entry.bytes), dropping the oldest first. It never allocates room
+// for more than size entries; recording costs one short critical section
+// and no allocation once the ring is full. It is safe for concurrent use.
 type Journal struct {
-	size int
+	size     int
+	maxBytes int64
 
 	mu    sync.Mutex
-	ring  []Entry // grows to size, then wraps
-	start int     // index of the oldest entry once the ring is full
+	ring  []Entry // circular; grows to size
+	head  int     // index of the oldest entry
+	n     int     // entries held
+	bytes int64   // their Entry.bytes
 	seq   int64
 }
 
 // NewJournal returns a journal that keeps the latest size entries (at
-// least one).
-func NewJournal(size int) *Journal {
-	return &Journal{size: max(size, 1)}
+// least one) within maxBytes (0 means DefaultJournalBytes).
+func NewJournal(size int, maxBytes int64) *Journal {
+	if maxBytes <= 0 {
+		maxBytes = DefaultJournalBytes
+	}
+	return &Journal{size: max(size, 1), maxBytes: maxBytes}
 }
 
 // Size is how many entries the journal keeps at most.
 func (j *Journal) Size() int { return j.size }
 
-// Record adds e, numbering it, and drops the oldest entry when full.
+// Record adds e, numbering it, and drops the oldest entries until both
+// bounds hold. An entry bigger than the byte bound on its own is kept
+// alone.
 func (j *Journal) Record(e Entry) {
+	eb := e.bytes()
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.seq++
 	e.Seq = j.seq
-	if len(j.ring) < j.size {
-		if len(j.ring) == cap(j.ring) {
-			// Grow by doubling, but never past size: a large journal that
-			// sees few requests stays small, and a full one is exactly size.
-			grown := make([]Entry, len(j.ring), min(max(2*cap(j.ring), 16), j.size))
-			copy(grown, j.ring)
-			j.ring = grown
-		}
-		j.ring = append(j.ring, e)
-		return
+	for j.n > 0 && (j.n == j.size || j.bytes+eb > j.maxBytes) {
+		j.dropOldest()
 	}
-	j.ring[j.start] = e
-	j.start = (j.start + 1) % j.size
+	if j.n == len(j.ring) {
+		// Grow by doubling, but never past size: a large journal that sees
+		// few requests stays small, and a full one is exactly size.
+		grown := make([]Entry, min(max(2*len(j.ring), 16), j.size))
+		for i := range j.n {
+			grown[i] = j.ring[(j.head+i)%len(j.ring)]
+		}
+		j.ring, j.head = grown, 0
+	}
+	j.ring[(j.head+j.n)%len(j.ring)] = e
+	j.n++
+	j.bytes += eb
+}
+
+func (j *Journal) dropOldest() {
+	old := &j.ring[j.head]
+	j.bytes -= old.bytes()
+	*old = Entry{} // let its maps go
+	j.head = (j.head + 1) % len(j.ring)
+	j.n--
 }
 
 // Len is how many entries the journal holds.
 func (j *Journal) Len() int {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	return len(j.ring)
+	return j.n
+}
+
+// Bytes is what the journal's entries hold, as Entry.bytes counts it.
+func (j *Journal) Bytes() int64 {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.bytes
 }
 
 // Entries returns the entries f selects, oldest first. They share no
@@ -115,8 +179,8 @@ func (j *Journal) Entries(f Filter) []Entry {
 	defer j.mu.Unlock()
 	var out []Entry
 	// Newest first, so that Limit stops the walk early.
-	for i := len(j.ring) - 1; i >= 0; i-- {
-		e := &j.ring[(j.start+i)%len(j.ring)]
+	for i := j.n - 1; i >= 0; i-- {
+		e := &j.ring[(j.head+i)%len(j.ring)]
 		if !f.matches(e) {
 			continue
 		}
@@ -136,7 +200,7 @@ func (j *Journal) Clear() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	clear(j.ring) // let the entries' maps go
-	j.ring, j.start = j.ring[:0], 0
+	j.head, j.n, j.bytes = 0, 0, 0
 }
 
 func cloneValues(v url.Values) url.Values {
@@ -177,12 +241,19 @@ func (a *Admin) record(operation string, next echo.HandlerFunc) echo.HandlerFunc
 	return func(c echo.Context) (err error) {
 		req := c.Request()
 		start := time.Now() // UTC() would drop the monotonic clock
+		// Copies of what the entry keeps of the request: net/http's strings
+		// are slices of the request line, which may be 64 KB long.
+		path, cutPath := capString(req.URL.EscapedPath(), MaxJournalPathBytes)
+		path = strings.Clone(path)
+		query, cutQuery := parseCapped(req.URL.RawQuery, MaxJournalValuesBytes)
+		form, cutForm := captureForm(req, a.maxFormBytes)
 		entry := Entry{
-			Time:   start.UTC(),
-			Method: req.Method,
-			Path:   req.URL.EscapedPath(),
-			Query:  req.URL.Query(),
-			Form:   captureForm(req, a.maxFormBytes),
+			Time:      start.UTC(),
+			Method:    strings.Clone(req.Method),
+			Path:      path,
+			Query:     query,
+			Form:      form,
+			Truncated: cutPath || cutQuery || cutForm,
 		}
 		defer func() {
 			// Only http.ErrAbortHandler gets here: the recovery
@@ -212,24 +283,68 @@ func (a *Admin) record(operation string, next echo.HandlerFunc) echo.HandlerFunc
 
 // captureForm reads the form fields of an application/x-www-form-urlencoded
 // body of up to max bytes (the Twilio API's body limit: a larger body is
-// refused anyway), and puts the body back for the handlers. It
-// reads no further than that: a larger body is passed on whole, unread
-// parts included, and recorded without fields.
-func captureForm(req *http.Request, max int64) url.Values {
+// refused anyway), and puts the body back for the handlers. It reads no
+// further than that: a larger body is passed on whole, unread parts
+// included, and recorded without fields. It keeps fields as parseCapped
+// does, and reports whether it left any out.
+func captureForm(req *http.Request, max int64) (url.Values, bool) {
 	if req.Body == nil || req.Body == http.NoBody || req.ContentLength > max {
-		return url.Values{}
+		return url.Values{}, false
 	}
 	mediaType, _, err := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType))
 	if err != nil || mediaType != echo.MIMEApplicationForm {
-		return url.Values{}
+		return url.Values{}, false
 	}
 	data, err := io.ReadAll(io.LimitReader(req.Body, max+1))
 	req.Body = readCloser{io.MultiReader(bytes.NewReader(data), req.Body), req.Body}
 	if err != nil || int64(len(data)) > max {
-		return url.Values{}
+		return url.Values{}, true
 	}
-	values, _ := url.ParseQuery(string(data)) // what parses is kept
-	return values
+	return parseCapped(string(data), MaxJournalValuesBytes)
+}
+
+// parseCapped parses a query string as url.ParseQuery does, keeping the
+// pairs that parse, up to budget bytes of names and values, and reports
+// whether it left any out. It stops reading at the budget, so a huge query
+// costs no more than a small one.
+func parseCapped(raw string, budget int) (url.Values, bool) {
+	values := url.Values{}
+	for raw != "" {
+		var pair string
+		pair, raw, _ = strings.Cut(raw, "&")
+		if pair == "" {
+			continue
+		}
+		key, value, _ := strings.Cut(pair, "=")
+		if strings.Contains(key, ";") {
+			continue // url.ParseQuery refuses ';' as a separator
+		}
+		k, err1 := url.QueryUnescape(key)
+		v, err2 := url.QueryUnescape(value)
+		if err1 != nil || err2 != nil {
+			continue // what parses is kept
+		}
+		if budget -= len(k) + len(v); budget < 0 {
+			return values, true
+		}
+		// Copies: unescaping returns slices of raw when there is nothing to
+		// unescape, and those would keep all of raw alive in the journal.
+		values[strings.Clone(k)] = append(values[k], strings.Clone(v))
+	}
+	return values, false
+}
+
+// capString returns s cut to at most max bytes, on a rune boundary, and
+// whether it was cut.
+func capString(s string, max int) (string, bool) {
+	if len(s) <= max {
+		return s, false
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut], true
 }
 
 type readCloser struct {

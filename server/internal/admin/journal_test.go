@@ -283,3 +283,39 @@ func TestJournalRecordsTheRequestID(t *testing.T) {
 		t.Errorf("dropped request: status %d, request id %v", last.Status, testkit.Deref(last.RequestId))
 	}
 }
+
+// An entry keeps the beginning of a long path, query or form, and says so.
+func TestJournalTruncatesLongRequests(t *testing.T) {
+	stub := newStub(t)
+	long := url.Values{}
+	for i := range 500 {
+		long.Add(fmt.Sprintf("p%03d", i), strings.Repeat("v", 10))
+	}
+	twilio(t, stub, http.MethodGet, "/v1/Users/alice/Conversations?"+long.Encode(), nil)
+	twilio(t, stub, http.MethodGet, "/v1/Users/"+strings.Repeat("a", 5000)+"/Conversations", nil)
+	twilio(t, stub, http.MethodPost, fetchGeneral, url.Values{"NotificationLevel": {"muted"}, "x": {strings.Repeat("y", 5000)}})
+	twilio(t, stub, http.MethodGet, fetchGeneral, nil)
+	entries := journal(t, stub, nil)
+	if len(entries) != 4 {
+		t.Fatalf("%d entries", len(entries))
+	}
+	size := func(v map[string][]string) (n int) {
+		for k, vs := range v {
+			for _, s := range vs {
+				n += len(k) + len(s)
+			}
+		}
+		return n
+	}
+	for i, e := range entries[:3] {
+		if !testkit.Deref(e.Truncated) || len(e.Path) > 1024 || size(e.Query) > 2048 || size(e.Form) > 2048 {
+			t.Errorf("entry %d: truncated %v, path %d bytes, query %d, form %d", i, testkit.Deref(e.Truncated), len(e.Path), size(e.Query), size(e.Form))
+		}
+	}
+	if got := entries[2].Form["NotificationLevel"]; len(got) != 1 || got[0] != "muted" {
+		t.Errorf("the form's first fields are kept: %v", entries[2].Form)
+	}
+	if entries[3].Truncated != nil {
+		t.Error("a short request is marked truncated")
+	}
+}
