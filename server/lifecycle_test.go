@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -456,5 +457,40 @@ func TestAbortHandlerPanicDropsTheConnection(t *testing.T) {
 	}
 	if resp, body, err := s.get(t, testkit.UCPath("alice", "general"), nil); err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("after the abort: %v %v %s", err, resp, body)
+	}
+}
+
+// A state write is applied only while its client is there to get the
+// answer: a request whose context has ended (the client went away during
+// a long upload or parse) changes nothing.
+func TestStateWriteOfAGoneClientIsNotApplied(t *testing.T) {
+	st := memory.New()
+	if err := st.Load(context.Background(), testkit.World()); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(server.Config{Store: st, AdminToken: "gone-client-token"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := `{"accounts":[{"sid":"AC00000000000000000000000000000001","auth_token":"x","services":[{}]}]}`
+	for _, target := range []string{"PUT /_stub/state", "POST /_stub/state", "POST /_stub/reset"} {
+		method, path, _ := strings.Cut(target, " ")
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		req := httptest.NewRequestWithContext(ctx, method, path, strings.NewReader(doc))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer gone-client-token")
+		if err := st.Modify(context.Background(), func(w store.World) (store.World, error) {
+			w.Accounts[0].AuthToken = "changedSinceStart" // so that a reset would show
+			return w, nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		before, _ := st.Snapshot(context.Background())
+		srv.ServeHTTP(httptest.NewRecorder(), req)
+		after, _ := st.Snapshot(context.Background())
+		if !reflect.DeepEqual(before, after) {
+			t.Errorf("%s of a gone client changed the state", target)
+		}
 	}
 }

@@ -67,8 +67,8 @@ type Fault struct {
 	Applied int `json:"applied"`
 
 	// Delay Wait before answering: `min_ms` exactly, or with `max_ms` a uniformly
-	// random time from `min_ms` to `max_ms`. At most a minute, the stub's
-	// write timeout.
+	// random time from `min_ms` to `max_ms`. At most 30 s: half the
+	// stub's 60 s write timeout, so that a delayed answer is still sent.
 	Delay *FaultDelay `json:"delay,omitempty"`
 	Drop  bool        `json:"drop"`
 
@@ -90,8 +90,8 @@ type Fault struct {
 }
 
 // FaultDelay Wait before answering: `min_ms` exactly, or with `max_ms` a uniformly
-// random time from `min_ms` to `max_ms`. At most a minute, the stub's
-// write timeout.
+// random time from `min_ms` to `max_ms`. At most 30 s: half the
+// stub's 60 s write timeout, so that a delayed answer is still sent.
 type FaultDelay struct {
 	// MaxMs Not below min_ms.
 	MaxMs *int `json:"max_ms,omitempty"`
@@ -128,8 +128,8 @@ type FaultRule struct {
 	Account *AccountSid `json:"account,omitempty"`
 
 	// Delay Wait before answering: `min_ms` exactly, or with `max_ms` a uniformly
-	// random time from `min_ms` to `max_ms`. At most a minute, the stub's
-	// write timeout.
+	// random time from `min_ms` to `max_ms`. At most 30 s: half the
+	// stub's 60 s write timeout, so that a delayed answer is still sent.
 	Delay *FaultDelay `json:"delay,omitempty"`
 
 	// Drop Close the connection without answering. HTTP clients may resend

@@ -53,6 +53,7 @@ type settings struct {
 	err        error
 	adminToken string
 	config     func(*server.Config)
+	httpServer func(*http.Server)
 }
 
 // Option configures New and Start.
@@ -79,6 +80,12 @@ func WithAdminToken(token string) Option {
 // runs after the other options have made theirs.
 func WithConfig(configure func(*server.Config)) Option {
 	return func(s *settings) { s.config = configure }
+}
+
+// WithHTTPServer adjusts the stub's http.Server before it starts: it has
+// the binary's timeouts (server.NewHTTPServer) unless changed here.
+func WithHTTPServer(configure func(*http.Server)) Option {
+	return func(s *settings) { s.httpServer = configure }
 }
 
 // New starts a stub for t, seeded with the demo world unless an option says
@@ -115,7 +122,16 @@ func Start(opts ...Option) (*Stub, error) {
 	if err != nil {
 		return nil, err
 	}
-	ts := httptest.NewServer(srv)
+	ts := httptest.NewUnstartedServer(srv)
+	// The binary's timeouts and limits, on httptest's listener.
+	like := server.NewHTTPServer(srv)
+	ts.Config.ReadHeaderTimeout, ts.Config.ReadTimeout = like.ReadHeaderTimeout, like.ReadTimeout
+	ts.Config.WriteTimeout, ts.Config.IdleTimeout = like.WriteTimeout, like.IdleTimeout
+	ts.Config.MaxHeaderBytes = like.MaxHeaderBytes
+	if set.httpServer != nil {
+		set.httpServer(ts.Config)
+	}
+	ts.Start()
 
 	stub := &Stub{URL: ts.URL, Store: st, AdminToken: cfg.AdminToken, close: ts.Close}
 	if len(set.world.Accounts) > 0 {

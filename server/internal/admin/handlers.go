@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -34,9 +33,8 @@ func (h handlers) GetHealth(c echo.Context) error {
 // State.
 
 func (h handlers) ResetState(c echo.Context, params admingen.ResetStateParams) error {
-	ctx := c.Request().Context()
 	if params.Account == nil {
-		if err := h.load(ctx, h.fixtures); err != nil {
+		if err := h.load(c, h.fixtures); err != nil {
 			return err
 		}
 		return c.NoContent(http.StatusNoContent)
@@ -68,7 +66,7 @@ func (h handlers) ReplaceState(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := h.load(c.Request().Context(), doc); err != nil {
+	if err := h.load(c, doc); err != nil {
 		return err
 	}
 	return h.ExportState(c)
@@ -88,14 +86,39 @@ func (h handlers) MergeState(c echo.Context) error {
 // update replaces the world with change(current world) atomically, so a
 // Twilio API write arriving meanwhile is neither lost nor overwritten.
 func (h handlers) update(c echo.Context, change func(store.World) store.World) error {
-	return invalidStateError(h.store.Modify(c.Request().Context(), func(w store.World) (store.World, error) {
+	ctx := c.Request().Context()
+	return invalidStateError(h.store.Modify(ctx, func(w store.World) (store.World, error) {
+		if err := stillThere(c); err != nil {
+			return w, err
+		}
 		return change(w), nil
 	}))
 }
 
 // load makes w the world.
-func (h handlers) load(ctx context.Context, w store.World) error {
-	return invalidStateError(h.store.Load(ctx, w))
+func (h handlers) load(c echo.Context, w store.World) error {
+	if err := stillThere(c); err != nil {
+		return err
+	}
+	return invalidStateError(h.store.Load(c.Request().Context(), w))
+}
+
+// answerTime is how long a state write's answer may take to write, from
+// the moment the write is applied.
+const answerTime = time.Minute
+
+// stillThere is called just before a state write is applied. If the client
+// has gone (or the request's context ended otherwise), it returns why, and
+// the write is not applied: no write outlives its connection. Otherwise it
+// gives the answer answerTime from now to be written, whatever time the
+// upload and the parsing took of the server's write timeout.
+func stillThere(c echo.Context) error {
+	if err := c.Request().Context().Err(); err != nil {
+		return err
+	}
+	// Not every ResponseWriter has deadlines (a test recorder has none).
+	_ = http.NewResponseController(c.Response()).SetWriteDeadline(time.Now().Add(answerTime))
+	return nil
 }
 
 // invalidStateError turns a world that breaks the store's invariants (say,

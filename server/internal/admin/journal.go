@@ -268,7 +268,8 @@ func (a *Admin) record(operation string, next echo.HandlerFunc) echo.HandlerFunc
 			entry.Operation = operation
 			entry.Fault, _ = c.Get(faultKey).(string)
 			entry.Status = c.Response().Status
-			if p != nil || c.Get(noAnswerKey) != nil {
+			// A client that left before its answer was written got none.
+			if p != nil || c.Get(noAnswerKey) != nil || req.Context().Err() != nil {
 				entry.Status = 0
 				entry.RequestID = "" // never sent
 			}
