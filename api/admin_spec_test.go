@@ -44,7 +44,7 @@ func TestAdminOperationsDeclareTheirErrors(t *testing.T) {
 			if op.Security != nil && len(*op.Security) == 0 {
 				continue // the health check
 			}
-			for _, status := range []string{"401", "404", "500"} {
+			for _, status := range []string{"401", "404", "429", "500"} {
 				resp := op.Responses.Value(status)
 				if resp == nil {
 					t.Errorf("%s %s: no %s", method, path, status)

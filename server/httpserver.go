@@ -31,8 +31,13 @@ func NewHTTPServer(h http.Handler) *http.Server {
 	}
 }
 
-// Serve serves on ln until ctx is done, then shuts down gracefully: requests
-// in flight get up to grace to finish.
+// ErrRequestsCut is what Serve returns when requests still in flight after
+// the shutdown's grace period were cut.
+var ErrRequestsCut = errors.New("requests still in flight after the shutdown timeout were cut")
+
+// Serve serves on ln until ctx is done, then shuts down gracefully:
+// requests in flight get up to grace to finish. Those that take longer are
+// cut (their connections closed), and Serve returns ErrRequestsCut.
 func Serve(ctx context.Context, srv *http.Server, ln net.Listener, grace time.Duration) error {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -44,6 +49,10 @@ func Serve(ctx context.Context, srv *http.Server, ln net.Listener, grace time.Du
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
 	err := srv.Shutdown(shutdownCtx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		_ = srv.Close()
+		err = ErrRequestsCut
+	}
 	if serveErr := <-served; !errors.Is(serveErr, http.ErrServerClosed) {
 		return serveErr
 	}

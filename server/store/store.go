@@ -93,6 +93,10 @@ type Position struct {
 	ConversationSID string
 }
 
+// EndOfList is a position after every item of every list: the page before
+// it is a list's last page. (Stored dates end with the year 9999.)
+var EndOfList = Position{DateCreated: latestTime}
+
 // PositionOf returns where uc stands in its user's list.
 func PositionOf(uc UserConversation) Position {
 	return Position{DateCreated: uc.DateCreated, ConversationSID: uc.ConversationSID}

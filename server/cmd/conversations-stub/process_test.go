@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -41,7 +42,9 @@ func TestMain(m *testing.M) {
 type stubProcess struct {
 	cmd    *exec.Cmd
 	URL    string // http://127.0.0.1:port, once it serves
-	stderr *strings.Builder
+	stdin  io.WriteCloser
+	stderr *syncBuilder
+	lines  chan string // of standard output
 	done   chan struct{}
 }
 
@@ -49,13 +52,32 @@ type stubProcess struct {
 // until it says where it serves, when it serves at all.
 func startProcess(t *testing.T, env []string, args ...string) *stubProcess {
 	t.Helper()
+	p := launch(t, env, false, args...)
+	p.waitServing(t)
+	return p
+}
+
+// startProcessWithStdin starts the stub with a pipe for its standard
+// input, and does not wait for it to serve.
+func startProcessWithStdin(t *testing.T, args ...string) *stubProcess {
+	t.Helper()
+	return launch(t, nil, true, args...)
+}
+
+func launch(t *testing.T, env []string, withStdin bool, args ...string) *stubProcess {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], append([]string{"-test.run=^$", "--"}, args...)...)
 	cmd.Env = append(append(os.Environ(), processEnv+"=1"), env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &stubProcess{cmd: cmd, stderr: &strings.Builder{}, done: make(chan struct{})}
+	p := &stubProcess{cmd: cmd, stderr: &syncBuilder{}, done: make(chan struct{}), lines: make(chan string, 16)}
+	if withStdin {
+		if p.stdin, err = cmd.StdinPipe(); err != nil {
+			t.Fatal(err)
+		}
+	}
 	cmd.Stderr = p.stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -64,38 +86,61 @@ func startProcess(t *testing.T, env []string, args ...string) *stubProcess {
 		_ = cmd.Process.Kill()
 		<-p.done
 	})
-	lines := make(chan string, 16)
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
-			lines <- sc.Text()
+			p.lines <- sc.Text()
 		}
-		close(lines)
+		close(p.lines)
 		_, _ = io.Copy(io.Discard, stdout)
 	}()
 	go func() {
 		_ = cmd.Wait()
 		close(p.done)
 	}()
+	return p
+}
+
+// waitServing waits until the stub says where it serves, or exits.
+func (p *stubProcess) waitServing(t *testing.T) {
+	t.Helper()
 	deadline := time.After(30 * time.Second)
 	for {
 		select {
-		case line, ok := <-lines:
+		case line, ok := <-p.lines:
 			if !ok {
-				return p // it exited without serving; the caller looks at why
+				return // it exited without serving; the caller looks at why
 			}
 			if url, found := strings.CutPrefix(line, "conversations-stub serving on "); found {
 				p.URL = url
 				go func() {
-					for range lines {
+					for range p.lines {
 					}
 				}()
-				return p
+				return
 			}
 		case <-deadline:
 			t.Fatalf("the stub did not start in 30 s: %s", p.stderr)
 		}
 	}
+}
+
+// syncBuilder is a strings.Builder the process writes while a test reads.
+type syncBuilder struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuilder) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuilder) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // exitCode waits for the process to end, at most d, and returns its status.

@@ -26,7 +26,9 @@ const (
 	exitUsage   = 2
 )
 
-const shutdownGrace = 10 * time.Second
+// defaultShutdownTimeout is how long requests in flight get to finish
+// once the stub is told to stop.
+const defaultShutdownTimeout = 10 * time.Second
 
 type options struct {
 	addr              string
@@ -37,6 +39,7 @@ type options struct {
 	adminToken        string
 	journalSize       int
 	journalBytes      int64
+	shutdownTimeout   time.Duration
 }
 
 // parseOptions reads flags, with defaults taken from the environment.
@@ -74,6 +77,11 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 		return o, fmt.Errorf("STUB_JOURNAL_BYTES: %w", err)
 	}
 	fs.Int64Var(&o.journalBytes, "journal-bytes", journalBytes, "the most memory, in bytes, the request journal holds; the oldest requests go first (env STUB_JOURNAL_BYTES)")
+	shutdownTimeout, err := time.ParseDuration(envOr("STUB_SHUTDOWN_TIMEOUT", defaultShutdownTimeout.String()))
+	if err != nil {
+		return o, fmt.Errorf("STUB_SHUTDOWN_TIMEOUT: %w", err)
+	}
+	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", shutdownTimeout, "once told to stop (SIGINT, SIGTERM), how long requests in flight get to finish before they are cut (env STUB_SHUTDOWN_TIMEOUT)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -82,6 +90,9 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	}
 	if err := admin.CheckToken(o.adminToken); err != nil {
 		return o, fmt.Errorf("--admin-token: %w", err)
+	}
+	if o.shutdownTimeout < 0 {
+		return o, fmt.Errorf("--shutdown-timeout %v: must not be negative", o.shutdownTimeout)
 	}
 	if o.journalSize < 1 {
 		return o, fmt.Errorf("--journal-size %d: must be at least 1", o.journalSize)
@@ -104,19 +115,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: o.logLevel}))
 
-	world, demo := fixtures.Demo(), true
-	if o.fixtures != "" {
-		if world, err = fixtures.Load(o.fixtures); err != nil {
-			fmt.Fprintln(stderr, "conversations-stub: bad fixtures:", err)
-			return exitUsage
-		}
-		demo = false
-	}
-	st := memory.New()
-	if err := st.Load(ctx, world); err != nil {
+	world, st, err := loadWorld(ctx, o.fixtures)
+	switch {
+	case ctx.Err() != nil:
+		fmt.Fprintln(stderr, "conversations-stub: stopped while loading the fixtures")
+		return exitFailure
+	case err != nil:
 		fmt.Fprintln(stderr, "conversations-stub: bad fixtures:", err)
 		return exitUsage
 	}
+	demo := o.fixtures == ""
 	srv, err := server.New(server.Config{
 		Store:             st,
 		PublicURL:         o.publicURL,
@@ -140,11 +148,47 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if ready != nil {
 		ready <- ln.Addr()
 	}
-	if err := server.Serve(ctx, server.NewHTTPServer(srv), ln, shutdownGrace); err != nil {
+	err = server.Serve(ctx, server.NewHTTPServer(srv), ln, o.shutdownTimeout)
+	switch {
+	case errors.Is(err, server.ErrRequestsCut):
+		// Told to stop, the stub stopped: the cut requests are logged.
+		logger.Warn("shutdown", "error", err)
+	case err != nil:
 		fmt.Fprintln(stderr, "conversations-stub:", err)
 		return exitFailure
 	}
 	return exitOK
+}
+
+// loadWorld reads the fixtures file (the demo world when name is "") and
+// loads it into a new store. A signal ends it: reading a pipe that never
+// closes, or parsing a large file, must not keep the stub from stopping.
+func loadWorld(ctx context.Context, name string) (store.World, store.Store, error) {
+	type loaded struct {
+		world store.World
+		store store.Store
+		err   error
+	}
+	done := make(chan loaded, 1)
+	go func() {
+		world := fixtures.Demo()
+		if name != "" {
+			var err error
+			if world, err = fixtures.Load(name); err != nil {
+				done <- loaded{err: err}
+				return
+			}
+		}
+		st := memory.New()
+		err := st.Load(ctx, world)
+		done <- loaded{world, st, err}
+	}()
+	select {
+	case l := <-done:
+		return l.world, l.store, l.err
+	case <-ctx.Done():
+		return store.World{}, nil, ctx.Err()
+	}
 }
 
 func printBanner(w io.Writer, url string, world store.World, demo, admin bool) {

@@ -73,6 +73,7 @@ type Admin struct {
 	token    string
 	tokenSum [sha256.Size]byte
 	journal  *Journal
+	guesses  *guessLimiter
 	faults   *Faults
 	ops      *routes.Table
 	account  func(echo.Context) string
@@ -102,6 +103,7 @@ func New(cfg Config) (*Admin, error) {
 		token:        cfg.Token,
 		tokenSum:     sha256.Sum256([]byte(cfg.Token)),
 		journal:      NewJournal(size, cfg.JournalBytes),
+		guesses:      newGuessLimiter(),
 		faults:       NewFaults(),
 		ops:          cfg.Operations,
 		account:      cfg.Account,
@@ -158,7 +160,8 @@ func (a *Admin) Guard() routes.Step {
 }
 
 // guard answers 404 while the admin API is off, and 401 unless the request
-// carries the admin token as a bearer token. Tokens are compared by their
+// carries the admin token as a bearer token (429 once its client has
+// failed too often: see guessLimiter). Tokens are compared by their
 // SHA-256, in constant time, so neither their content nor their length
 // shows in the timing.
 func (a *Admin) guard(next echo.HandlerFunc) echo.HandlerFunc {
@@ -169,7 +172,7 @@ func (a *Admin) guard(next echo.HandlerFunc) echo.HandlerFunc {
 		got, ok := bearerToken(c.Request().Header.Get(echo.HeaderAuthorization))
 		have := sha256.Sum256([]byte(got))
 		if !ok || subtle.ConstantTimeCompare(have[:], a.tokenSum[:]) != 1 {
-			return errUnauthorized()
+			return a.guesses.failed(c.Request())
 		}
 		return next(c)
 	}

@@ -4,7 +4,9 @@ import (
 	"encoding/base64"
 	"net/http"
 	"testing"
+	"time"
 
+	"github.com/twilio-stubs/userconversations/server/internal/admin"
 	"github.com/twilio-stubs/userconversations/server/internal/twilioerr"
 	"github.com/twilio-stubs/userconversations/server/stubtest"
 )
@@ -24,7 +26,6 @@ var adminCalls = []struct{ method, path string }{
 }
 
 func TestAdminAPIIsRefusedWithoutTheToken(t *testing.T) {
-	stub := newStub(t)
 	tests := []struct {
 		name string
 		auth func(*http.Request)
@@ -44,6 +45,9 @@ func TestAdminAPIIsRefusedWithoutTheToken(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			// A stub each: more failures from one client than these would
+			// be answered 429 (TestAdminTokenGuessesAreSlowed).
+			stub := newStub(t)
 			for _, call := range adminCalls {
 				a := send(t, call.method, stub.URL+call.path, nil, tt.auth)
 				a.TwilioError(t, http.StatusUnauthorized, twilioerr.CodeAuthenticate)
@@ -116,4 +120,29 @@ func TestUnknownAdminPathsAreTwilioErrors(t *testing.T) {
 	stub := newStub(t)
 	send(t, http.MethodGet, stub.URL+"/_stub/nope", nil, bearer(adminToken)).TwilioError(t, http.StatusNotFound, twilioerr.CodeNotFound)
 	send(t, http.MethodPatch, stub.URL+"/_stub/state", nil, bearer(adminToken)).TwilioError(t, http.StatusMethodNotAllowed, twilioerr.CodeMethodNotAllowed)
+}
+
+// Wrong admin tokens from one client are slowed: after a burst of 401s,
+// 429 with Retry-After. The right token is never refused meanwhile, and
+// once the client waits, a wrong token is a 401 again.
+func TestAdminTokenGuessesAreSlowed(t *testing.T) {
+	stub := newStub(t)
+	statuses := map[int]int{}
+	var retryAfter string
+	for range 3 * admin.GuessBurst {
+		a := send(t, http.MethodGet, stub.URL+"/_stub/requests", nil, bearer("wrong-guess"))
+		statuses[a.status]++
+		if a.status == http.StatusTooManyRequests {
+			retryAfter = a.header.Get("Retry-After")
+			a.TwilioError(t, http.StatusTooManyRequests, twilioerr.CodeTooManyRequests)
+		}
+		if a := send(t, http.MethodGet, stub.URL+"/_stub/requests", nil, bearer(adminToken)); a.status != http.StatusOK {
+			t.Fatalf("the right token, between guesses: %d %s", a.status, a.body)
+		}
+	}
+	if statuses[http.StatusUnauthorized] < admin.GuessBurst || statuses[http.StatusTooManyRequests] == 0 || retryAfter != "1" {
+		t.Fatalf("statuses %v, Retry-After %q", statuses, retryAfter)
+	}
+	time.Sleep(admin.GuessInterval + 100*time.Millisecond)
+	send(t, http.MethodGet, stub.URL+"/_stub/requests", nil, bearer("wrong-guess")).TwilioError(t, http.StatusUnauthorized, twilioerr.CodeAuthenticate)
 }

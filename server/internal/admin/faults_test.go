@@ -308,7 +308,7 @@ func TestInvalidFaultsAreRefused(t *testing.T) {
 		{"retry_after on a 500", `{"error":{"status":500,"retry_after":1}}`, "retry_after"},
 		{"negative retry_after", `{"error":{"status":429,"retry_after":-1}}`, "retry_after"},
 		{"max below min", `{"delay":{"min_ms":50,"max_ms":10}}`, "max_ms"},
-		{"delay too long", `{"delay":{"min_ms":60001}}`, "delay.min_ms"},
+		{"delay too long", `{"delay":{"min_ms":30001}}`, "delay.min_ms"},
 		{"no min_ms", `{"delay":{"max_ms":10}}`, "min_ms"},
 		{"times 0", `{"drop":true,"times":0}`, "times"},
 		{"probability over 1", `{"drop":true,"probability":1.5}`, "probability"},
@@ -316,6 +316,8 @@ func TestInvalidFaultsAreRefused(t *testing.T) {
 		{"bad id", `{"drop":true,"id":"no spaces"}`, "id"},
 		{"unknown field", `{"drop":true,"status":500}`, "status"},
 		{"not JSON", `{`, "request body"},
+		{"data after the rule", `{"drop":true} {"drop":false}`, "data after"},
+		{"a second rule", `{"drop":true}{"error":{"status":500}}`, "data after"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -93,6 +93,12 @@ func (h *handlers) list(c echo.Context, service, user string, params conversatio
 			u := paths.pageURL(page.UserSID, q.size, max(q.page-1, 0), prev)
 			out.Meta.PreviousPageUrl = &u
 		}
+	} else if page.HasEarlier {
+		// An empty page past the end: the page before it is the list's
+		// last one.
+		prev := h.tokens.encode(tokenScope, pageToken{before: true, pos: store.EndOfList, userSID: page.UserSID})
+		u := paths.pageURL(page.UserSID, q.size, max(q.page-1, 0), prev)
+		out.Meta.PreviousPageUrl = &u
 	}
 	return respondPage(c, &out)
 }

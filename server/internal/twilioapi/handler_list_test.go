@@ -172,3 +172,25 @@ func TestListWritesRawAmpersands(t *testing.T) {
 		}
 	}
 }
+
+// A page past the end of the list is empty, and its previous page is the
+// list's last one.
+func TestEmptyPagePastTheEndLeadsBackToTheLastPage(t *testing.T) {
+	s := testkit.NewStubWith(t, testkit.ManyWorld(23), nil)
+	past := s.Request(http.MethodGet, testkit.UserPath("many")+"?PageSize=5&Page=100", nil).Page(t)
+	if len(past.Conversations) != 0 || past.Meta.NextPageUrl != nil || past.Meta.PreviousPageUrl == nil {
+		t.Fatalf("page 100: %d items, next %v, previous %v", len(past.Conversations), past.Meta.NextPageUrl, past.Meta.PreviousPageUrl)
+	}
+	last := s.Request(http.MethodGet, s.PathOf(t, *past.Meta.PreviousPageUrl), nil).Page(t)
+	var got []string
+	for _, c := range last.Conversations {
+		got = append(got, *c.ConversationSid)
+	}
+	var want []string
+	for i := 18; i < 23; i++ {
+		want = append(want, testkit.SID("CH", 0x10000+i))
+	}
+	if !slices.Equal(got, want) || last.Meta.NextPageUrl != nil {
+		t.Fatalf("the previous page of page 100: %v (next %v), want the last five, %v", got, last.Meta.NextPageUrl, want)
+	}
+}

@@ -8,9 +8,13 @@
 package validation
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -117,6 +121,9 @@ func validateRequest(c echo.Context, route *routes.Route, options *openapi3filte
 		req.Body = http.NoBody
 		defer func() { req.Body = body }()
 	}
+	if err := oneJSONValue(req, options); err != nil {
+		return err
+	}
 	input := &openapi3filter.RequestValidationInput{
 		Request:    req,
 		PathParams: params,
@@ -190,4 +197,31 @@ func requestError(err error) error {
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")
 	return line
+}
+
+// oneJSONValue refuses a JSON body with anything but white space after its
+// value. kin-openapi decodes the first value, validates it and hands the
+// handler that value again: the rest would be dropped without a word.
+func oneJSONValue(req *http.Request, options *openapi3filter.Options) error {
+	if options.ExcludeRequestBody || req.Body == nil || req.Body == http.NoBody {
+		return nil
+	}
+	mediaType, _, err := mime.ParseMediaType(req.Header.Get("Content-Type"))
+	if err != nil || mediaType != "application/json" {
+		return nil
+	}
+	data, err := io.ReadAll(req.Body)
+	req.Body = io.NopCloser(bytes.NewReader(data))
+	if err != nil {
+		return err // the body limit's 413, say
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var value any
+	if dec.Decode(&value) != nil {
+		return nil // kin-openapi words the syntax error
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return twilioerr.New(http.StatusBadRequest, "Invalid request body: data after the JSON value")
+	}
+	return nil
 }
