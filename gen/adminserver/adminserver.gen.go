@@ -23,6 +23,12 @@ import (
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// GetAdminSpecJSON The spec of this admin API, as JSON
+	// (GET /_stub/admin.json)
+	GetAdminSpecJSON(ctx echo.Context) error
+	// GetAdminSpec The spec of this admin API, as YAML
+	// (GET /_stub/admin.yaml)
+	GetAdminSpec(ctx echo.Context) error
 	// ClearFaults Remove every fault
 	// (DELETE /_stub/faults)
 	ClearFaults(ctx echo.Context) error
@@ -35,9 +41,24 @@ type ServerInterface interface {
 	// RemoveFault Remove one fault
 	// (DELETE /_stub/faults/{id})
 	RemoveFault(ctx echo.Context, id FaultId) error
+	// GetFixturesSpecJSON The spec of the fixture document format, as JSON
+	// (GET /_stub/fixtures.json)
+	GetFixturesSpecJSON(ctx echo.Context) error
+	// GetFixturesSpec The spec of the fixture document format, as YAML
+	// (GET /_stub/fixtures.yaml)
+	GetFixturesSpec(ctx echo.Context) error
 	// GetHealth Whether the stub is up
 	// (GET /_stub/health)
 	GetHealth(ctx echo.Context) error
+	// GetMetrics Metrics in Prometheus' text format
+	// (GET /_stub/metrics)
+	GetMetrics(ctx echo.Context) error
+	// GetTwilioSpecJSON The spec of Twilio's User Conversation API, as JSON
+	// (GET /_stub/openapi.json)
+	GetTwilioSpecJSON(ctx echo.Context) error
+	// GetTwilioSpec The spec of Twilio's User Conversation API, as YAML
+	// (GET /_stub/openapi.yaml)
+	GetTwilioSpec(ctx echo.Context) error
 	// ClearRequests Clear the request journal
 	// (DELETE /_stub/requests)
 	ClearRequests(ctx echo.Context) error
@@ -61,6 +82,24 @@ type ServerInterface interface {
 // ServerInterfaceWrapper converts echo contexts to parameters.
 type ServerInterfaceWrapper struct {
 	Handler ServerInterface
+}
+
+// GetAdminSpecJSON converts echo context to params.
+func (w *ServerInterfaceWrapper) GetAdminSpecJSON(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetAdminSpecJSON(ctx)
+	return err
+}
+
+// GetAdminSpec converts echo context to params.
+func (w *ServerInterfaceWrapper) GetAdminSpec(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetAdminSpec(ctx)
+	return err
 }
 
 // ClearFaults converts echo context to params.
@@ -106,12 +145,57 @@ func (w *ServerInterfaceWrapper) RemoveFault(ctx echo.Context) error {
 	return err
 }
 
+// GetFixturesSpecJSON converts echo context to params.
+func (w *ServerInterfaceWrapper) GetFixturesSpecJSON(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetFixturesSpecJSON(ctx)
+	return err
+}
+
+// GetFixturesSpec converts echo context to params.
+func (w *ServerInterfaceWrapper) GetFixturesSpec(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetFixturesSpec(ctx)
+	return err
+}
+
 // GetHealth converts echo context to params.
 func (w *ServerInterfaceWrapper) GetHealth(ctx echo.Context) error {
 	var err error
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetHealth(ctx)
+	return err
+}
+
+// GetMetrics converts echo context to params.
+func (w *ServerInterfaceWrapper) GetMetrics(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetMetrics(ctx)
+	return err
+}
+
+// GetTwilioSpecJSON converts echo context to params.
+func (w *ServerInterfaceWrapper) GetTwilioSpecJSON(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetTwilioSpecJSON(ctx)
+	return err
+}
+
+// GetTwilioSpec converts echo context to params.
+func (w *ServerInterfaceWrapper) GetTwilioSpec(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetTwilioSpec(ctx)
 	return err
 }
 
@@ -273,6 +357,13 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/_stub/faults", wrapper.ListFaults, options.OperationMiddlewares["ListFaults"]...)
 	router.PUT(options.BaseURL+"/_stub/faults", wrapper.PutFault, options.OperationMiddlewares["PutFault"]...)
 	router.DELETE(options.BaseURL+"/_stub/faults/:id", wrapper.RemoveFault, options.OperationMiddlewares["RemoveFault"]...)
+	router.GET(options.BaseURL+"/_stub/metrics", wrapper.GetMetrics, options.OperationMiddlewares["GetMetrics"]...)
+	router.GET(options.BaseURL+"/_stub/openapi.yaml", wrapper.GetTwilioSpec, options.OperationMiddlewares["GetTwilioSpec"]...)
+	router.GET(options.BaseURL+"/_stub/openapi.json", wrapper.GetTwilioSpecJSON, options.OperationMiddlewares["GetTwilioSpecJSON"]...)
+	router.GET(options.BaseURL+"/_stub/admin.yaml", wrapper.GetAdminSpec, options.OperationMiddlewares["GetAdminSpec"]...)
+	router.GET(options.BaseURL+"/_stub/admin.json", wrapper.GetAdminSpecJSON, options.OperationMiddlewares["GetAdminSpecJSON"]...)
+	router.GET(options.BaseURL+"/_stub/fixtures.yaml", wrapper.GetFixturesSpec, options.OperationMiddlewares["GetFixturesSpec"]...)
+	router.GET(options.BaseURL+"/_stub/fixtures.json", wrapper.GetFixturesSpecJSON, options.OperationMiddlewares["GetFixturesSpecJSON"]...)
 
 }
 
@@ -281,113 +372,133 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Hx5cxs5ku9XQfDNC5PxilTpcL829Zd8TWvabTsseTt2TK0KrEqKGFcB1QBKFNuh776RCdRFFq+23TGz",
-	"sxMTbYrEmcjjl4lMfOnFKsuVBGlNb/ylp+G3Aox9rhIB9MVr8WAL7T7HSlqQFj/yPE9FzK1Q8ugfRkn8",
-	"zsRzyDh++ouGWW/c+z9H9eBH7ldzNPMD3lYjPz4GrfGWPEu/brzHoJeAibXIccDeuHfBfDOWqLjIQNqA",
-	"/efFL2+Y0uxvV+/eBowbxlk0HJbDRWwmUhj1AiKJ0JD0xlYXEPQeyjbDciz3C86qweRKGkeu5zz54Mj5",
-	"zYincpA8F7evtFa6e6MZT2dKZ5Awf5YB45IJec9TkayRAQkw40VqWf96IVKhWKwSYCdhGB4PRr3HoHcp",
-	"LWjJ0yvQ96DdxH/ediQrJDzkEFtIGGCz1YU+DUO30LfKvlaFTP681V3PgfEkE5JdvL9kwjA1m7G+VP5L",
-	"qz6DZLGSM3FXaEgGAVLbYqc4VgURfyId9RMFhkllGTwIs3YYZ+HZYDSRuMsryy18V2Hs3OZirlJgBif3",
-	"srLGSXbOLTM5pKlhqrAM7kEv2T1PC6DzuVbqDdd38Oeez1QlSzqae/C0Lw/siWGpyMQ6sY9PHUN9lLyw",
-	"c6XF7/AnMtXbFvsQy3C20EreMSVhXUxpsY+Bn54Uz4VjrytBy16TqJL7ri5fsn508SJiXCbs9ITN4YEl",
-	"4k5YM0DFl3OLot8b9/7r4sWncPiMD2cXw9c3X05PHv/SC3p2mUNv3DNWC3mHBHuNrNwxpdcw3NABGFtM",
-	"2WeA3DBhaR6tctDWGxy/ul10bOyxNB/Qsd2f1IJlXC5LZYhzsjk3bAogme/GrDpnSsaAP2rg8RwMi6zI",
-	"wEQBrdltQBjkb0mLzoQUWZH1xmFFCCEt3IHu0ZGmfLlrC0Sul9QSu2iVYw8/2FSpFDiJPJQ6d+dgnqmC",
-	"njv5ne0viXhIfe7o9aVDgqqfkTo8toYpec741KDQz5T2gl41G3WxRq7VlE9FKiyRBS0Ut71xL1HFNAWk",
-	"J39w9DzupK0ssqkjLR1LB5PV65HKCXbrmI7Xj+mxads/Ic38KbSXW3PXTTWGmv4DYlvx/MvyuHmSCFwQ",
-	"T983mHrGUwOrcv4rF5ZNYaY0MC7NApBUYxZlQt5mJmLwwGObLkkBLISdsyjjD/QLZ4UUSMF0OZGay0Rl",
-	"DKnCZlpl9QBWVV1G7MKyTBnLOMuELFCJl6L4xEzkQgsLNIYqLBqaVaF046xT/a3CPaQoZDTrqHmSP4Rh",
-	"GO6SFNfPz7F3v5Wj84NsPJ8KtRxwPhd0Jo70do6ib7ktDOlKp4OfGI9IyMYg56ExKa3IybNgIgme4Ani",
-	"h9PBiF2ws5NnjKcLvjQs5loLVDUfwOrl8GJmQUcT2Y80/n3L6W9mIFYyMQE7ZmLGUphZNK+Dc8bZ0/CU",
-	"KZku2WIOciLb/YRhd+IepGsYMoly2nm4YAx3dnld+usdPjHMtzyvCWDhwQmdYyeiUGOVnh/egLyz8974",
-	"5OkPdK7l38cdmqKxh+4VNYjF5sAT0E+MgxkBE7Ik17k7Ob8kJLrSFb12K3DXDxcAEht9wvN8GobB0/D0",
-	"Zic/+t4b+fEy2WglnxgmkvPaUDrF5yynkkD2ixsj7qRh/Wh2HAUsmp1EARuNRqtW+9PF8O98+Hs4fHZT",
-	"fxzdDm++hMEPp1ts+BvhfJY2n9D66JOw4GR2p4Uhje3m4FqjpVshlR90I6k+FCkcKrneXFtEUgnrKx2U",
-	"YgxMJEzN0CMioC0cqgqwbV5Y5B9hDctTHsPgG2GTr8ACCcwcpOrc54tUGaBNxUpKiMlG40YRfVcmZcR+",
-	"ur5+z+JU4IQs44iFDMhkItEvTCDLFcLaEiGx/l9fXQfs5as3r65fDdh0iTNkBtJ7MKRnGGcaCgPJRDbm",
-	"jXExJmBGoW9A9HdWy8EoFnPJ7hQrpFRWxJA4RfRPB3Y8ukZ/rsY9fS7rvy6JgWzd1uQQB8wU8XwiuWHR",
-	"a7Dx/KMB/ULJe9CGekUDYsfY7gJPRBZ44FmOfN/rHKy3U4muwK2Kj467XKR4zhH7kv/GWcZtPEe5KPnh",
-	"DqypQfCYeUsSsOOJdIZsxH5tHHWAKkqYClxzDz1KTqB/3D6/AwzM83TZgOxWuT+ENtaZcfIGVjdpyCy0",
-	"DuYAFLmmuX4CnuLRrGrQNavSU58bqq88v/2tyQeIlU6gGWdq0+OdhOogbZu/NcQg7iEJCNLM1QLPbYG+",
-	"PakOSLbqv45IiHcrcZpySnSgQVp0lZETTEVhUiTCskQkTCrb6TMkhZOJTuSJjl2KTjH59A6rWaU+EwbI",
-	"RJoKDwRGTT4T0v5wttP4z7r92OvKfNT8VXuQzX0HiIHQW19w07k1XNAupfUfCGkMYWSwc0VKrlYM799d",
-	"XXeN/If0W0O5DWgfObdzYgs3NZM8g5Z0FPKzVAtJkGTU0lgf84Rb6FBZ60qKOxlZX6Wb3jBDgdocdAzS",
-	"DkHGKkGhFTJOiwSScxTS3wrQy/YSju6Pj3AB5oinIoaj5kLM0Yuf+I7/dS2Wptn/yAz8tr61S2s8ngsY",
-	"yQpuhpy2Y+Ragng6AV1rJZRDFFQS8onsl6I5OEfhuVOAiqsei8daGcMiZ7zZ0S1CyKNytGhF6a4Jw/F2",
-	"JLx+ToQsKr/ILe2chU66V4EJNwxxTQ5JA6T4bg0haUyNOn594l/LwSslozXqsZagIw8Oqf9O7Qq/9fxU",
-	"laR53ixP3ctrRYu2aurWy7S0v6lCS56uG4LySDoUdprgnshg4Y72gtqrZmAX6K6m71q7Z+KNmLsB/9ek",
-	"pD3rKth4zzXPwKI7M12STgkY8HjukGIjXuwFX0gnD2M6bjqLiXSTVaF0PBk2E5AmxgP7qBmcfRguFosh",
-	"NhoWOiUNAkk0keSy96d0zVXHhn84C8IwHE6X1geOXYCYa6DY/GfI7WDEXmW5XVY8rsH/LmEFvH3pveHG",
-	"fgCe/OL85kuZwAPS/+ykd9OFG6pw/EVtaA9yfLx6L00xavAFwjphmVpI02HRc3H7GZZdSOr9JcNfPC5s",
-	"GHIXyEWE56YJ2BSMSMg3NdTSxa73Zt9627n4GZZdjISj3tKoew92BbEG65SxvhcxmK245YlBbVXZCVZ2",
-	"GrHrCkCiSRcEhifSY+qyXVB66PRvVJug0WgUkUEz6I1qMB77HkaZKzeLj5hdur7H63Qyu52hVSYjN3VV",
-	"KVIwtEH0BhFv9mDczquHNrG33T6cEyeRdXnOjYhZYUCTwjj8XiLoPQzv1BC/HJrPIh+q3InTMFdoa7S/",
-	"vW1uwrHhofFC5kXmvLnyhuAgV1n+2csJ7p+bemdEBvzBEN/ibzk3ZqF0BxB3bf6IKBzCH0SGzezhF7Gd",
-	"H6oxOtnBU6xih6uf97iMuvr5exx6C60eqndbmqM8yJxrK2KRc2m7NK+1WkwLW6ol73T0vjz2gg6ntmSg",
-	"DCxPuOVjxpnbLJurlGCxu+Gv0hmcLZhIf3DopVOYnwKIVe+ALBt9QQkRGc9zIe9a4ZmDiRprQIfvdrrc",
-	"5EWhSNhl6Us1yYd6GLsr3e0Ucgu3fvwt2LB1IAg9fRfW//D6BTs9PX12TuYcMcbH6xeBd+Am0nmNgxF7",
-	"CT7ecRKenA3D42F4fB2GY/r/31meFqZj6RMp0MaXcUSvM+mm2Vjvmko8cwqUYX/8waN+R4yJJJXQHNew",
-	"mUpTtfBhGJHCavhkM9r1FCvIKzuIYik3lvl+58Ql/raqeQSjiawItfL93gucaQEySZe3qAa7GWZeZFwO",
-	"NfCET1Pw0LEMLJ08/YHFc655jNCy68phbUp/kXHbCGd4+QuDTTfIvs/6sZMAGorZLwkLEg+gvxaORq2Z",
-	"hseOLlvCD3sKGTZTGWKI3C69WiKXulY53ZRE5jJohlBjYPNzxp0RKsmpZAyHQ7f39cxd+O0Qu9PUxD6G",
-	"bsqsl8MHoJ7emdTmD41x7bo+Br1Cit8K2MCoFz6hwGnqYQIzISHxzOp6lm6+VwznrDDE0EJOJF06lBoR",
-	"zSGqpg9vTMUymwO+W32JVXJ2ssWKBnbW+MVPnda4Vo0JkOdNMYyJbGzMD4Gd8dsG2ar7bPT/PVymi4Tm",
-	"9CRA/qqytvsvfvredr9KrqrNMY+tuIdeV9ycmLLLhFE0ygd4haxGqD7QXUmyHvj9ytVfVxx+SBpCp/6f",
-	"QqwytFJK42c6t3IndKpuC+uoxtkAt789bY2fi/WruQZ++M1W5zDjV53BV6yoHOOr17RVVpvZtgcBUJef",
-	"t5qTtzGCv90VNqxvQaINGTQDNIho1EIilCL8xlOXDYFw9A/4+j7Esd2jXXE8quVvdTreKitmXg2/gXtI",
-	"2yJdfgo2mMcnlIlZjcBSHKLU3E1GGbMoKywkETNW5YblhZlPZLOv8WkhPjLkdUK9AOr+TRRB0/4exjzv",
-	"ZLXtDCjZYC7yru1ukPbd0LKBSrYjyy5b0JKx2vR0Ye/mcg4BoLieWwSXtyVaEy5S1+m7EMD3Wp924js5",
-	"S4dIas4Nw+FG7I3Pg6FM30gWaRqN2+2koqaM8kyVZEuw6xgROyJOKLHfeqi83gJdjFqe5VsOhGantdPc",
-	"XQe9H+WavH6blqK2l/yvC+mBMLHB8R4l4rY2XSj5tnRNgu3GPhvEOaJk6CD16RRXly8DCiZTy4n0h214",
-	"VgGc/UBZU3XR4raqrZUNbd9II4b2y/ODYVoH3KuwmlMFV5cv1wDYL8+/BwC7qmJZa1GVytCwfh1WxqPy",
-	"cSMfKxucsxQs3SuQPSICVIlezYQoPvz9Yvj3cPjs5v91Zj+txVu/KhDkeaW2ns75IvzUdO/XFWvr525O",
-	"qJH22liHGeJW4OsrXTdPtoY87lw9NTpnLhfJRYWEabhLjTjK4Xv7aPxN4iqo2CyFjS3s9JRW3J1+dHm1",
-	"XRQnsimLzVqQFSmsB+72hS6vvocofvQK9CCWb92u03Gu83N5tJtjEpT3WCrjTmd5xC7kshHoOZ/IZriD",
-	"aZhRDkht4abLCnrtyJc6hMeRSF1B8WqPW5V82XsbIRwvfbw6QK2Xwcsu77tc2BoTffyWTNQubFnf3nrK",
-	"dJfaS2BTV98Rm3RnCyRguUjXu78utJ2DZu73gC3oztYPeifuKYcCWJ9TLsUZ1b1tDhl2XntnSiNmnKn1",
-	"2aO5tbkZHx0tFouRpUlHscqOEhWbI9qSOZoUYXga487oE0RN/FVo0bWcPdMyAqYhr/zTHWnLRP56p819",
-	"BZuz0OiCNS60sMsrlJXSe82EvC4vbDfVzTmDXiU7o3NgLNfW54iwfjQcUsshtYwCBvJ+IqOr64/Pby9e",
-	"/nL59vb63c+v3kYDuvKILnzBlnfPngPXoJmjL43gCexEgUSb8k+pXU0gPDNXm9V9qC81sU21bpJAVVgj",
-	"EghcOjwYy0whLKAGZ1wuWcrlXcHvYMwWXFAW1UQKylCcAivygNJy6ap+CnYBSBcw1gTMACSMMxOD5Fqo",
-	"gMVziD+7i30S+0bUkRVoYfz0lESBWiDX6l59Bp+3JlLURDhRVtAq9b24R0Q7ka/uQS8tZUYKZ3Yh8UNG",
-	"PpsoChhnuYaZeEDnxcsRZWzNubstn8j1qsiVPFc2LSyL/vrqukxSmlPKZOTzgQw7C88GE1nIFIzZwiBc",
-	"tjhpf36hcL1kXcvC2dxyPKUlQGImcn/uYnWV3ZPyIq4VNqEM2olEncmEPyS7IhXUBpcmzUrqpjsq0h10",
-	"31Dp1r9dvXvbULAkE0qu96aEJ0u5cv77thEnWg/rUsle0MNfHfMfj8JR2Ks1fm/cOx2Fo1OfNUXS7w+1",
-	"rhhIIAUXWm3kGlIOO3D92jVbKZ8+Cc/WJY/aQzJib5W3IY9B7yw83mS9qxGPWtWc1Olsd6eqpvgx6D0N",
-	"w90duqqlSUMWWcb1sjfufYBM3YNnvDIOZPmdQQ3sKXHzGPTuunyiV3WvoJ0ySJdPlC7IkwSSwFUq+pIR",
-	"ny+JJqBN/jfC2E3UD79ZzWtdU7KhSNfxyb/eWeKe6mRg032QedHl3CaJaaYRu2FAVunF7sLY6TgmYcEE",
-	"KuJKGyLvT6TkmUMvI3bhEtYkz4RPil6vdHFzaaCbJpfY5evPg1bli9NHpGddrorPJptpMHNSPm57vp5h",
-	"NbEcHe+AUQXXavoLjuuTDyfuRQL6vrwNR4ce2knjgU9rKFMWR+y10hSUdpkN0DoBUodWC0hwQ/Xd+nmj",
-	"CsBdOuHWqQoADOtXiWyVdAwCH52z7UrhVhHDRC7BK++FkI5UUaP0ImKJ5otGLYRrKxVTiEhH7NJOJIIB",
-	"wyKqEor8EvtxYZmZK22Z8NdLVL7jMn75gi8HgbdfAkeayNJsRqT9o4BSbc1qDm4/wq8j9xBBWtZ1VAdi",
-	"51oVd3NkJscqhA8SheyZAve08wxq5xrwv0LemXJfdiKnys7LVdC3bkpndNrK533hdI9/Y8M9O7LcQ+v4",
-	"DEuXScstvBGZ8BHoWjbPTp458WnWC3pmdVSegY3naNp4WpBpqmqPWjWIxzXYPjt51k6x31if48tTjklf",
-	"pGrRXttJGCLu+zEMWWYYomxcmTMJJVMrV0FQllw0lllVYfQuXuyRyl7Vn5VFvD/66lr64yQMHx/r9wP2",
-	"UuVUk/fY9h68F/h9bchW+0Hg0Cu3hGzJibMlf+b8ZHy9IdvDxDSeiPlXs30XSVJW+pE68ZQnpqXAi2GU",
-	"JbhmER+DNjw8+iKSx20Y0SGmWlXswoiu/RpG/J99HB5WIvW3gMq8ysDvjT992cTJFIujYCt+7UshXM6L",
-	"eyVh9UmkA0ToMuk9Pt7UPDCvSuU6Ae879JCscrqRKnUJmjjHFO5BssVcpNB+2cU7nWOWqzQlJ7uQVqSU",
-	"+ejtJGrg8vGFhrPuQU+XtforWF/W94e0XKMqoLQmPfW5t7fi9XNvUEDksHmPXci7USsq0xt/ummyyq9z",
-	"oICYbXQs8gbD+LmaotouWNniy30oG/57eHO0g1Y10j98zU9NzrIKaKNXd113N5urNFWjMmjsC/MCCrwE",
-	"E0nFMUGzGiZg66g2qKKCiE/qsANJvY8j4VQC/YbliL1ohCz62LAVAfGvLwxc/YuLaJS1aq5qwtPCv/bj",
-	"LsxJ2KLh0P82NOJ3iKrtT2T/OETZXDKfJTE4p51r58riVL6KbMQ+VDRTdXhqIstynWot6LFcVAckTPVL",
-	"+ehPWb2Gv1Fdo69jL7sYK1CRTAG9KK98+nNIE1wnp03JuPLLDV8OcCRcA7ogkPhbfVdIktJFZayyqZD+",
-	"bvDi7csulYPuZUOetirvdzJtPHK0WnfbqtepNHtZ3eZVew0191NJ7fqR7Quqn1Gh4LQvK+1zuWQxN+6t",
-	"hbXi1q5FVhV69Rp33MLvWNhcGV9w6h3eeqkuyjli7131jqbklCxHlbVHdepE9htlQHAP//fktcpdQZAL",
-	"P7qStjKN33NMzjWB/yppaM+y1g308tb7G1HLvfSC5rWKmLYfQ0CV1afb90ZJ8Z4Fwl3Lr32tr9hD+fhR",
-	"Xf9fbihoKiVSMH2S9ZayHWwSGKoOXF3Y5ocCbr6je7RScLoBJqw9e9C2Kv8mQNlnPO1jsJsAyDjTnauu",
-	"dxZ+9RnNkVei/t24xrOJVVapC0C46+DWzcZEtu++ymIP94wTmprm+6RVBWwCmWILpdNkQJbOvcVRr4Me",
-	"iHJFnL4stFxJeYNUL8fw5flE+ksRAolln/LBPsPiQmuQ1u3K2fmyEcWLpi6dvTVuqnjingKhLbL+WXjm",
-	"JlgIA4NzRBzu1RCp6FkHtMV+EP/opH9UBP1rNuXx50bMlLZ9vX6kbXzjwAO9TMVTJeGcxSV4y4jiE7mp",
-	"cN4Fsto/ujE7A1sfkFdcLvkeLtfV5ctSiTYCPohpiOe+i7W+2c+Pxun/zbxoA7Z6ywzq52O6+bihM9xx",
-	"NzVGVbOyEfM3tcMhb6r65A6KoBcwZtH7j9cRXRyjXPSV9lJWKxeXgEZX5A0VMmBWTeRduWNKb3SLueNC",
-	"dnH2q4dc6Yq1u6zZ9hOoqnH+pbjC7doF05vKr/vQOpgi2GA13HVe9RqwUwLV4Tcuamq1UD1khsc1kZSq",
-	"6viIYFfjkjmoStgDl2QXrBQVEgs1U6gG7Wug87oeoJaI6qHiOb8H9Gucv+X0ckMls4tm32pPVXf8i26E",
-	"EFXXStnZEw2mun5weGwKjPubIDJ19MwyyoF7iMwuRAzl8yflqtFzLE0MzknIJ55zeQedEZ5fQN9Bzdut",
-	"G4luFmq8lX5Uv6D8lYLxT6phz45Pd3eo3nj+dsJHp9KlG4X02tn4I+uQumKD5q0G6e/zCvygid0msvUW",
-	"diWPPlzhU5B9at7V5cuGijAezgFFGC/qV9mr5XjuLLm1fHui2/oQXlw6FBehy8yaWDViGmyhpWFWdYMU",
-	"EvL/5fd/Mn7357LmPvhUgD2szUrst52L9+kGwR/FsDwiLXTqU97GR0fHJ/9/FI7C0fH4x/DHsIdt/fCr",
-	"YvQGnRIwxuW7vbh0WW2pUjnloHuUWoatg05wGZQ2LmCZE3OZMKitrXuf2BOA7Jv3c+oJSkb6IzHVxjCV",
-	"47w20BsX3At8XlV5gUBS7p+zqm/Yu9Kt6kn8RczjzeN/BwAA//8=",
+	"7H15cxs39uBXQXF+WyZ/26RaspKdUH8pPhLNOLbLkjc1E2rVYPcjibgJdAC0KMal7771HoA+yCZFxUdl",
+	"Njs1FVPsxvXuC48fe6laFkqCtKY3/tjT8FsJxn6vMgH0xUtxZ0vtPqdKWpAWP/KiyEXKrVDy6FejJH5n",
+	"0gUsOX76Lw2z3rj3t6N68iP31BzN/IQ31cz391FrvjVf5p82333Uy8CkWhQ4YW/cO2f+NZaptFyCtBH7",
+	"1/lPr5jS7B+Xb15HjBvGWTIchukSNhM5jHoRgURoyHpjq0uIenfhnWGYyz3BVTWYQknjwPU9z945cH42",
+	"4KkCJC/EzQutle4+6JLnM6WXkDGPy4hxyYS85bnItsCAAJjxMresf7USuVAsVRmwkziOjwej3n3Uu5AW",
+	"tOT5Jehb0G7hr3ccyUoJdwWkFjIG+NrmRr+JY7fR18q+VKXMvt7urhbAeLYUkp2/vWDCMDWbsb5U/kur",
+	"PoBkqZIzMS81ZIMIoW1xUJqqkoA/kQ76mQLDpLIM7oTZQsZpfDoYTSSe8rKAFCn2s53yTQHy/O3F80DL",
+	"3Vjwb7Gno7jBQtwQ94zCxpCl9mzscYz9iRvDvbiNWW7hi4qvTsJYLVQOzODiXrps8Z5dcMtMAXlumCot",
+	"g1vQa3bL8xJo51dKveJ6Dl+XoqcqWxMx34Kn1kDiTwzLxVJsk+fxU8eC7yUv7UJp8Tt8RTZ83WI4YjLO",
+	"VlrJOVMStgUbbfY+8suTqD53DHkpaNtbRBb49fLiOesn588SxmXGnp6wBdyxTMyFNQNUFQW3KCx7497/",
+	"OX/2Szz8jg9n58OX1x+fntz/Vy/q2XUBvXHPWC3kHAH2Epm/Y0kvk7khBBhbTtkHgMIwYWkdrQrQ1qto",
+	"v7uH4Ng4Y1C40HHcH9WKLblcB/WBa7IFN2wKIJkfxqw6Y0qmgA818HQBhiVWLMEkEe3ZHUAYpG9Jm14K",
+	"KZblsjeOK0AIaWEOukcozfn6oSMQuJ7TmzhEqwJH+MmmSuXASUhC0FIPTuaJKuo5zD/4/gUBD6HPHbw+",
+	"dnBQ9Rihw1NrmJJnjE8NMv1Mac/o1WujLtIotJryqciFJbCgTue2N+5lqpzmgPDkdw6ex52wleVy6kBL",
+	"aOkgsno/UjnGbqHpeBtN901r6BeEmcdCe7s1dV1Xc6jpr5DaiuafB3TzLBO4IZ6/bRD1jOcGNvn8Zy4s",
+	"m8JMaWBcmhUgqMYsWQp5szQJgzue2nxNAmAl7IIlS35HTzgrpUAI5uuJ1FxmaskQKmym1bKewKpqyIid",
+	"W7ZUxjLOlkKWKMQDKz4xE7nSwgLNoUqLqnmTKd0821B/rfAMOTIZrTpqYvLbOI7jhzjFjfNrHDxuA3V+",
+	"kp34qey8R+DnnHDiQG8XyPqW29KQrHQy+InxNhzpGKQ8VCZBi5x8F00kGXSIQfzwdDBi5+z05DvG8xVf",
+	"G5ZyrQWKmndg9Xp4PrOgk4nsJxr/vuH0NzOQKpmZiB0zMWM5zCyq18EZ4+yb+ClTMl+z1QLkRLbHCcPm",
+	"4hakezFmEvm0E7lgDHd6eZv76xM+Mcy/eVYDwMKdYzpHTgShxi49PbwCObeL3vjkm28Jr+Hv4w5J0ThD",
+	"944awGIL4BnoJ8aZGRETMoDrzGHObwmBrnQFr4cFuBuHGwCJL/2C+PwmjqNv4qfXD9KjH72THi+ynVry",
+	"iWEiO6sVpRN8TnMqCaS/uDFiLg3rJ7PjJGLJ7CSJ2Gg02tTav5wP/82Hv8fD767rj6Ob4fXHOPr26R4d",
+	"/ko4L69NJ7Q/+iQsOJ59UMOQxHZrcK1R022Ayk+6E1Tvyhwey7leXVu0pDLWVzoKbAxMZEzN0Ick10Q4",
+	"qyrCd4vSIv0Ia1iR8xQGn8k2+QRbIIOZM6k6z/ksVwboUKmSElLS0XhQtL4rlTJiP15dvWVpLnBBtuRo",
+	"CxmQ2USiJ53BslBo1gYLifV/eHEVsecvXr24ejFg0zWusDSQ34IhOcM401AayCaysW6KmzERMwp9A4K/",
+	"01rOjGIpl2yuWCmlsiKFzAmiP52x461r9MFqu6fPZf3XBRGQrd81BaQRM2W6mEhuWPISbLp4b0A/U/IW",
+	"tKFRyYDIMbUPGU8EFrjjywLpvtc5We9BIbphblV0dNzlIqULjrYv+W+cLblNF8gXgR7mYE1tBI+Z1yQR",
+	"O55Ip8hG7OcGqiMUUcJUxjX3pkegBPrHnfMLmIFFka8bJrtV7g+hjXVqnLyBzUMaUgstxDzCitySXD8C",
+	"zxE1mxJ0S6v01IeG6Av4O1ybbEYVdgpKF+w7KN7A+gtrCzM+OkLKHnmH1YyUnh8pbo5un47i0dNBO5j4",
+	"S8+/14t6Qs6UU0SL7l2/g1TpDJrxxPbO3kioyM+2uVJDCuIWsogMsYVaIbWtuPECD7K9Ursj4uWdYVwm",
+	"LIluP0iLDj7Sr6nogsSfsCwTGZPKdno6aP/tlS3OoiIz0Wsi+sLtn/UpWEkUyNmUZxNZcM2XYJHjDF8P",
+	"qs0olMSmTFMwziql3UkVZkKg4IsbIoXm7/RZSyeCOg199KNzJecuhOIWsEp9IJNrKfJceLtr1GRrIe23",
+	"pw/aWrPusMFVpa1rdq4d9ibCIjQ5lQQ8cidOcEMP6Yj/jRakIZdknz3sH3agLgoBDqdqK0plwo7ZarGe",
+	"SM5O45hpmKH2bB/A8PWDiEWFvQ+zvQsfFn/L53Apfoextx7ZsjTop1Wi+DiO4y44LcEuFGnTetK3by6v",
+	"ut79Q4q0oUUHBAAUEnRGtzSTfAktMVzKD1KtJNm+o9Zp3xcZt9ChG7e1IXfCeHuXbnkHzYgVoFOQdggy",
+	"VRlqByHTvMwgO0O2+q0EvW5v4ej2+Ag3YI54LlI4am7EHD37kT/wv67N0jKHE6uB37aPdmGNR33ESLzh",
+	"YSg6cIz8Sr6EzkDX6g9FJ1IsyeWJ7AdpOjhDeTdXgBqynounWhnDEmclsqMb9FWOwmzJhnbfEgPH+12u",
+	"bTyRCVs54G5rZyx2nLFpAXPD0IAuIGtYw35YQzw0lkZjYnvhn8PklV7QGhm6JeKQBoc0/kE1Dr/1/FIV",
+	"p3naDFj3kqqCRVsod6tS2to/VKklz7ctjoCSDh2bZ3gmsozwRAf5dJua+yHvrlq+a++eiHfaLA0/c4tL",
+	"2qtuWjZvg8o06L+gTIkY8HThXJJGYsIzvpCOH8aEbsLFRLrFqiwXYobNBOSZ8cI/aWYB7oar1WqILw1L",
+	"nZMEgSyZSIoN9aeUga6TEN+eRnEcD6dr6zMULhPBNVDa7AMUdjBiL5aFXVc0rsE/l7Ah+D/2XnFj3wHP",
+	"fnLa6UJmcIfwPz3pXXcZqFXe57y2jR7lYXvxHqwnp6W4RWGhVtJ0GGGFuPkA6y6T/e0FwyfeAWnYXk6h",
+	"oivhlonYFIzIKAhi6E2XJDmYfOtjF+KfsO4iJJz1hmY9eLJLSDVYJ4z1rUjB7DU1nxiUVpWeYGHQiF1V",
+	"ngoaM4KsiYn0zlt4LwqhIPo3qVXQaDRKSKEZxrNMg/FO1uMgc+lW8aHZCzf2eBtO5mGve5PIKB6yKRQp",
+	"6t4AegOI1wcQbmeOqw3sfWmuM6Ik0i7fcyNSVhrQJDAenwCLenfDuRril0PzQRRDVTh2GhYKdY32hRXN",
+	"QzgyfGxgmnmWOWvuvME4SFWWf/B8gufnpj4ZgQEfGKJbfFZwY1ZKd/hO7p0/wgqPoQ8Cw27y8JvYTw/V",
+	"HJ3k4CFWkcPlPw/Iel7+80sgvWWtPlbutiRHQGTBtRWpKLi0XZLXWi2mpQ1iybtbvY/3vagjehIIaAmW",
+	"Z9zyMTojdFi2UDmZxc7LqCqNnC6YSI84M2I/Uz6JItXV6Ig0G31BtUpLXhRCzltxwEcDNdWAPvrNdL3L",
+	"f0SWsOvgRTbBh3IYhyvd6TOiYXfj599jG7YQgqanH8L6714+Y0+fPv3ujNQ52hjvr55F3nWdSOcvD0bs",
+	"OfjA2kl8cjqMj4fx8VUcj+n//2ZFXpqOrU+kQB0fAtZeZlJJg7HeKZeIc4rI4nh84K1+B4yJJJHQnNew",
+	"mcpztfLxPpHDZpxut7XrIVaSV/YoiOXcWObHnRGV+LRoEwWjiawAtfH9wRucaQEyy9c3KAa7CWZRLrkc",
+	"auAZn+bgTcfgNp988y1LF1zzFE3LrtxWh0dNBtlNIwLl+S+OdpUq+DHbaCcGNJQcWpMtSDSA/lo8GrVW",
+	"Gh47uOwJvBzIZPiaWqINUdi1F0vkUtcipxuSSFwG1RBKDHz9jHGnhAI4lUzh8abb23rlLvvtMXqnKYl9",
+	"ssaE8qrHT0AjvTOpzR+a48oNvY96pRS/lbCDUM995YqT1MMMZkJC5onVjQxuvhcMZ6w0RNBCTiRlt4JE",
+	"RHWIoundK1ORzO7Mwl5fYhOcnWSxIYGdNn72Y6c2rkVjBuR5UwxjIhsH81PgYPy2AbaqcAL9f28uU8aq",
+	"uTwxkM+J13r/2Y9fWu9XVXy1OuapFbfQ60rQEFF2qTCKRvlMgpDVDNUHSspl2xmGT9z9VUXhj6l36ZT/",
+	"U0jVErWU0viZ8BZOQlh1R9i2apwOcOc7UNf4tVi/Wmvgp9+tdR6n/CocfMKOwhyfvKe9vNoshH+UAeoK",
+	"QTeLP3cmXfa7wob1LUjUIYNmgAYtGrWSaEqR/cZzFwdHc/QP+Po+xLHfo91wPKrt73U6XisrZl4Mv4Jb",
+	"yNssHT5FO9TjEyqSrmZgOU4RJHeTUMYsWZYWsoQZqwrDitIsJrI51vj6Ix8Z8jKh3gAN/yyCoKl/H0c8",
+	"b2R17CVQVctCFF3H3cHtD5uWDatkv2XZpQtaPFarni7bu7mdxxiguJ8bNC5vgrUmXKSu03chA99LfTpJ",
+	"yD1ZTz9UyIrTjdgrX3BFRfiJLPM8Gbffk4peZVTQrCRbg922EXEg2gnB9tsOlddHoAy85ctiD0Joddo7",
+	"rd2F6MMg16T1mzyw2kH8v82kjzQTGxTvrUQ81q6Ekn+X0iT43tiXHTlHlBQd5L5u5/LieUTBZHpzIj2y",
+	"DV9WBs5hRllTdNHm9oqtjQPtP0gjhvbT94820zrMvcpWc6Lg8uL5lgH20/dfwgC7rGJZW1GVStGwfh1W",
+	"RlT5uJGPlQ3OWA6W8gqkjwgAVUVhs/KOD38/H/47Hn53/T87y+y24q2fFAjytFJrT+d8kf3UdO+3BWvr",
+	"cTcl1Jb21lyPU8StwNcnum4ebA1+fHD39NIZc0VvLiokTMNdasRRHn+298ZnEjeNit1c2DjCg57ShrvT",
+	"Ty4u97PiRDZ5sXlNa4ML64m7faGLyy/Biu+9AH0Uybey64TObXoOqN0dk6AC2yCMO53lETuX60ag54xq",
+	"cKpwB9Mwo+qXWsNN15Xp9UBh3mNoHIHUFRSvzrhXyIfR+wDhaOn95SPEeghednnfYWNbRPT+cxJR+wbV",
+	"9vG2a/O7xF5nkdZmgVZ3tUAGlot8e/jLUtsFaOaeR2xFOVs/6VzcUg0FsD6nWopTupK6O2TYmfZeKo02",
+	"40xtr56Eqr3VajWytOgoVcujTKXmiI5kjiZlHD9N8WT0CZKm/VVq0bWdA8syIqahqPzTB+rjCfz1SZvn",
+	"inaXO1KCNS21sOtL5JXgvS6FvAoJ211XWp1Cr6rqqYLKcm19jQjrJ8MhvTmkN5OIgbydyOTy6v33N+fP",
+	"f7p4fXP15p8vXicDSnkk5/5moHfPvgeuQTMHX5rBA9ixArE2FTrTezWAEGfuEmA3Up9rIptq38SBqrRG",
+	"ZBC5exdgLDOlsIASnHG5ZjmX85LPYcxWXFAV1UQKKoWdAiuLiOq/KVU/BbsChAsYayJmADLGmUlBci1U",
+	"xNIFpB9cYp/YvhF1ZCVqGL+8u6UqM1Zodas+gK/YEzlKIlyICtBMqW/FLVq0E/niFvTaUgmucGoXMj9l",
+	"4quJkohxVmiYiTt0XjwfUcXWgrts+URuX1jeKKhm09Ky5IcXV6FIaUG1uYmvBzLsND4dTGQpczBmD4Fw",
+	"2aKkw+mFwvWSdW0LV3Pb8ZCWAJmZyMOpi9XXOZ+ERFwrbEKl2hOJMpMJjyS7wRX0Dm5Nmo1qW4cqkh2U",
+	"b6hk6z8u37xuCFjiCSW3R1PBk6VaOf99W4kTrIf1ndxe1MOnjviPR/Eo7tUSvzfuUelxVVs8/tjzSKUJ",
+	"RuEm7rzLyk9ar675Mk+8iWVdQSmeaVz7X3U5tLCIE1TZCdqL6YLLOWSDEVVP40jCLV0jQfB6YoZbkGy1",
+	"ELmPNmxSqoNOoyCyN+79APYcX6uuxW/0YDiJ413WQ/XeUTW4KTB741+uo54pl0uu18E0LiB18QVhahRU",
+	"9+ARd3xuUF4/U9KiMdS7xjm3ALkT5rtXYf2EF6KJjEHEqBwKhRp94BvsOC2Fv1SC4uxR0GcdwKfLbXeu",
+	"GwQL2PUOuHuddt5PPPXRLv82Go2SaCKTYGbV3w5QrKr8FhifcyFd5brxxET0+hDG/zC2qVHBJ2Cbxj+A",
+	"7fryVwY5uORF+yjPcuD6pXtt6ySn28RB70M2Yq+Vt9Luo95pfPzwmVsX82nQ6cODqoYa91Hvm0Mg29Uq",
+	"hIBcgfUdLNUteNEeIq0Bih4S1/dRN2+8qEdF7aJcSu9SQS7PMsgid+nc3/7zFcmjLUp6JYzdBf34s7Uv",
+	"qK8H7ui34OjkPw+XeKb6ooHpRmRRdoWPssw0ryi4aUBWVxdcSYazIpiEFRNo6lT2BtL+REq+dP7BiJ27",
+	"klDJl8JfuNi+tOjW0kC5XFc66ZuvRK1LjF4ooiXjqsF8veZMg1mQenfH81fTNm/bKJmjcqe7thsFZjiv",
+	"L++duHsH9H2oN1mjNdm+SRP5wqFQFDxiL5WmtI+rHYIWBsjgsFpAhgeqq1fOGhe6XFoXj04XusCwflUq",
+	"WnHHIPLxb9tu+tC6jzaRa/Dm0UpIB6qkcYsuYZnmq8a1NveuVEyhzzdiF3Yi0dw2LKELn4nfYj8tLTML",
+	"pS0Ts+b1EKqp5yu+HkTeQhQ4U7jkYVhC9lUSUTG72axy7yf4deK68OThil6FELvQqpwvkJgcqZAFnikk",
+	"zxy4h50nULvQgP8Vcm7CuexETpVdhF3Qt27JLjX2tnSyx98Jcz231gdIHV/D7GrVuYVXYil8jqfmzdOT",
+	"7xz7NK9+e2J1UJ6BTRdoPPK8JNVUXSNtXSc/rt3Z05Pv2pdYdl619DcNj0le5GrV3ttJHKMR8vc4ZkvD",
+	"0I/FnTmVEIhaudtJ4R5aY5vV1bTe+bMDLotUV4lDP4a/+0YJ9MdJHN/f161gDhLldL36vu2f+zjLl9Uh",
+	"e/UH2XteuGWkS06cLvma65Py9YrsABXT6I/2n6b7zrMsXNomceIhT0RLoU3DqA53SyNumodHH0V2v89G",
+	"dBZTLSoeshHd+1s24v/b6PBmJUJ/j1FZXQvFBx93UTJFuymdgV/7y0auqsw1vNnsB/gIFrrIevf31w0a",
+	"CD7RQX54y4P6U7rioUbma3vj2+U1zAVpD3bNW7A90Dvfuap31dv4+st6602i+FoO+36COMR7X1QNCTop",
+	"4VOQM2aFynOKMJfSipzK/r0Ji8ZRaHHViFR7f2QHhH3zhD9kgDSuxAVDr6c+9A62ifzaO2wDIm4frhZy",
+	"PtqLwp8XQNkg2xhYFg1E+bWaaFqC1SI1O/H0DI1F0CZiC2Gsmmu+dFn+OS/n4GrA3mq1xJVLE7EfNJ9x",
+	"ydn53DdH5XI9kSbVvHDXAFC1hxZOS27H6BAOWdJK9NPWbhbWFjfBc7uxyvL8Iy9Ew8+KqkyQt2rvk/FE",
+	"svqOcbi4i6LDxwBdniqJWEJkRe5MmA/HNi+Mn7HEXwa/0aq0kOCBEneR9kYqe8PzXK0gSwgMddKCOU6q",
+	"epIu+C0MotaV4n4SJ77lQrg5XLtaA5wCgRwuO/btwX0jEqkkJDhBYIOWE33mXevakTmO46o4MmIJOZfJ",
+	"4OwQrNxUd4V9K4YN/Hh08Jp2Kv9PLIHa0xCCdi5WO/k3IbezgxA0cFMtWOE/ND6Y1p5RPSXrn8YxaRWf",
+	"N7VeBOIUpFC0+gByzBKUzkgxdE0XP7gmYPgJTcRk5/6djXoj5K/UgNfvvbFtnjbgFKIQwd2frlniXkhY",
+	"v/LNnUscBad/N6ZWSufZTUAtjhiNRv5bqkxBRcWa37Ym2R6w8XxcEbv4va4VL7VGzqcCctoafvuDYhpF",
+	"9RKemCohVGiVgjFPKO0lM66pJQNKI9ZP5urmv/3+/Hs3/50MKHy0rTpy4ROAzdTWo+yxcbX0QuUZ86XC",
+	"LhYlm/ktnJTqYCmRyCuyco31MkqyUYXWpoxq8vNEUhkeNa4KopEScWyj93F/tRDpgq1UmWcsdxlUZ4H6",
+	"KwkI5cEOrfaTF+0PqjUUx0dFzkVbofX+xq7+9fYFe5C0nC5oV7d2v3hS56Z5R7VBtw70mKEoY61qnjgt",
+	"AneFMlTQE2zHeBSPTvcrSg+Zzgl9cUKtNN9MkYZCa6um7gyG30HOR9NK/FP6Hi4G+3U9jyq7+96AbiVq",
+	"H5UXbML2IN9j/7re/Whh7C/rfdRk8XV8jwNI4hD3o92FZE/68F148a+RQKQTtEzIX30jlxqgobXLzkTi",
+	"VT3c7O6WphrtXsa+21JEtBZNJJlSUbPFScS2Eym1gY+2Q6Mxti8MwmXEDH2Mus5ku+eZa/a01UQr5D1G",
+	"7FmjfIVM7VY1jG/5OnC9UFx1S+hb5DpoeBD6FuPu8gT5nslw6J8N0UhKKqhNZP84Rld1zfyNmcEZAUy7",
+	"pCsu5f2CEXtXgVrVpUoTGVq3VHtB4+i8wqsw1ZPQaTw4RPiM3Bpvg4Qhxgr0q6eAto0XVf0F5GRAczqU",
+	"TKsMsuHrAc6Ee8iFQWXmbni4piI5Fa2najkV0teJn79+3iVlXgljG2y4N8z4RuaNzuqb7k+rd0sVgwyd",
+	"jnwQsk6KHOaht3uJ7N9Q3buZnD3fYqzP5Zql3LgGr1uNzro2WXVrqvf4wI2MBza2UMY3H/Op2XqrruJt",
+	"xN66Ti6aTLllgZLugE5lE9lvtISBW/gfJy9V4ZrDuFI0194otHTwFFNwbV08YLOn3P4WZzvg5ePMnwla",
+	"rr20aJjxGx1YyUpo2fkX2eDAZnFd26+zgp9whtBxvW46Gg4UNYUSCZg+8XpLRg92MQx1itrc2O7upNdf",
+	"MJG30Xxsl8ew2Wu1rYz+Iikdnh2s55t2k3Eav1BdbVJ/9rfbEy9E/Y9VNH6rpbph3Agit03liWzXQYfG",
+	"H653PEU9Gj8jVXVDy2CpGPmTLgzgGgDX+6Cu9K6hlw+UhZ2EwFy9HcPXZxPpC2QpZhrGhF8JMe1IhtPz",
+	"4aXQ3FJI54ZX8+aKZ67/MB2R9U/jU7fAShgYnKGx4loVS0XNTVEXy4YvX3UyznCeKU8/NKp76NhX2yit",
+	"TJ9GGQu1w+e5knDG0mDzLb1/squJoiu5aD90c3aWYLxDWnF9BQ5IDl5ePA9CtFGagDYN0dwX0dbXh2V8",
+	"cfm/WL7XgK1+QAHqntXddNyQGQ7dTYlR9S/Z6So0pcNjfsjJX/ShWq8Sxix5+/4qoUsEyBd9pT2X1cLF",
+	"XUak6xINETJgVk3kPJyYrrq6zaAr3EXZL+4KpSvS/gNeb+jM8h9FFe7U22HcbqR1EEW0Q2u4wtPqR9uc",
+	"EKiQ3ygprMVC9esJiC4fL3V0RGZX48JBVLUzjNyFy2ijwRSRUPM63aBdsHhW94aoOaKVu0G/xvlbTi43",
+	"RDI7b46tzlQNx7+odhGt6looO32iwVSFcs4emwLjvmaRVB39Gh7ygfv1A7sSKYRWuGHX6DkGFcNCZNrF",
+	"CjuDOj+BnkNN263auW4Savyk5VH9s22fyBh/Ugl7evz04QHVD8t9PuYjrHTJRiG9dDYeZR1cV+6QvHUo",
+	"+ZAf6xw0bbeJbP0AX8WPPlzhr6P7a5qXF88bIsJ4cw4o4X5e/3hmtR1PnYFaQx/Sbu1D9uLaWXEJusys",
+	"aasmTIMttTTMqm4jhZj8/9P7n4zePV623AdftH6AttmIKLfvZf5yjcYfxbC8RVrq3F9/HB8dHZ/8r1E8",
+	"ikfH47/Hf497+K6ffpONXqFTAsa4u4/PLtwNx1ypgvoReCs1VHFEncZlFHRcxJaOzWVGmauG8eLSoNbr",
+	"N+/n1AsEQvojodjGNJXjvDXRKxfci1o/MOC5fKtAoevqXb2ILxncXiPk3dpFI42R7Vxb92lNAWnDoSQU",
+	"u3361D7+5XIcUStLA8spuHsTy8aSVfbg/vr+/wYAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

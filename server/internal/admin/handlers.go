@@ -189,6 +189,10 @@ func (h handlers) ListRequests(c echo.Context, params admingen.ListRequestsParam
 			Status:     e.Status,
 			DurationMs: e.Duration.Milliseconds(),
 			Fault:      optional(e.Fault),
+			Message:    optional(e.Message),
+		}
+		if e.Code != 0 {
+			out.Requests[i].Code = &e.Code
 		}
 	}
 	return c.JSON(http.StatusOK, out)

@@ -36,6 +36,10 @@ type Entry struct {
 	Duration time.Duration
 	// Fault is the id of the fault applied, or "".
 	Fault string
+	// Code and Message are those of the Twilio error answered (a 400's
+	// reason, say); 0 and "" for a success.
+	Code    int
+	Message string
 }
 
 // Filter selects journal entries; zero fields select everything.
@@ -192,8 +196,9 @@ func (a *Admin) record(operation string, next echo.HandlerFunc) echo.HandlerFunc
 			entry.Operation = operation
 			entry.Fault, _ = c.Get(faultKey).(string)
 			entry.Status = c.Response().Status
+			entry.Code, entry.Message = a.answerError(c)
 			if p != nil || c.Get(noAnswerKey) != nil {
-				entry.Status = 0
+				entry.Status, entry.Code, entry.Message = 0, 0, ""
 			}
 			a.journal.Record(entry)
 			if p != nil {
