@@ -110,16 +110,33 @@ func (m *Metrics) Count(api string, account func(echo.Context) string) routes.St
 		operation := OperationLabel(route)
 		// Resolved once per route: the request path pays no lookup for it.
 		latency := m.latency.WithLabelValues(api, operation)
+		// The route's counters by status and account, so that a request
+		// costs one map read rather than the label hashing and locking of
+		// CounterVec.WithLabelValues.
+		var counters sync.Map // counterKey -> prometheus.Counter
 		return func(next echo.HandlerFunc) echo.HandlerFunc {
 			return func(c echo.Context) error {
 				start := time.Now()
 				err := next(c)
 				latency.Observe(time.Since(start).Seconds())
-				m.requests.WithLabelValues(api, operation, statusLabel(c.Response().Status), m.accountLabel(account(c))).Inc()
+				key := counterKey{c.Response().Status, m.accountLabel(account(c))}
+				counter, ok := counters.Load(key)
+				if !ok {
+					counter, _ = counters.LoadOrStore(key, m.requests.WithLabelValues(api, operation, statusLabel(key.status), key.account))
+				}
+				counter.(prometheus.Counter).Inc()
 				return err
 			}
 		}
 	}
+}
+
+// counterKey picks one of a route's request counters: a status and an
+// account label (not the SID, so that the cache is as bounded as the
+// labels).
+type counterKey struct {
+	status  int
+	account string
 }
 
 // ValidationFailed counts a request refused by request validation.
