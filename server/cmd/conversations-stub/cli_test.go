@@ -7,6 +7,8 @@ import (
 	"flag"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -205,5 +207,36 @@ func TestJSONLog(t *testing.T) {
 	}
 	if refused["code"] != float64(20001) || !strings.Contains(refused["message"].(string), "Invalid PageSize: number must be at most 1000") {
 		t.Fatalf("the 400's line does not say why: %v", refused)
+	}
+}
+
+// The flag tables of the docs list every flag, each with its variable.
+func TestDocsListEveryFlag(t *testing.T) {
+	var o options
+	fs, err := newFlagSet(&o, noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, doc := range []string{"docs/operating.md", "docs/ci.md"} {
+		data, err := os.ReadFile(filepath.Join("..", "..", "..", doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows := map[string]string{}
+		for _, line := range strings.Split(string(data), "\n") {
+			if name, ok := strings.CutPrefix(line, "| `--"); ok {
+				name, _, _ = strings.Cut(name, "`")
+				rows[name] = line
+			}
+		}
+		fs.VisitAll(func(f *flag.Flag) {
+			row, ok := rows[f.Name]
+			switch {
+			case !ok:
+				t.Errorf("%s: no row for --%s", doc, f.Name)
+			case envOf[f.Name] != "" && !strings.Contains(row, "`"+envOf[f.Name]+"`"):
+				t.Errorf("%s: the row of --%s does not name %s", doc, f.Name, envOf[f.Name])
+			}
+		})
 	}
 }
