@@ -7,7 +7,7 @@ STUB_PKG := ./server/cmd/conversations-stub
 BIN      := bin/conversations-stub
 NODE_DIR := server/internal/interop/node
 
-.PHONY: all generate check-generate build run test test-go lint tidy-check node-deps debian-tools
+.PHONY: all generate check-generate build run test test-go lint tidy-check node-deps debian-tools image-builder
 
 all: build
 
@@ -52,8 +52,11 @@ tidy-check:
 ## test: lint, drift and tidy checks, then every test with the race detector
 test: lint check-generate tidy-check test-go
 
-test-go: node-deps debian-tools
-	NODE_INTEROP=1 $(GO) test -race -count=1 ./...
+# IMAGE_TEST=required: where an image builder works (image-builder installs
+# one if it can), the image test must run, not skip.
+test-go: node-deps debian-tools image-builder
+	NODE_INTEROP=1 IMAGE_TEST=$$(sh $(BUILDER_SH) >/dev/null 2>&1 && echo required || echo skip) \
+		$(GO) test -race -count=1 ./...
 
 # DEBIAN_TOOLS are commands the tests run: the documentation's shell blocks
 # use curl and jq. Missing ones are installed from Debian's packages when
@@ -70,6 +73,16 @@ debian-tools:
 		 (apt-get update -qq >/dev/null && apt-get install -y -qq $$missing >/dev/null)) || exit 1; \
 	else echo "the tests need$$missing: install them (apt-get install$$missing)"; exit 1; fi
 
+## image-builder: make sure the image test has a builder: installs buildah from Debian's packages if none works (root with apt-get)
+image-builder:
+	@if sh $(BUILDER_SH) >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing buildah from Debian's packages, for the image test"; \
+		(apt-get install -y -qq buildah >/dev/null 2>&1 || \
+		 (apt-get update -qq >/dev/null && apt-get install -y -qq buildah >/dev/null)) || \
+		{ echo "could not install buildah: the image test will be skipped"; exit 0; }; \
+	else echo "no container image builder (docker with an engine, podman or buildah) and no way to install buildah here (root and apt-get): the image test will be skipped"; fi
+
 ## node-deps: install the Node interop test's npm packages from its lockfile
 node-deps: $(NODE_DIR)/node_modules/.package-lock.json
 
@@ -77,6 +90,58 @@ node-deps: $(NODE_DIR)/node_modules/.package-lock.json
 # when the committed lockfile is newer than the last install (or none ran).
 $(NODE_DIR)/node_modules/.package-lock.json: $(NODE_DIR)/package-lock.json
 	cd $(NODE_DIR) && $(NPM) ci --no-audit --no-fund
+
+# Releases: binaries and the container image, stamped with VERSION and
+# COMMIT (conversations-stub --version prints them). Both are static
+# (CGO_ENABLED=0) and built with -trimpath, so they hold no local paths.
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT   ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+LDFLAGS  := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
+RELEASE_BUILD = CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)'
+DIST_DIR ?= bin/dist
+DIST_TARGETS ?= linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
+SHA256SUM ?= $(shell command -v sha256sum >/dev/null 2>&1 && echo sha256sum || echo 'shasum -a 256')
+
+.PHONY: dist image
+
+## dist: cross-compile release binaries for $(DIST_TARGETS) into $(DIST_DIR), with SHA256SUMS
+dist:
+	@rm -rf $(DIST_DIR) && mkdir -p $(DIST_DIR)
+	@for target in $(DIST_TARGETS); do \
+		os=$${target%/*}; arch=$${target#*/}; ext=; [ "$$os" = windows ] && ext=.exe; \
+		out=conversations-stub_$(VERSION)_$${os}_$${arch}$$ext; \
+		echo "$(DIST_DIR)/$$out"; \
+		GOOS=$$os GOARCH=$$arch $(RELEASE_BUILD) -o $(DIST_DIR)/$$out $(STUB_PKG) || exit 1; \
+	done
+	cd $(DIST_DIR) && $(SHA256SUM) conversations-stub_* > SHA256SUMS
+
+# The image: IMAGE_ARCH's static binary in bin/image/, then the Containerfile
+# with that folder as the context. IMAGE_BUILDER picks docker, podman or
+# buildah (default: the first that works); BUILDAH_FLAGS are buildah's global
+# flags (vfs storage works anywhere, without fuse or overlay support).
+IMAGE         ?= conversations-stub:$(VERSION)
+IMAGE_ARCH    ?= $(shell $(GO) env GOARCH)
+IMAGE_SOURCE  ?= https://github.com/twilio-stubs/userconversations
+# No license is declared for the project yet: SPDX's word for that.
+IMAGE_LICENSES ?= NOASSERTION
+BUILDAH_FLAGS ?= --storage-driver vfs
+CONTAINERFILE := server/cmd/conversations-stub/Containerfile
+BUILDER_SH    := server/internal/release/builder.sh
+IMAGE_ARGS = --platform linux/$(IMAGE_ARCH) --build-arg VERSION=$(VERSION) --build-arg REVISION=$(COMMIT) \
+	--build-arg SOURCE=$(IMAGE_SOURCE) --build-arg LICENSES=$(IMAGE_LICENSES) -t $(IMAGE) -f $(CONTAINERFILE) bin/image
+
+## image: build the container image $(IMAGE) (FROM scratch, non-root, port 8080) with docker, podman or buildah
+image:
+	@builder=$$(sh $(BUILDER_SH)) || exit 1; \
+	rm -rf bin/image && mkdir -p bin/image && \
+	GOOS=linux GOARCH=$(IMAGE_ARCH) $(RELEASE_BUILD) -o bin/image/conversations-stub $(STUB_PKG) && \
+	echo "building $(IMAGE) with $$builder" && \
+	case $$builder in \
+	docker) docker build $(IMAGE_ARGS) ;; \
+	podman) podman build --format docker $(IMAGE_ARGS) ;; \
+	buildah) buildah $(BUILDAH_FLAGS) bud --isolation chroot --format docker $(IMAGE_ARGS) ;; \
+	*) echo "IMAGE_BUILDER=$$builder: want docker, podman or buildah"; exit 1 ;; \
+	esac
 
 # Benchmarks: server/internal/bench/ holds the tools and scripts; both targets print
 # a table, listen on 127.0.0.1 only and stop every process they start.

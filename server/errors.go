@@ -30,6 +30,7 @@ func HTTPErrorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
 			return
 		}
 		twErr := toTwilioError(err, c)
+		httpmw.SetAnswerError(c, twErr.Code, twErr.Message)
 		if twErr.Status >= http.StatusInternalServerError {
 			logger.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "error", err)
 		}

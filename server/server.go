@@ -24,6 +24,7 @@ import (
 	"github.com/twilio-stubs/userconversations/gen/conversationsserver"
 	"github.com/twilio-stubs/userconversations/server/internal/admin"
 	"github.com/twilio-stubs/userconversations/server/internal/httpmw"
+	"github.com/twilio-stubs/userconversations/server/internal/metrics"
 	"github.com/twilio-stubs/userconversations/server/internal/routes"
 	"github.com/twilio-stubs/userconversations/server/internal/twilioapi"
 	"github.com/twilio-stubs/userconversations/server/internal/validation"
@@ -121,16 +122,20 @@ func New(cfg Config) (*Server, error) {
 			}
 		}
 	}
+	counts := metrics.New(cfg.Store)
 	adm, err := admin.New(admin.Config{
-		Store:        cfg.Store,
-		Fixtures:     fixtures,
-		Token:        cfg.AdminToken,
-		JournalSize:  cfg.JournalSize,
-		JournalBytes: cfg.JournalBytes,
-		Operations:   twilioRoutes,
-		RequestID:    httpmw.RequestID,
-		Account:      httpmw.Account,
-		MaxFormBytes: maxBody,
+		Store:         cfg.Store,
+		Fixtures:      fixtures,
+		Token:         cfg.AdminToken,
+		JournalSize:   cfg.JournalSize,
+		JournalBytes:  cfg.JournalBytes,
+		Operations:    twilioRoutes,
+		RequestID:     httpmw.RequestID,
+		Account:       httpmw.Account,
+		MaxFormBytes:  maxBody,
+		Metrics:       counts.Handler(),
+		AnswerError:   httpmw.AnswerError,
+		FaultInjected: counts.FaultInjected,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
@@ -149,19 +154,21 @@ func New(cfg Config) (*Server, error) {
 	}
 
 	// The Twilio API. Twilio's request id comes first, for the journal to
-	// record; the journal then sees every answer. Faults
-	// act on authenticated, valid requests only, and before the response
-	// is held for validation, so that they can drop the connection and
-	// answer off the spec (a 503) on purpose.
+	// record; the journal then sees every answer, and the metrics next,
+	// outside the steps that render errors. Faults act on authenticated,
+	// valid requests only, and before the response is held for
+	// validation, so that they can drop the connection and answer off the
+	// spec (a 503) on purpose.
 	twilio := routes.NewGroup(e, twilioRoutes, steps(
 		always(httpmw.TwilioHeaders),
 		adm.Record(),
+		counts.Count(apiTwilio, httpmw.Account),
 		always(httpmw.Recover(logger)),
 		always(httpmw.RequestLog(logger)),
-		always(httpmw.CORS),
+		always(httpmw.TwilioCORS),
 		always(httpmw.BodyLimit(maxBody)),
 		always(httpmw.Authenticate(cfg.Store)),
-		validation.Request(nil),
+		validation.Request(nil, validationFailed(counts, apiTwilio)),
 		adm.InjectFaults(),
 		validateResponses,
 	)...)
@@ -171,18 +178,33 @@ func New(cfg Config) (*Server, error) {
 	// The admin API, under /_stub/. Fixture documents (YAML or JSON) are
 	// validated as their handlers parse them.
 	stub := routes.NewGroup(e, adminRoutes, steps(
+		counts.Count(apiAdmin, noAccount),
 		always(httpmw.Recover(logger)),
 		always(httpmw.RequestLog(logger)),
-		always(httpmw.CORS),
+		always(httpmw.AdminCORS),
 		adm.Guard(),
 		always(httpmw.BodyLimit(MaxAdminBodyBytes)),
-		validation.Request(admin.FixtureDocument),
+		validation.Request(admin.FixtureDocument, validationFailed(counts, apiAdmin)),
 		validateResponses,
 	)...)
 	adminserver.RegisterHandlers(stub, adm.Handlers())
 	stub.Finish(admin.PathPrefix)
 
 	return &Server{echo: e}, nil
+}
+
+// The api label of each API's metrics.
+const (
+	apiTwilio = "twilio"
+	apiAdmin  = "admin"
+)
+
+// noAccount is the account of every admin request: none.
+func noAccount(echo.Context) string { return "" }
+
+// validationFailed counts the requests validation refuses.
+func validationFailed(m *metrics.Metrics, api string) func(*routes.Route, string) {
+	return func(route *routes.Route, reason string) { m.ValidationFailed(api, route, reason) }
 }
 
 // specRoutes builds the route table of an embedded spec.

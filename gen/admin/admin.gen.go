@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/oapi-codegen/runtime"
 	externalRef0 "github.com/twilio-stubs/userconversations/gen/conversations"
 	externalRef1 "github.com/twilio-stubs/userconversations/gen/fixtures"
@@ -169,10 +171,20 @@ type Health struct {
 // HealthStatus defines model for Health.Status.
 type HealthStatus string
 
+// OpenAPIDocument An OpenAPI 3.0 document (https://spec.openapis.org/oas/v3.0.3).
+type OpenAPIDocument map[string]interface{}
+
 // RecordedRequest One request the Twilio API received, and how it was answered.
 type RecordedRequest struct {
 	// Account The account the request authenticated as; absent when it did not.
 	Account *string `json:"account,omitempty"`
+
+	// Code The Twilio error code of an error answer (20001 for a bad
+	// parameter, say); absent on a success and when no answer was sent.
+	//
+	//
+	// Example: 20001
+	Code *int `json:"code,omitempty"`
 
 	// DurationMs How long the answer took, in milliseconds.
 	DurationMs int64 `json:"duration_ms"`
@@ -187,6 +199,14 @@ type RecordedRequest struct {
 	//
 	// Example: {"LastReadMessageIndex":["42"]}
 	Form Values `json:"form"`
+
+	// Message The message of an error answer, as the client received it: why
+	// a 400 refused the request, say; absent on a success and when no
+	// answer was sent.
+	//
+	//
+	// Example: Invalid PageSize: number must be at most 1000
+	Message *string `json:"message,omitempty"`
 
 	// Method Example: POST
 	Method string `json:"method"`
@@ -250,6 +270,9 @@ type InternalServerError = externalRef0.Error
 
 // NotFound Twilio's error body.
 type NotFound = externalRef0.Error
+
+// SpecJSON An OpenAPI 3.0 document (https://spec.openapis.org/oas/v3.0.3).
+type SpecJSON = OpenAPIDocument
 
 // State A whole fixture document.
 type State = externalRef1.Fixtures
@@ -378,6 +401,25 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
+	// GetAdminSpecJSON The spec of this admin API, as JSON
+	//
+	// `/_stub/admin.yaml` converted to JSON: the same document (its
+	// `$ref`s unchanged). Open to everyone, and served even while the
+	// admin API is off.
+	//
+	// Corresponds with GET /_stub/admin.json (the `GetAdminSpecJSON` operationId).
+	GetAdminSpecJSON(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetAdminSpec The spec of this admin API, as YAML
+	//
+	// The spec of this admin API (`api/admin.yaml`), byte for byte as the stub was built with
+	// it. Open to everyone, and served even while the admin API is off.
+	// The external `$ref`s of the admin spec (`openapi.yaml#...`,
+	// `fixtures.yaml#...`) resolve against these same paths.
+	//
+	// Corresponds with GET /_stub/admin.yaml (the `GetAdminSpec` operationId).
+	GetAdminSpec(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ClearFaults Remove every fault
 	//
 	// Corresponds with DELETE /_stub/faults (the `ClearFaults` operationId).
@@ -437,6 +479,25 @@ type ClientInterface interface {
 	// Corresponds with DELETE /_stub/faults/{id} (the `RemoveFault` operationId).
 	RemoveFault(ctx context.Context, id FaultId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetFixturesSpecJSON The spec of the fixture document format, as JSON
+	//
+	// `/_stub/fixtures.yaml` converted to JSON: the same document (its
+	// `$ref`s unchanged). Open to everyone, and served even while the
+	// admin API is off.
+	//
+	// Corresponds with GET /_stub/fixtures.json (the `GetFixturesSpecJSON` operationId).
+	GetFixturesSpecJSON(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetFixturesSpec The spec of the fixture document format, as YAML
+	//
+	// The spec of the fixture document format (`api/fixtures.yaml`), byte for byte as the stub was built with
+	// it. Open to everyone, and served even while the admin API is off.
+	// The external `$ref`s of the admin spec (`openapi.yaml#...`,
+	// `fixtures.yaml#...`) resolve against these same paths.
+	//
+	// Corresponds with GET /_stub/fixtures.yaml (the `GetFixturesSpec` operationId).
+	GetFixturesSpec(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetHealth Whether the stub is up
 	//
 	// Open to everyone, and served even while the admin API is off: poll
@@ -444,6 +505,58 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /_stub/health (the `GetHealth` operationId).
 	GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetMetrics Metrics in Prometheus' text format
+	//
+	// Counters, histograms and gauges for Prometheus, Grafana Agent or any
+	// scraper of its text format:
+	//
+	// - `conversations_stub_http_requests_total{api, operation, status, account}`:
+	//   requests answered, by API (`twilio`, `admin`), operation
+	//   (operationId; `unknown_route` or `method_not_allowed` for what the
+	//   spec does not have), HTTP status (`0` for a dropped connection)
+	//   and account (the account the request authenticated as; `none`
+	//   before authentication; after the first 100 accounts, `other`);
+	// - `conversations_stub_http_request_duration_seconds{api, operation}`:
+	//   a histogram of the time to answer;
+	// - `conversations_stub_validation_failures_total{api, operation, reason}`:
+	//   requests refused by request validation (400), by where the spec
+	//   was broken: `path`, `query`, `header`, `body`;
+	// - `conversations_stub_faults_injected_total{operation, action}`:
+	//   faults applied, by `action` (`error`, `drop`, `delay`);
+	// - `conversations_stub_world_accounts`, `..._world_users`,
+	//   `..._world_conversations`, `..._world_user_conversations`: the
+	//   size of the current state;
+	// - the Go runtime's and the process's standard metrics (`go_*`,
+	//   `process_*`).
+	//
+	// Open to everyone, like the health check, and served even while the
+	// admin API is off: metrics hold counts only, no credential and
+	// nothing a request carried but its operation, status and account
+	// SID, so a scraper needs no admin token (which would let it change
+	// the state).
+	//
+	// Corresponds with GET /_stub/metrics (the `GetMetrics` operationId).
+	GetMetrics(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetTwilioSpecJSON The spec of Twilio's User Conversation API, as JSON
+	//
+	// `/_stub/openapi.yaml` converted to JSON: the same document (its
+	// `$ref`s unchanged). Open to everyone, and served even while the
+	// admin API is off.
+	//
+	// Corresponds with GET /_stub/openapi.json (the `GetTwilioSpecJSON` operationId).
+	GetTwilioSpecJSON(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetTwilioSpec The spec of Twilio's User Conversation API, as YAML
+	//
+	// The spec of Twilio's User Conversation API (`api/openapi.yaml`), byte for byte as the stub was built with
+	// it. Open to everyone, and served even while the admin API is off.
+	// The external `$ref`s of the admin spec (`openapi.yaml#...`,
+	// `fixtures.yaml#...`) resolve against these same paths.
+	//
+	// Corresponds with GET /_stub/openapi.yaml (the `GetTwilioSpec` operationId).
+	GetTwilioSpec(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ClearRequests Clear the request journal
 	//
@@ -453,8 +566,9 @@ type ClientInterface interface {
 	// ListRequests Read the request journal
 	//
 	// The requests the Twilio API received, oldest first: method, path,
-	// query, form fields, account, operation, status, time, and the fault
-	// applied, if any. Credentials (the Authorization header) are never
+	// query, form fields, account, operation, status, time, the fault
+	// applied, if any, and the Twilio error code and message of an error
+	// answer. Credentials (the Authorization header) are never
 	// recorded. The journal keeps the latest `--journal-size` requests
 	// (1000 by default); older ones are dropped. Requests to `/_stub/`
 	// are not recorded.
@@ -542,6 +656,45 @@ type ClientInterface interface {
 	//
 	// Corresponds with PUT /_stub/state (the `ReplaceState` operationId).
 	ReplaceState(ctx context.Context, body ReplaceStateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+}
+
+// GetAdminSpecJSON The spec of this admin API, as JSON
+//
+// `/_stub/admin.yaml` converted to JSON: the same document (its
+// `$ref`s unchanged). Open to everyone, and served even while the
+// admin API is off.
+//
+// Corresponds with GET /_stub/admin.json (the `GetAdminSpecJSON` operationId).
+func (c *Client) GetAdminSpecJSON(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAdminSpecJSONRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetAdminSpec The spec of this admin API, as YAML
+//
+// The spec of this admin API (`api/admin.yaml`), byte for byte as the stub was built with
+// it. Open to everyone, and served even while the admin API is off.
+// The external `$ref`s of the admin spec (`openapi.yaml#...`,
+// `fixtures.yaml#...`) resolve against these same paths.
+//
+// Corresponds with GET /_stub/admin.yaml (the `GetAdminSpec` operationId).
+func (c *Client) GetAdminSpec(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAdminSpecRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
 }
 
 // ClearFaults Remove every fault
@@ -653,6 +806,45 @@ func (c *Client) RemoveFault(ctx context.Context, id FaultId, reqEditors ...Requ
 	return c.Client.Do(req)
 }
 
+// GetFixturesSpecJSON The spec of the fixture document format, as JSON
+//
+// `/_stub/fixtures.yaml` converted to JSON: the same document (its
+// `$ref`s unchanged). Open to everyone, and served even while the
+// admin API is off.
+//
+// Corresponds with GET /_stub/fixtures.json (the `GetFixturesSpecJSON` operationId).
+func (c *Client) GetFixturesSpecJSON(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetFixturesSpecJSONRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetFixturesSpec The spec of the fixture document format, as YAML
+//
+// The spec of the fixture document format (`api/fixtures.yaml`), byte for byte as the stub was built with
+// it. Open to everyone, and served even while the admin API is off.
+// The external `$ref`s of the admin spec (`openapi.yaml#...`,
+// `fixtures.yaml#...`) resolve against these same paths.
+//
+// Corresponds with GET /_stub/fixtures.yaml (the `GetFixturesSpec` operationId).
+func (c *Client) GetFixturesSpec(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetFixturesSpecRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetHealth Whether the stub is up
 //
 // Open to everyone, and served even while the admin API is off: poll
@@ -661,6 +853,88 @@ func (c *Client) RemoveFault(ctx context.Context, id FaultId, reqEditors ...Requ
 // Corresponds with GET /_stub/health (the `GetHealth` operationId).
 func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetHealthRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetMetrics Metrics in Prometheus' text format
+//
+// Counters, histograms and gauges for Prometheus, Grafana Agent or any
+// scraper of its text format:
+//
+//   - `conversations_stub_http_requests_total{api, operation, status, account}`:
+//     requests answered, by API (`twilio`, `admin`), operation
+//     (operationId; `unknown_route` or `method_not_allowed` for what the
+//     spec does not have), HTTP status (`0` for a dropped connection)
+//     and account (the account the request authenticated as; `none`
+//     before authentication; after the first 100 accounts, `other`);
+//   - `conversations_stub_http_request_duration_seconds{api, operation}`:
+//     a histogram of the time to answer;
+//   - `conversations_stub_validation_failures_total{api, operation, reason}`:
+//     requests refused by request validation (400), by where the spec
+//     was broken: `path`, `query`, `header`, `body`;
+//   - `conversations_stub_faults_injected_total{operation, action}`:
+//     faults applied, by `action` (`error`, `drop`, `delay`);
+//   - `conversations_stub_world_accounts`, `..._world_users`,
+//     `..._world_conversations`, `..._world_user_conversations`: the
+//     size of the current state;
+//   - the Go runtime's and the process's standard metrics (`go_*`,
+//     `process_*`).
+//
+// Open to everyone, like the health check, and served even while the
+// admin API is off: metrics hold counts only, no credential and
+// nothing a request carried but its operation, status and account
+// SID, so a scraper needs no admin token (which would let it change
+// the state).
+//
+// Corresponds with GET /_stub/metrics (the `GetMetrics` operationId).
+func (c *Client) GetMetrics(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetMetricsRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetTwilioSpecJSON The spec of Twilio's User Conversation API, as JSON
+//
+// `/_stub/openapi.yaml` converted to JSON: the same document (its
+// `$ref`s unchanged). Open to everyone, and served even while the
+// admin API is off.
+//
+// Corresponds with GET /_stub/openapi.json (the `GetTwilioSpecJSON` operationId).
+func (c *Client) GetTwilioSpecJSON(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTwilioSpecJSONRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetTwilioSpec The spec of Twilio's User Conversation API, as YAML
+//
+// The spec of Twilio's User Conversation API (`api/openapi.yaml`), byte for byte as the stub was built with
+// it. Open to everyone, and served even while the admin API is off.
+// The external `$ref`s of the admin spec (`openapi.yaml#...`,
+// `fixtures.yaml#...`) resolve against these same paths.
+//
+// Corresponds with GET /_stub/openapi.yaml (the `GetTwilioSpec` operationId).
+func (c *Client) GetTwilioSpec(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTwilioSpecRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -689,8 +963,9 @@ func (c *Client) ClearRequests(ctx context.Context, reqEditors ...RequestEditorF
 // ListRequests Read the request journal
 //
 // The requests the Twilio API received, oldest first: method, path,
-// query, form fields, account, operation, status, time, and the fault
-// applied, if any. Credentials (the Authorization header) are never
+// query, form fields, account, operation, status, time, the fault
+// applied, if any, and the Twilio error code and message of an error
+// answer. Credentials (the Authorization header) are never
 // recorded. The journal keeps the latest `--journal-size` requests
 // (1000 by default); older ones are dropped. Requests to `/_stub/`
 // are not recorded.
@@ -849,6 +1124,60 @@ func (c *Client) ReplaceState(ctx context.Context, body ReplaceStateJSONRequestB
 	return c.Client.Do(req)
 }
 
+// NewGetAdminSpecJSONRequest constructs an http.Request for the GetAdminSpecJSON method
+func NewGetAdminSpecJSONRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/_stub/admin.json")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetAdminSpecRequest constructs an http.Request for the GetAdminSpec method
+func NewGetAdminSpecRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/_stub/admin.yaml")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewClearFaultsRequest constructs an http.Request for the ClearFaults method
 func NewClearFaultsRequest(server string) (*http.Request, error) {
 	var err error
@@ -977,6 +1306,60 @@ func NewRemoveFaultRequest(server string, id FaultId) (*http.Request, error) {
 	return req, nil
 }
 
+// NewGetFixturesSpecJSONRequest constructs an http.Request for the GetFixturesSpecJSON method
+func NewGetFixturesSpecJSONRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/_stub/fixtures.json")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetFixturesSpecRequest constructs an http.Request for the GetFixturesSpec method
+func NewGetFixturesSpecRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/_stub/fixtures.yaml")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetHealthRequest constructs an http.Request for the GetHealth method
 func NewGetHealthRequest(server string) (*http.Request, error) {
 	var err error
@@ -987,6 +1370,87 @@ func NewGetHealthRequest(server string) (*http.Request, error) {
 	}
 
 	operationPath := fmt.Sprintf("/_stub/health")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetMetricsRequest constructs an http.Request for the GetMetrics method
+func NewGetMetricsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/_stub/metrics")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetTwilioSpecJSONRequest constructs an http.Request for the GetTwilioSpecJSON method
+func NewGetTwilioSpecJSONRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/_stub/openapi.json")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetTwilioSpecRequest constructs an http.Request for the GetTwilioSpec method
+func NewGetTwilioSpecRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/_stub/openapi.yaml")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -1350,6 +1814,29 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
+	// GetAdminSpecJSONWithResponse The spec of this admin API, as JSON
+	//
+	// `/_stub/admin.yaml` converted to JSON: the same document (its
+	// `$ref`s unchanged). Open to everyone, and served even while the
+	// admin API is off.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /_stub/admin.json (the `GetAdminSpecJSON` operationId).
+	GetAdminSpecJSONWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetAdminSpecJSONResponse, error)
+
+	// GetAdminSpecWithResponse The spec of this admin API, as YAML
+	//
+	// The spec of this admin API (`api/admin.yaml`), byte for byte as the stub was built with
+	// it. Open to everyone, and served even while the admin API is off.
+	// The external `$ref`s of the admin spec (`openapi.yaml#...`,
+	// `fixtures.yaml#...`) resolve against these same paths.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /_stub/admin.yaml (the `GetAdminSpec` operationId).
+	GetAdminSpecWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetAdminSpecResponse, error)
+
 	// ClearFaultsWithResponse Remove every fault
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -1415,6 +1902,29 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with DELETE /_stub/faults/{id} (the `RemoveFault` operationId).
 	RemoveFaultWithResponse(ctx context.Context, id FaultId, reqEditors ...RequestEditorFn) (*RemoveFaultResponse, error)
 
+	// GetFixturesSpecJSONWithResponse The spec of the fixture document format, as JSON
+	//
+	// `/_stub/fixtures.yaml` converted to JSON: the same document (its
+	// `$ref`s unchanged). Open to everyone, and served even while the
+	// admin API is off.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /_stub/fixtures.json (the `GetFixturesSpecJSON` operationId).
+	GetFixturesSpecJSONWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetFixturesSpecJSONResponse, error)
+
+	// GetFixturesSpecWithResponse The spec of the fixture document format, as YAML
+	//
+	// The spec of the fixture document format (`api/fixtures.yaml`), byte for byte as the stub was built with
+	// it. Open to everyone, and served even while the admin API is off.
+	// The external `$ref`s of the admin spec (`openapi.yaml#...`,
+	// `fixtures.yaml#...`) resolve against these same paths.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /_stub/fixtures.yaml (the `GetFixturesSpec` operationId).
+	GetFixturesSpecWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetFixturesSpecResponse, error)
+
 	// GetHealthWithResponse Whether the stub is up
 	//
 	// Open to everyone, and served even while the admin API is off: poll
@@ -1424,6 +1934,64 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /_stub/health (the `GetHealth` operationId).
 	GetHealthWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetHealthResponse, error)
+
+	// GetMetricsWithResponse Metrics in Prometheus' text format
+	//
+	// Counters, histograms and gauges for Prometheus, Grafana Agent or any
+	// scraper of its text format:
+	//
+	// - `conversations_stub_http_requests_total{api, operation, status, account}`:
+	//   requests answered, by API (`twilio`, `admin`), operation
+	//   (operationId; `unknown_route` or `method_not_allowed` for what the
+	//   spec does not have), HTTP status (`0` for a dropped connection)
+	//   and account (the account the request authenticated as; `none`
+	//   before authentication; after the first 100 accounts, `other`);
+	// - `conversations_stub_http_request_duration_seconds{api, operation}`:
+	//   a histogram of the time to answer;
+	// - `conversations_stub_validation_failures_total{api, operation, reason}`:
+	//   requests refused by request validation (400), by where the spec
+	//   was broken: `path`, `query`, `header`, `body`;
+	// - `conversations_stub_faults_injected_total{operation, action}`:
+	//   faults applied, by `action` (`error`, `drop`, `delay`);
+	// - `conversations_stub_world_accounts`, `..._world_users`,
+	//   `..._world_conversations`, `..._world_user_conversations`: the
+	//   size of the current state;
+	// - the Go runtime's and the process's standard metrics (`go_*`,
+	//   `process_*`).
+	//
+	// Open to everyone, like the health check, and served even while the
+	// admin API is off: metrics hold counts only, no credential and
+	// nothing a request carried but its operation, status and account
+	// SID, so a scraper needs no admin token (which would let it change
+	// the state).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /_stub/metrics (the `GetMetrics` operationId).
+	GetMetricsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetMetricsResponse, error)
+
+	// GetTwilioSpecJSONWithResponse The spec of Twilio's User Conversation API, as JSON
+	//
+	// `/_stub/openapi.yaml` converted to JSON: the same document (its
+	// `$ref`s unchanged). Open to everyone, and served even while the
+	// admin API is off.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /_stub/openapi.json (the `GetTwilioSpecJSON` operationId).
+	GetTwilioSpecJSONWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetTwilioSpecJSONResponse, error)
+
+	// GetTwilioSpecWithResponse The spec of Twilio's User Conversation API, as YAML
+	//
+	// The spec of Twilio's User Conversation API (`api/openapi.yaml`), byte for byte as the stub was built with
+	// it. Open to everyone, and served even while the admin API is off.
+	// The external `$ref`s of the admin spec (`openapi.yaml#...`,
+	// `fixtures.yaml#...`) resolve against these same paths.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /_stub/openapi.yaml (the `GetTwilioSpec` operationId).
+	GetTwilioSpecWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetTwilioSpecResponse, error)
 
 	// ClearRequestsWithResponse Clear the request journal
 	//
@@ -1435,8 +2003,9 @@ type ClientWithResponsesInterface interface {
 	// ListRequestsWithResponse Read the request journal
 	//
 	// The requests the Twilio API received, oldest first: method, path,
-	// query, form fields, account, operation, status, time, and the fault
-	// applied, if any. Credentials (the Authorization header) are never
+	// query, form fields, account, operation, status, time, the fault
+	// applied, if any, and the Twilio error code and message of an error
+	// answer. Credentials (the Authorization header) are never
 	// recorded. The journal keeps the latest `--journal-size` requests
 	// (1000 by default); older ones are dropped. Requests to `/_stub/`
 	// are not recorded.
@@ -1530,6 +2099,88 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PUT /_stub/state (the `ReplaceState` operationId).
 	ReplaceStateWithResponse(ctx context.Context, body ReplaceStateJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceStateResponse, error)
+}
+
+type GetAdminSpecJSONResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SpecJSON
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetAdminSpecJSONResponse) GetJSON200() *SpecJSON {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r GetAdminSpecJSONResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetAdminSpecJSONResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetAdminSpecJSONResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetAdminSpecJSONResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetAdminSpecResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// YAML200 the response for an HTTP 200 `application/yaml` response
+	YAML200 *OpenAPIDocument
+}
+
+// GetYAML200 returns the response for an HTTP 200 `application/yaml` response
+func (r GetAdminSpecResponse) GetYAML200() *OpenAPIDocument {
+	return r.YAML200
+}
+
+// GetBody returns the raw response body bytes
+func (r GetAdminSpecResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetAdminSpecResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetAdminSpecResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetAdminSpecResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
 }
 
 // ClearFaultsResponse429Headers the declared response headers of an HTTP 429 response for ClearFaults
@@ -1843,6 +2494,88 @@ func (r RemoveFaultResponse) ContentType() string {
 	return ""
 }
 
+type GetFixturesSpecJSONResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SpecJSON
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetFixturesSpecJSONResponse) GetJSON200() *SpecJSON {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r GetFixturesSpecJSONResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetFixturesSpecJSONResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetFixturesSpecJSONResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetFixturesSpecJSONResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetFixturesSpecResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// YAML200 the response for an HTTP 200 `application/yaml` response
+	YAML200 *OpenAPIDocument
+}
+
+// GetYAML200 returns the response for an HTTP 200 `application/yaml` response
+func (r GetFixturesSpecResponse) GetYAML200() *OpenAPIDocument {
+	return r.YAML200
+}
+
+// GetBody returns the raw response body bytes
+func (r GetFixturesSpecResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetFixturesSpecResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetFixturesSpecResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetFixturesSpecResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type GetHealthResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -1878,6 +2611,122 @@ func (r GetHealthResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetHealthResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetMetricsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+}
+
+// GetBody returns the raw response body bytes
+func (r GetMetricsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetMetricsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetMetricsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetMetricsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetTwilioSpecJSONResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SpecJSON
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetTwilioSpecJSONResponse) GetJSON200() *SpecJSON {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r GetTwilioSpecJSONResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetTwilioSpecJSONResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetTwilioSpecJSONResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetTwilioSpecJSONResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetTwilioSpecResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// YAML200 the response for an HTTP 200 `application/yaml` response
+	YAML200 *OpenAPIDocument
+}
+
+// GetYAML200 returns the response for an HTTP 200 `application/yaml` response
+func (r GetTwilioSpecResponse) GetYAML200() *OpenAPIDocument {
+	return r.YAML200
+}
+
+// GetBody returns the raw response body bytes
+func (r GetTwilioSpecResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetTwilioSpecResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetTwilioSpecResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetTwilioSpecResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -2368,6 +3217,41 @@ func (r ReplaceStateResponse) ContentType() string {
 	return ""
 }
 
+// GetAdminSpecJSONWithResponse The spec of this admin API, as JSON
+//
+// `/_stub/admin.yaml` converted to JSON: the same document (its
+// `$ref`s unchanged). Open to everyone, and served even while the
+// admin API is off.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /_stub/admin.json (the `GetAdminSpecJSON` operationId).
+func (c *ClientWithResponses) GetAdminSpecJSONWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetAdminSpecJSONResponse, error) {
+	rsp, err := c.GetAdminSpecJSON(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetAdminSpecJSONResponse(rsp)
+}
+
+// GetAdminSpecWithResponse The spec of this admin API, as YAML
+//
+// The spec of this admin API (`api/admin.yaml`), byte for byte as the stub was built with
+// it. Open to everyone, and served even while the admin API is off.
+// The external `$ref`s of the admin spec (`openapi.yaml#...`,
+// `fixtures.yaml#...`) resolve against these same paths.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /_stub/admin.yaml (the `GetAdminSpec` operationId).
+func (c *ClientWithResponses) GetAdminSpecWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetAdminSpecResponse, error) {
+	rsp, err := c.GetAdminSpec(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetAdminSpecResponse(rsp)
+}
+
 // ClearFaultsWithResponse Remove every fault
 //
 // Returns a wrapper object for the known response body format(s).
@@ -2463,6 +3347,41 @@ func (c *ClientWithResponses) RemoveFaultWithResponse(ctx context.Context, id Fa
 	return ParseRemoveFaultResponse(rsp)
 }
 
+// GetFixturesSpecJSONWithResponse The spec of the fixture document format, as JSON
+//
+// `/_stub/fixtures.yaml` converted to JSON: the same document (its
+// `$ref`s unchanged). Open to everyone, and served even while the
+// admin API is off.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /_stub/fixtures.json (the `GetFixturesSpecJSON` operationId).
+func (c *ClientWithResponses) GetFixturesSpecJSONWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetFixturesSpecJSONResponse, error) {
+	rsp, err := c.GetFixturesSpecJSON(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetFixturesSpecJSONResponse(rsp)
+}
+
+// GetFixturesSpecWithResponse The spec of the fixture document format, as YAML
+//
+// The spec of the fixture document format (`api/fixtures.yaml`), byte for byte as the stub was built with
+// it. Open to everyone, and served even while the admin API is off.
+// The external `$ref`s of the admin spec (`openapi.yaml#...`,
+// `fixtures.yaml#...`) resolve against these same paths.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /_stub/fixtures.yaml (the `GetFixturesSpec` operationId).
+func (c *ClientWithResponses) GetFixturesSpecWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetFixturesSpecResponse, error) {
+	rsp, err := c.GetFixturesSpec(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetFixturesSpecResponse(rsp)
+}
+
 // GetHealthWithResponse Whether the stub is up
 //
 // Open to everyone, and served even while the admin API is off: poll
@@ -2477,6 +3396,82 @@ func (c *ClientWithResponses) GetHealthWithResponse(ctx context.Context, reqEdit
 		return nil, err
 	}
 	return ParseGetHealthResponse(rsp)
+}
+
+// GetMetricsWithResponse Metrics in Prometheus' text format
+//
+// Counters, histograms and gauges for Prometheus, Grafana Agent or any
+// scraper of its text format:
+//
+//   - `conversations_stub_http_requests_total{api, operation, status, account}`:
+//     requests answered, by API (`twilio`, `admin`), operation
+//     (operationId; `unknown_route` or `method_not_allowed` for what the
+//     spec does not have), HTTP status (`0` for a dropped connection)
+//     and account (the account the request authenticated as; `none`
+//     before authentication; after the first 100 accounts, `other`);
+//   - `conversations_stub_http_request_duration_seconds{api, operation}`:
+//     a histogram of the time to answer;
+//   - `conversations_stub_validation_failures_total{api, operation, reason}`:
+//     requests refused by request validation (400), by where the spec
+//     was broken: `path`, `query`, `header`, `body`;
+//   - `conversations_stub_faults_injected_total{operation, action}`:
+//     faults applied, by `action` (`error`, `drop`, `delay`);
+//   - `conversations_stub_world_accounts`, `..._world_users`,
+//     `..._world_conversations`, `..._world_user_conversations`: the
+//     size of the current state;
+//   - the Go runtime's and the process's standard metrics (`go_*`,
+//     `process_*`).
+//
+// Open to everyone, like the health check, and served even while the
+// admin API is off: metrics hold counts only, no credential and
+// nothing a request carried but its operation, status and account
+// SID, so a scraper needs no admin token (which would let it change
+// the state).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /_stub/metrics (the `GetMetrics` operationId).
+func (c *ClientWithResponses) GetMetricsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetMetricsResponse, error) {
+	rsp, err := c.GetMetrics(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetMetricsResponse(rsp)
+}
+
+// GetTwilioSpecJSONWithResponse The spec of Twilio's User Conversation API, as JSON
+//
+// `/_stub/openapi.yaml` converted to JSON: the same document (its
+// `$ref`s unchanged). Open to everyone, and served even while the
+// admin API is off.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /_stub/openapi.json (the `GetTwilioSpecJSON` operationId).
+func (c *ClientWithResponses) GetTwilioSpecJSONWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetTwilioSpecJSONResponse, error) {
+	rsp, err := c.GetTwilioSpecJSON(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetTwilioSpecJSONResponse(rsp)
+}
+
+// GetTwilioSpecWithResponse The spec of Twilio's User Conversation API, as YAML
+//
+// The spec of Twilio's User Conversation API (`api/openapi.yaml`), byte for byte as the stub was built with
+// it. Open to everyone, and served even while the admin API is off.
+// The external `$ref`s of the admin spec (`openapi.yaml#...`,
+// `fixtures.yaml#...`) resolve against these same paths.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /_stub/openapi.yaml (the `GetTwilioSpec` operationId).
+func (c *ClientWithResponses) GetTwilioSpecWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetTwilioSpecResponse, error) {
+	rsp, err := c.GetTwilioSpec(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetTwilioSpecResponse(rsp)
 }
 
 // ClearRequestsWithResponse Clear the request journal
@@ -2495,8 +3490,9 @@ func (c *ClientWithResponses) ClearRequestsWithResponse(ctx context.Context, req
 // ListRequestsWithResponse Read the request journal
 //
 // The requests the Twilio API received, oldest first: method, path,
-// query, form fields, account, operation, status, time, and the fault
-// applied, if any. Credentials (the Authorization header) are never
+// query, form fields, account, operation, status, time, the fault
+// applied, if any, and the Twilio error code and message of an error
+// answer. Credentials (the Authorization header) are never
 // recorded. The journal keeps the latest `--journal-size` requests
 // (1000 by default); older ones are dropped. Requests to `/_stub/`
 // are not recorded.
@@ -2631,6 +3627,58 @@ func (c *ClientWithResponses) ReplaceStateWithResponse(ctx context.Context, body
 		return nil, err
 	}
 	return ParseReplaceStateResponse(rsp)
+}
+
+// ParseGetAdminSpecJSONResponse parses an HTTP response from a GetAdminSpecJSONWithResponse call
+func ParseGetAdminSpecJSONResponse(rsp *http.Response) (*GetAdminSpecJSONResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetAdminSpecJSONResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SpecJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetAdminSpecResponse parses an HTTP response from a GetAdminSpecWithResponse call
+func ParseGetAdminSpecResponse(rsp *http.Response) (*GetAdminSpecResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetAdminSpecResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "yaml") && rsp.StatusCode == 200:
+		var dest OpenAPIDocument
+		if err := yaml.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.YAML200 = &dest
+
+	}
+
+	return response, nil
 }
 
 // ParseClearFaultsResponse parses an HTTP response from a ClearFaultsWithResponse call
@@ -2914,6 +3962,58 @@ func ParseRemoveFaultResponse(rsp *http.Response) (*RemoveFaultResponse, error) 
 	return response, nil
 }
 
+// ParseGetFixturesSpecJSONResponse parses an HTTP response from a GetFixturesSpecJSONWithResponse call
+func ParseGetFixturesSpecJSONResponse(rsp *http.Response) (*GetFixturesSpecJSONResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetFixturesSpecJSONResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SpecJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetFixturesSpecResponse parses an HTTP response from a GetFixturesSpecWithResponse call
+func ParseGetFixturesSpecResponse(rsp *http.Response) (*GetFixturesSpecResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetFixturesSpecResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "yaml") && rsp.StatusCode == 200:
+		var dest OpenAPIDocument
+		if err := yaml.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.YAML200 = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseGetHealthResponse parses an HTTP response from a GetHealthWithResponse call
 func ParseGetHealthResponse(rsp *http.Response) (*GetHealthResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -2934,6 +4034,74 @@ func ParseGetHealthResponse(rsp *http.Response) (*GetHealthResponse, error) {
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetMetricsResponse parses an HTTP response from a GetMetricsWithResponse call
+func ParseGetMetricsResponse(rsp *http.Response) (*GetMetricsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetMetricsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	return response, nil
+}
+
+// ParseGetTwilioSpecJSONResponse parses an HTTP response from a GetTwilioSpecJSONWithResponse call
+func ParseGetTwilioSpecJSONResponse(rsp *http.Response) (*GetTwilioSpecJSONResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetTwilioSpecJSONResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SpecJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetTwilioSpecResponse parses an HTTP response from a GetTwilioSpecWithResponse call
+func ParseGetTwilioSpecResponse(rsp *http.Response) (*GetTwilioSpecResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetTwilioSpecResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "yaml") && rsp.StatusCode == 200:
+		var dest OpenAPIDocument
+		if err := yaml.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.YAML200 = &dest
 
 	}
 

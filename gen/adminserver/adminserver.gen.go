@@ -23,6 +23,12 @@ import (
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// GetAdminSpecJSON The spec of this admin API, as JSON
+	// (GET /_stub/admin.json)
+	GetAdminSpecJSON(ctx echo.Context) error
+	// GetAdminSpec The spec of this admin API, as YAML
+	// (GET /_stub/admin.yaml)
+	GetAdminSpec(ctx echo.Context) error
 	// ClearFaults Remove every fault
 	// (DELETE /_stub/faults)
 	ClearFaults(ctx echo.Context) error
@@ -35,9 +41,24 @@ type ServerInterface interface {
 	// RemoveFault Remove one fault
 	// (DELETE /_stub/faults/{id})
 	RemoveFault(ctx echo.Context, id FaultId) error
+	// GetFixturesSpecJSON The spec of the fixture document format, as JSON
+	// (GET /_stub/fixtures.json)
+	GetFixturesSpecJSON(ctx echo.Context) error
+	// GetFixturesSpec The spec of the fixture document format, as YAML
+	// (GET /_stub/fixtures.yaml)
+	GetFixturesSpec(ctx echo.Context) error
 	// GetHealth Whether the stub is up
 	// (GET /_stub/health)
 	GetHealth(ctx echo.Context) error
+	// GetMetrics Metrics in Prometheus' text format
+	// (GET /_stub/metrics)
+	GetMetrics(ctx echo.Context) error
+	// GetTwilioSpecJSON The spec of Twilio's User Conversation API, as JSON
+	// (GET /_stub/openapi.json)
+	GetTwilioSpecJSON(ctx echo.Context) error
+	// GetTwilioSpec The spec of Twilio's User Conversation API, as YAML
+	// (GET /_stub/openapi.yaml)
+	GetTwilioSpec(ctx echo.Context) error
 	// ClearRequests Clear the request journal
 	// (DELETE /_stub/requests)
 	ClearRequests(ctx echo.Context) error
@@ -61,6 +82,24 @@ type ServerInterface interface {
 // ServerInterfaceWrapper converts echo contexts to parameters.
 type ServerInterfaceWrapper struct {
 	Handler ServerInterface
+}
+
+// GetAdminSpecJSON converts echo context to params.
+func (w *ServerInterfaceWrapper) GetAdminSpecJSON(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetAdminSpecJSON(ctx)
+	return err
+}
+
+// GetAdminSpec converts echo context to params.
+func (w *ServerInterfaceWrapper) GetAdminSpec(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetAdminSpec(ctx)
+	return err
 }
 
 // ClearFaults converts echo context to params.
@@ -106,12 +145,57 @@ func (w *ServerInterfaceWrapper) RemoveFault(ctx echo.Context) error {
 	return err
 }
 
+// GetFixturesSpecJSON converts echo context to params.
+func (w *ServerInterfaceWrapper) GetFixturesSpecJSON(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetFixturesSpecJSON(ctx)
+	return err
+}
+
+// GetFixturesSpec converts echo context to params.
+func (w *ServerInterfaceWrapper) GetFixturesSpec(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetFixturesSpec(ctx)
+	return err
+}
+
 // GetHealth converts echo context to params.
 func (w *ServerInterfaceWrapper) GetHealth(ctx echo.Context) error {
 	var err error
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetHealth(ctx)
+	return err
+}
+
+// GetMetrics converts echo context to params.
+func (w *ServerInterfaceWrapper) GetMetrics(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetMetrics(ctx)
+	return err
+}
+
+// GetTwilioSpecJSON converts echo context to params.
+func (w *ServerInterfaceWrapper) GetTwilioSpecJSON(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetTwilioSpecJSON(ctx)
+	return err
+}
+
+// GetTwilioSpec converts echo context to params.
+func (w *ServerInterfaceWrapper) GetTwilioSpec(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetTwilioSpec(ctx)
 	return err
 }
 
@@ -280,6 +364,13 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/_stub/faults", wrapper.ListFaults, options.OperationMiddlewares["ListFaults"]...)
 	router.PUT(options.BaseURL+"/_stub/faults", wrapper.PutFault, options.OperationMiddlewares["PutFault"]...)
 	router.DELETE(options.BaseURL+"/_stub/faults/:id", wrapper.RemoveFault, options.OperationMiddlewares["RemoveFault"]...)
+	router.GET(options.BaseURL+"/_stub/metrics", wrapper.GetMetrics, options.OperationMiddlewares["GetMetrics"]...)
+	router.GET(options.BaseURL+"/_stub/openapi.yaml", wrapper.GetTwilioSpec, options.OperationMiddlewares["GetTwilioSpec"]...)
+	router.GET(options.BaseURL+"/_stub/openapi.json", wrapper.GetTwilioSpecJSON, options.OperationMiddlewares["GetTwilioSpecJSON"]...)
+	router.GET(options.BaseURL+"/_stub/admin.yaml", wrapper.GetAdminSpec, options.OperationMiddlewares["GetAdminSpec"]...)
+	router.GET(options.BaseURL+"/_stub/admin.json", wrapper.GetAdminSpecJSON, options.OperationMiddlewares["GetAdminSpecJSON"]...)
+	router.GET(options.BaseURL+"/_stub/fixtures.yaml", wrapper.GetFixturesSpec, options.OperationMiddlewares["GetFixturesSpec"]...)
+	router.GET(options.BaseURL+"/_stub/fixtures.json", wrapper.GetFixturesSpecJSON, options.OperationMiddlewares["GetFixturesSpecJSON"]...)
 
 }
 
@@ -288,119 +379,139 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H17cxu3ku9X6eI9t0zWHVKjh3Nj6i/Fj0Qnju1ryTe1J/SK4ExTxPEQYACMKMal777VDcyLHFJkHGdP",
-	"7cnW1glF4tnox68b3fDnTqLnC61QOdsZfu4Y/DVH677TqUT+4pW8d7nxnxOtHCpHH8VikclEOKnV0T+t",
-	"VvSdTWY4F/TpbwannWHnfx1Vgx/5X+3RNAx4U4788BA1xluJefZl4z1EnRRtYuSCBuwMOxcQmkGqk3yO",
-	"ykXwHxc/vQZt4O9Xb99EICwIGPf7xXBjmMoMB52ISSINpp2hMzlGnfuiTb8Yy/9Csxq0C62sJ9d3In3v",
-	"yfmHEU8vUImFvHlpjDbtG52LbKrNHFMIZxmBUCDVnchkukEGIsBU5JmD7vVSZlJDolOEkziOj3uDzkPU",
-	"uVQOjRLZFZo7NH7iP287CnKF9wtMHKaA1Gx9oU/j2C/0jXavdK7SP2911zMEkc6lgot3lyAt6OkUukqH",
-	"L53+hAoSrabyNjeY9iKitqNOSaJzJv5IeeqnGi0o7QDvpd04jLP4rDcYKdrllRMOv6owtm5zOdMZgqXJ",
-	"g6xscJKbCQd2gVlmQecO8A7NCu5EliOfz7XWr4W5xT/3fCY6XfHR3GGgfXFgTyxkci43iX182isW/JNQ",
-	"q+9ztPYPVICPL1trmAu1gqmQGaYgcjdD5cJsFqZGz8HNpIUkk0T5+gZG6iQ+O3nWG4KYOjRwHINwoFWC",
-	"EWiFIMBiolVKNBHKLtFgCmfxccTE0W6Gxo4UjR7BUroZvEdnVv0LGmwARFEjb2cuMLe0oOicweA0t5gS",
-	"k0adGYoUDVOs1pv+bG70ildiwWlYCulgglNtkBei8N6BMytgQbGkhyvqzqWS83zeGR5HHbdaYGfYkcrh",
-	"LTI5H6LOB0U000b+hn+iOnjTEHwWdgFLo9UtU35DwTKbPRQbY3JdeMVwJdNNal2oUm9cXb6A7vji+RiE",
-	"SuH0BGZ4D6m8lc72iFQL4Uhpd4ad/7x4/kvcfyb604v+q4+fT08e/tYpiWadkeqWWP0VKaGWKYNtEJYP",
-	"xbp8Ap8QFxak43mMXqBxASqE1T1Gx9oeC8OPLdv9QS+9FAQzRnPCTFiYICoI3cDpc2Zu+tGgSGZoYezk",
-	"HO3Yc7TfgLSkmRQvuuSeeJN76EgzsXpsC0yuF9ySuhi9oB5hsInWGQpW1lhYy0cHC0wVdfzJP9r+kolH",
-	"1BeeXp9bdF/5M1FHJM6CVucgJpaUxlSboKLLZoM21lgYPRETmUnHZCFsIVxn2El1PsmQ6CnuS2lsoa3K",
-	"5xNPWj6WFiar1qO0V8mNY2oT8joq+4VoFk6hudyKuz6WY+jJPzFxJc+/KI5bpKmkBYnsXY2ppyKzuC7n",
-	"P9d0lVehUt0OYTyX6mZux4D3InHZihUAq9DxXNzzLwJyJYmC2WqkjFApKXI5R6/SywGcLrsM4MLBXFsH",
-	"pzHYIcxENiW+HikSxicWvonBwtJIhzySzl0EVntjLIC5mUwIL5PFwMksA6K419VNEfazbp7RG007zkgk",
-	"eY2D+rmfxnEcPyZXvl+YY+9+awcdBtl6miU6PeA0Lzxp+KDYqBLIyS1rVq+xn9iAPBlLEJ8SaCjQwsmz",
-	"iGzu0zim86YPp70BXMDZyTMQ2VKsLCTCGEmKqWYNxyPVHRv6+4YN9TjYZRvBMcgpZDh1BKN65yDgaXwK",
-	"WmUrWM5QjVSzn7RwK+9Q+YaxN8ith4vWCo+/NnVFtcMnFkLL84oAjuzxNMDXQKHaKgM/vEZ162ad4cnT",
-	"b/hci7+PW/RKbQ/tK6oRCzyieGI9nIxAqoJc5/7kwpKI6NqU9Hpc3ft+tABU1OgXOs+ncRw9jU8/PsqP",
-	"ofdWfrxMt9rUJxZkel6ZVa8mvZ3VCtnaCWvlrbLQHU+PxxGMpyfjCAaDwbqN/+Wi/w/R/y3uP/tYfRzc",
-	"9D9+jqNvTndY/NfS+6ZNPuH18Sfp0Mvso/aI9bufQxhDdnGNVGHQraR6n2d4qOQG4+4Id6XQ1SYqxBhB",
-	"pqCn5PmyQyU9Bouo7SJ3xD/SWVhkIsHeH4RkvgA5pDj1AKx1n88zbT0qTrRSmLBFp42Sl1UaoAH8cH39",
-	"LrgEFuaCkJNFlY4U+f8pzheaQHCBp6D7/cvrCF68fP3y+mUPJiuaYW4xu0PLegYEGCRQP1K1eRNajGUb",
-	"IwL9vY3zoAsSoeBWQ66UdjIpPIJ/OWgUsDj57RVK6gpV/XXJDOSqtnaBSQQ2T2YjJSyMX6FLZh8smuda",
-	"3aGx3GvcY3ZM3GNQi8mC92K+IL7vtA7WeVSJroGzko+O21zhZCYIKQdoMBcumZFcFPxwi85WkHkIwZJE",
-	"cDxS3pAN4OfaUUekosiLDFBcBKBScAL/x+/zK4DGxSJb1QC+0/4PaazzZpx9h/VNWjYLjYM5AHNuaK4f",
-	"UGR0NOsadMOqdPSnmuorzm9/a/IeE21SrMcTm/R4q7A8SNfkb4MJyjtMI4Y0M72kc1uKyv3fqf9aIl7B",
-	"CaVpiilrIQriBFtSmBWJdJDKFJR2rR5GmnuZaEWe5AZm5EJz7MZjNaf1J8YAc5llMgCBQZ3PpHLfnD1q",
-	"/KftXu91aT4q/qr8zfq+I8JA5NsvhW3dGi3oMaX1/wnSWMbI6GaalVylGN69vbpuG/l36beacuvxPhbC",
-	"zZgt/NSgxBwb0pGrT0ovFUOSQUNjfVikwmGLytpUUsLLyOYq/fSW3ZEIFmgSVK6PKtEpCa1USZanmJ6T",
-	"kP6ao1k1l3B0d3xEC7BHIpMJHtUXYo+e/yAe+b+2xfI0+x9ZYISbtoBNdQ79ILf9y7TOx94vSJvConTx",
-	"8zJQZg3tvf9/IaKzPZxj8dfN5Vw6G1Bm5KNqRGJ2PI9Jlhh4mpRjeUFXknYg9cGqZ6S6hcLonZNI32ok",
-	"dVqNJRKjrYWxhxRwdEPA9qgYbbxmCjZE9Hg3Pt+kLeOd0lvzSzuH2JNxHS4JC4S2FpjWoFPoVhPd2tRk",
-	"eTYn/rkYvFR9xpB2bagfkow+9285HGdyxXpyh0x0OVx9HMUnZzBZObTV3QEzKF/baDOHqcQstb79SJ1E",
-	"8dm3vgOpL5Jm78iy22QBRTLr+WMlncoRcaF8POGfOjdKZD6+N4QloQRpy+Onz26G0sAEb6VSjDgvKr4d",
-	"EeBjU0ukTnLXDvzWTR7+2gmULtVfUBiFKAYlWrJC0160G0s+mb/7DW1a54IjW6xoltKRMoqgA93L/1m3",
-	"zY95QuX0bWsPmmWrI1TzyTYZqzHrOgJ8J4yYoyMfc7Ji1oiYHzx8r13WBG0slVcHw4rrRspPVvJinQW9",
-	"tzWux9fv+8vlsk+N+rnJWK1jOh4pjqN0J3zHXF3MfHMWxXHcJ+71kRZ/OyMM8sXYJ1y43gBezhduVYq4",
-	"wfC7wjVE/bnzWlj3HkX6kw9mXKoU74n+Zyedj21grrwLu6jQz0HeaLC5BT4iufNS5EAvlW2BWQt58wlX",
-	"bfD23SXQLwGs19CVj8UT7PbTRDBBK1MOGFhu6a8f9mbfatsL+SOu2hiJRr3hUfce7AoTg87bInMnE7Q7",
-	"weQTS8q6NN5QdPI3Th7VE87ySmikgqNTtIuKsAn/d1zhgsFgMGaNakGkqUEbHJLDKHPlZwlhzEvf93iT",
-	"TvZxD3WdyTh2sK4UOZ5dI3qNiB/3YNyrbWCkIvauC6Rz5iQ2rt8JKxPILRpWGIdfLUWd+/6t7tOXfftJ",
-	"Lvp64cWpv9Bkak1InahvwrPhoUFcCCJzXl958+YUnPgU5IT2L2y1MyYD/WCZb+m3hbB2qU2Ld+Tb/B5R",
-	"OIQ/mAzb2SMsYjc/lGO0skOgWMkOVz/ucZ949ePXOPSGC3Go3m1ojuIgF8I4mciFCLfHa5rXOSMnuSvU",
-	"UvAEO58fOlFLpKFgoDk6kQonhiDAbxZmOmNfxafXlLlE3haMVDg4O4Cf+Y6Go7pl74gtG3/B2UhzsVgQ",
-	"sBqpLyBqYpDQ5c1ktc21JZFwq8LBrZOP9DB116bdUxcOb8L4O6Bx40AYDvou0H3/6jmcnp4+O2dzThjj",
-	"w/XzKHjVI+Vd+d4AXmAIQp3EJ2f9+LgfH1/H8ZD//x+wyHLbsvSRkmTji+Bu0Jmc5mFdiBcoOvNwQ4b8",
-	"Q3B6dLhWY5VQH9fCVGeZXobYmMxwPaa1C+wzxXJ2lQ+iWCasg9DvnLkkXDjWj2AwUiWh1r7fe4FTI1Gl",
-	"2eqG1GA7w8zyuVB9gyIVkwwDdCyifSdPv4FkJoxICFq23QNtTBlul25qMaYgf3G0LQkg9Nk8dhZAyxcp",
-	"K8aCzAPkrsaDQWOm/rGny46Y0J5CRs30nDDEwq2CWuI4R6Vy2ilJzGXJDJHGoObnILwRKsipVYKHQ7d3",
-	"1cxt+O0Qu1PXxOFiwxYpZ4cPwD2DL23s7xrj2nd9iDq5kr/muIVRL0JOiNfU/RSnUmEamNX3LKIcQTGc",
-	"Q26ZoaUaKb4JKjQimUNSTe9f25Jltkfhd/oS6+RsZYs1Deyt8fMfWq1xpRpT5MADh3BGqraxMAR1pm9r",
-	"ZCtTEnTuCrjMtzv16VmAwv1xZfef//C17X6Z2ViZY5E4eYedtssMZso2E8YhwhB1l6ocofzAF1jpZjT+",
-	"C1d/XXL4IZkkrfp/gomek5XShj7zuRU74VP1W9hENd4G+P3taWvCXNAt5+qF4bdbncOMX3kGX7CiYowv",
-	"XtNOWa2nuh8EQH1y7HpC7NZrld2usIWuQ0U2pFcP0BCi0UtFUIrxm8h8ZI/g6O/w9UOIY7dHu+Z4lMvf",
-	"6XS80U5Ogxp+jXeYNUW6+BRtMY9POA26HAEyGqLQ3HVGGcJ4njtMx2CdXlhY5HbGQciyrw25OiEyFHRC",
-	"tQDu/ocogrr9PYx53qpy23PkDJCZXLRtd4u0Pw4ta6hkN7JsswUNGatMTxv2ri/nEABK67khcHlToDXp",
-	"I3WtvgsD/KD1eSehk7d0hKRmwgINN4DXITmJ0+zHKs+y8bDZTmluCpwqrBWs0G1iROpIOKHAfps3BdUW",
-	"+Lbaiflix4Hw7Lx2nrvtoPejXJ3Xb7JC1PaS/00hPRAm1jg+oETa1rYbjdCWb4mo3TCk6HhHlA0dZiHH",
-	"5eryRcTBZG45UuGwrZiXAGc/UFZXXby4nWprbUO7N1KLof303cEwrQXulVjNq4KryxcbAOyn774GALsq",
-	"Y1kbUZXS0EC3CivTUYW4UYiV9c4hQ8f3CmyPmABl9l09S030f7vo/yPuP/v4f1pvLTfirV8UCAq8UllP",
-	"73wxfqq795uKtfFzOydUSHtjrMMMcSPw9YWuWyBbTR4fXT03OgefIOajQtLW3KVaHOXwvX2w4SJ1HVRs",
-	"l8LaFh71lNbcne748mq3KI5UXRbrhVhrUlgN3O4LXV59DVH8EBToQSzfSHng49zk5+Jot8ckOBm1UMat",
-	"zvIALtSqFug5H6l6uAMMTjkxp7Jwk1UJvR5JYjuEx4lIbUHxco87lXzRexchPC99uDpArRfByzbvu1jY",
-	"BhN9+COZqFmbtLm9zTz2NrWX4rauoSM1aU+WSNEJmW12f5UbN0MD/vcIlnxnGwa9lXecQoLQFZxKcsZF",
-	"p9tDhq3X3nNtCDNO9ebs45lzCzs8OloulwPHkw4SPT9KdWKPeEv2aJTH8WnCpXP0Ccd1/JUb2Zpfs19W",
-	"SgQGF6V/+kguOZO/2ml9X9H21EC+YE1yI93qimSl8F7nUl0XF7bbila9QS8z0DndyAnjQooMdMf9Prfs",
-	"c8txBKjuRmp8df3hu5uLFz9dvrm5fvvjyzfjHl95jC9CzV1wz75DYdCApy+PEAjsRYFFm3NDuF1FIDoz",
-	"X17XfqgvDLNNuW6WQJ07K1OMfI0CWgc2lw5Jg4NQK8iEus3FLQ59peGUXALJaaMThHwRca40X9VP0C2R",
-	"6ILW2QgsYgoCbIJKGKkjSGaYfPIX+yz2tagj5GRhwvScREFaYGH0nf6EIZlQZqSJaKJ5zqs0d/KOEO1I",
-	"vbxDs/I5NNKbXUzDkOOQTDWOQMDC4FTek/MS5IhThmbC35aP1GZJ8lryMUxyB+PvX14XOVozzmMdh3Qo",
-	"C2fxWW+kcpWhtTsYRKgGJ+3PLxyuV9C2LJrNLydQWiGmdqT25y6oCiWfFBdxjbAJpzWPFOlMkOGQ3JpU",
-	"+KpWamLX8mn9UbHu4PuGUrf+/ertm5qCZZnQarM3Jzw5TmAM3zeNONO6X9Upd6IO/eqZ/3gQD+JOpfE7",
-	"w87pIB6chqwplv5wqFUZR4oZ+tBqLQGUCwtQmFe+2drbBSfx2abkcXtMB/BGBxvyEHXO4uNt1rsc8ahR",
-	"kMudzh7vVBb0U4eTZ493WCvYfog6T+P48W5tLxywYs3nc2FWnWHnPc71HQZ+LcJHTtxaUtyBgB8fos5t",
-	"myv1suoVNRMt+c6Ks/FEmmIa+RrVUP4Tcl/JcjRP7bW0btuhxX9YtXNVH7SlsN6z178NCxApqnxw237+",
-	"i7zNlU5TW88k98OgKjPM/fW016igcAmS1H6pe0nSRsrncmpFSNynxykxlyEvfrPYyc9lkO+1fBpZeGoi",
-	"ahQ/ee3HWt1nxoTctalBO2NV57cXSlrWawvIzY/CSwNryTY0bkh1HPnHR/j74u59RZa1WTcQhSSKIkFy",
-	"AK+04RC4z6PAxgmw8nVGYkobqm7yz2uFIP6Ki7bOhSBooVumzZVC1YtCLNA1S8sbdSwjtcJgKpZSeVKN",
-	"a9U3Y0iNWNbKYXxbpf2TCgO4dCNF0MPCmAvFxmGJ3SR3YGfaOJDhMss/6sDp1WIpVr0oWEtJI41UYaTH",
-	"bGvGEec12/WE5+6Yvh77vOGsKO0pD8TNjM5vZ8RMnlUYjaSa2DNDEWgXGNTNDNL/SnVri325kZpoNytW",
-	"wd/6Kb2Ja+qsd7lXWZ2o9sLQag9lFfI5fd6ucPhazmWId1eyeXbybOOtioJZPZWn6JIZGVKR5WwIy/Kz",
-	"RhnqcQXtz06eNasstpZohQqlY9YXmV4213YSx4Qyv41jmFsgTE8r85akYGrti0iKqpvaMstCnM7F8z2q",
-	"GcoSxKKO+9tQYM1/nMSxfx7jAAvAZZkPTV8l+Jxf1/TsNDsMRYNyS9kEnXgT9GfOzzY72L89TEztNah/",
-	"E5N5kaZFjShroXBgzOscHbLAqYwbhvQhamLYo88yfdgFZD0+qzTMY0DWt98Asn+d4nbsS4e2A/kuyuqC",
-	"zvCXz9vkhuOMHEimr0OZh8/n8Y94rL+1doDAXqadh4ePFevMytrMVlT+lrw/p70m5tJwBkLe6cY7VLCc",
-	"yQybT0YFh3oIC51lHEDIlZMZZ3UGq0z6vngbpBaICBCrzTZ+jy7Ukf4unVqreChsV0d/6uyt5sPcW9Qd",
-	"O6MhGiHV7aARceoMf/lYZ5WfZ8jBPlfrmC9qDBPmqkt4sxhnh5/6vmj4l6e6Q1p54436tFDXVTuFojBq",
-	"q8d6XXW326uJda1YahgKSCOORUUjxfVCUb1AKIJN6B2VgVICUVUkhpVFCK3RVJKcm9UAnteiOF1q2AgK",
-	"hVdCer4kyAd5ivI1X0jSqHELOQQso+N+P/zWt/I3HJfbH6nucUwivYKQONI7550b76bTVKGucADvS5rp",
-	"KmI3UkUFU7kWcqsuygOqF9mFp6xs7cEerr8N7y0UXfgRn5GaILl6QWd1Z5iltE7Bm1JJGXOwYtXjl9q0",
-	"Yz8J05Do4GtrMr67TfR8IlW4Lr1486JNU5EPXBPDnTr/rcpqT3et14c3SphKg1AU/AWLUOHh/TRZs6Rm",
-	"94Kq5344Xh/Kn7tCrSAR1r8JslGE3bbIsmix8TzdrsSERxY20zYUgQavvFqqD/wO4J0vaDKcrzNfkKbb",
-	"o4p6pLq1yii8w/998kovfI2Uj8iG2tJQ2RA4ZiEMeyhlHtWe5ddb6BWM/h9ELf8iEVnlMojcfLSDVFaX",
-	"ExJqpe97FrK3Lb9yCL90D3Ud7Q+9WRXu97VRP75NWGqF6PWVHVI3vrnQ4u2x6kGNgvJRXXuyJuz6l8Xq",
-	"VqG3bbFc2bn/k44fv6KzuVYsvAUGbbwj0jR/f/kPu/yHkOS2DyCp40LroclCt7138nNIYh8HIxFee6w9",
-	"U1smEvsokM8AaFxmjVTzurOo7/HPqZEprb8HXRY9pzjXsNQmS3tsyf2bONU6tJdu4cpK4GIlxaVhtRwr",
-	"VucjFe7BGDsXfYpnNi0kuTGonN+VxzFFIw7aTXwFQ2PcTIvUP8nDW4TuWXzmJ1hKi71zQlT+9R6li6cA",
-	"ikHCI7/hcZ+UxpmI5FMtcM3bvt480iZ+8+CIX4gTmVZ4DkkBTudM8ZHa9lSEjyY2f/RjtkYX3xOv+PKB",
-	"PTzRq8sXhZGoRd0IszHPfRU08nG/qARN/1dMYh+dYtGVTxFi9fpTO/vXVI3nkrqiKaubtrpCdaVyyNPX",
-	"IQ2Ibz9yHML43YfrMacYkDh1tQnCWekkn6rIyRQ1zdMDp0fqttgxJ8L6xdwKqdoE4uX9QptSItps5+4T",
-	"KOu2/h2YyRPL35/UVW37WbfwUrTFRvmL3/Ktd69ySp6p3c1VSqh8vpBOeaQ4F9qzH4PYWhZDVL6REPks",
-	"zmitapU5r56j12ve/J1XBSeVIJXP0M/EHZKX6L1XbwVqBgAu6n3LPZXd6S++BCQfpTIB4QFxtOWNkweN",
-	"EwQRLv/YsPIj+iQ+/vlBt5QJFs8LFasmP7wwaFC8PZPMhLrF1jDbT2husRKJxiVUOwvV/iWMo+p9/C+U",
-	"p39VfX58upcI+hf8/9tllg+zTRNLFWyBDSfdIqz5Fj1fDtLd558G6dUB5kg1/oGEUoxDzCikxoeU0avL",
-	"FzXNYgPmRI4OX1T/VEe5nMDUBZMXb6K02zoGtSsPNcfv3l5dQx1Qj8Ggy42y4HQ7kmLd8JeY/M8Qk3Cc",
-	"G65RyDXZw7athfubqaW/fCRgy/HHgLZzk4UMzuHR0fHJ/x3Eg3hwPPw2/jbuUNsw/Lr0vSaHC6316ZvP",
-	"L32SZqb1gksqAgIvbiqiVuAcFRY1grnXDioFrGx7eC/dE4CtafDhqgkK/vs98fDaMGUsYWOg1z4wG4U0",
-	"weLOiJVDeJyuSuFoyx6sJgl3bw8fH/4rAAD//w==",
+	"7H19k9s20udX6dI+V5aeozScl+RizV8TvySz69g+z/hSz0a+IURCEtYUwBDgaBTXfPerbgAkKFEaTRz7",
+	"tp5kayvWSMRbo9H96xc0P/VStSyU5NLo3vhTr+S/Vlyb71UmOH3xUtyZqrSfUyUNlwY/sqLIRcqMUPLo",
+	"X1pJ/E6nC75k+Ok/Sj7rjXt/O2o6P7K/6qOZ6/Cm7vn+Pmr1t2bL/PP6u496GddpKQrssDfuXYB7DDKV",
+	"VksuTQT/dfHTK1Al/P3qzesImAYGyXDou0tgJnI+6kVEElHyrDc2ZcWj3p1/Zuj7sr/gqCXXhZLakut7",
+	"lr2z5PzDiKcKLlkhbl6UpSq7F7pk+UyVS56B28sImAQhb1kusi0yIAFmrMoN9K9XIhcKUpVxOInj+Hgw",
+	"6t1HvUtpeClZfsXLW17agb/eciRUkt8VPDU8A46PbU70mzi2E32tzEtVyezrze56wYFlSyHh4u0lCA1q",
+	"NoO+VO5Loz5yCamSMzGvSp4NIqS2wUZpqioi/kRa6meKa5DKAL8TemszzuKzwWgicZVXBU+RY/+wVb4p",
+	"uLx4e/nc83L3Lrin4HQUB0eIaTo9Iz8xPFJ7Jva4g/2ZE8O52IkZZvgXFV+djLFaqJyDxsGddNk6e2bB",
+	"DOiC57kGVRngt7xcwy3LK04zv1bqFSvn/Oty9FRla2LmW+641bP4Ew25WIpt9jw+HfgJ/8Tk+oeKa/0H",
+	"qoyHp60ULJlcw4yJnGfAKrPg0rjRNMxKtQSzEBrSXCDlwwVM5El8dvJ0MAY2M7yE4xiYASVTHoGSHBho",
+	"niqZIU2Y1Cte8gzO4uOIiKPMgpd6IrH3CFbCLOAdN+V6eIGdjQApWor5wjhxIDRI3Gco+azSPMNjHfUW",
+	"nGW8JIoFrfHP9kKvaCYajIIVEwamfKZKThOR/M6AKddAokWj5mqouxRSLKtlb3wc9cy64L1xT0jD55zI",
+	"eR/13kukmSrFb/wrCtDXLVFJ4pHBqlRyTpTfUknEZvd+YUSuCytKr0S2Ta0LWUvaq8vn0E8uniXAZAan",
+	"J7Dgd5CJuTB6gKQqmEE11xv3/u/Fs1/i4VM2nF0MX374dHpy/x+9mmjalELOkdVfotjuGNJpU6ZpU7Sp",
+	"pvCR80KDMDROqQpeGgeu3OweomOwRg+VeMdyf1Qrewqc4scxYcE0TDmX4JqBUefE3PhjyVm64BoSI5Zc",
+	"J5aj7QKERskkadI198Tb3INbmrP1Q0sgcj2nJ7FJqQps4TqbKpVzRuqNe3zxYGeOqaKe3fkHn78k4iH1",
+	"maXXpw7ZV/+M1GGp0aDkObCpRqExU6UT0fVjoy7WKEo1ZVORC0NkQTTGTG/cy1Q1zTnSk93Vp7GDtrJa",
+	"Ti1paVs6mKyZj1RWJLe2qeuQhzj2F6SZ24X2dBvu+lD3oab/4qmpef65326WZQInxPK3AVPPWK755jn/",
+	"OZBVVoQKOR9DshTyZqkT4HcsNfmaBACJ0GTJ7ugXBpUUSMF8PZElkxkKcrHkVqTXHRhVNxnBhYGl0gZO",
+	"Y9BjWLB8hnw9kXgYn2j4NgYNq1IYTj2pykSglVXGDIibUYXQNOkYGJHngBS3srp9hO2o23v0WuGKczyS",
+	"NMdRuO+ncRzHD50r286NcXC7jY12nezczRrPP2I3LyxpaKNIqSLIqTRJViuxn2iH1QlLIJ8iaPBo4eRp",
+	"hDr3mzjG/cYPp4MRXMDZyVNg+YqtNaSsLAUKpkAbJhPZT0r8+4YUdeL0so7gGMQMcj4zCKMG58Dgm/gU",
+	"lMzXsFpwOZHtdkLDXNxyaR+MrULu3FyuNbP4a1tWNCt8osE9ed4QwKA+njnA7ygUzNLxwysu52bRG598",
+	"8y3tq//7uEOuBGvonlFALLCI4om2cDICIT25zu3OuSkh0VVZ0+thcW/b4QS4xId+wf38Jo6jb+LTDw/y",
+	"o2u9kx8vs5069YkGkZ03atWKSatnleSk7ZjWYi419JPZcRJBMjtJIhiNRps6/peL4T/Z8Ld4+PRD83F0",
+	"M/zwKY6+Pd2j8V8Ja823+YTmR5+E4fbMPqiPSL7bMVhZol7cIJXrdCep3lU5f+zJdcrdIO7KoK/KyB9j",
+	"DiIDNQMmrQkqLAaL8NmiMsg/wmgocpbywR+EZD4DOWR8ZgFY5zqf5UpbVJwqKXlKGh0XilZWrYBG8OP1",
+	"9VtnEmhYMkROmstsIpkEkfFloRAEezwF/R9eXEfw/MWrF9cvBjBd4whLzfNbrknOAIOSI6ifyGDcFCej",
+	"SccwR3+r4yzogpRJmCuopFRGpN4i+LeDRg6Lo63doKQ+k81fl8RApnlWFzyNQFfpYiKZhuQlN+nivebl",
+	"MyVveampVTIgdkzNQ1CLyMLv2LJAvu91dtZ7UIhugLOaj467TOF0wRApO2iwZCZd4Lnw/DDnRjeQeQxO",
+	"k0RwPJFWkY3g52CrIxRRaEU6KM4cUPGcQP/YdX4B0FgU+ToA+EbZP0SpjVXjZDtsLlKTWmhtzCMw55bk",
+	"+pGzHLdmU4JuaZWe+hiIPr9/h2uTTe/RTkFpnboH+ZWgvzCm0OOjI+TskTNv9UiV8yPF9NHt6SgenQ7a",
+	"TuNfeu65XtQTcqasIlp0z/odT1WZ8dBv3J7ZG8lr9jPtU1nylItbnkUExBZqhdy2Yo3TYq/U7vBsOtMZ",
+	"h/FDBo4V5F9d8wWJP2EgExlIZTrtIsR/e2WLRVQEE50moi8cFO+TU5o4kMGUZRNZsJItucETp9l6UE9G",
+	"oSTWVZpybVEpzU4q3xMSpcHztUih/jst3MqKoE6gj1Z3ruTcusrsAEapjwS5liLPhcNdo/BYC2m+PXsQ",
+	"a826nQzXtbZujnNj3ocbFiHkVJLjkjv3BCf0kI74P4ggNZkk+/Cw+7Fj6yLvDnHeN8+pIMwYVov1RDI4",
+	"i2PvEmsvQLP1gxuLCnvfzvYuXfjjLZvzK/EbHzv0CMtKo51Wi+LjOI676LTkZqFImzadvn1zdd317O9S",
+	"pIEWHRABUEjQGu3QINmSt8RwJT9KtZKEfUet1b4vMmZ4h27c1obMCuPtWdrhLTUjKHiZcmmGXKYqQ+0g",
+	"ZJpXGc/O8Vj9WvFy3Z7C0e3xEU5AH7FcpPwonIg+evYje+B/XZOlYQ5nVsdBN12ewWYfhk7UDi+z8ARb",
+	"AzRry7cOCdI2K979b+c63O031PzX7elcGu0YMrLuWyQxeTiOUYqQhVNm5DR2ShkFOp4j0hYT2fcyfnCO",
+	"UniuOOrtpi+WlkprSCx2haMbtKCOfG/JBubYEk7H+w3BbdoSsK7dAnZq5xBbMm7icqYBYX3BswCju2aB",
+	"0AqGRoizPfDPvvNaW5UlipmW4MWTMaT2HZtjykqSattzJvoUFzmO4pMzmK4N101YjxiUIqqqXMJM8DzT",
+	"9vmJPInis+9sA5SQeJqtCCP7XANn6WJgtxW1CYVemLSOq3+pqpQst45klJiMYKTffvxsFlyUMOVzISWZ",
+	"NhcN307QsiBMh6ROK9NtYWxiK/5rz1G6Fn9OYPij6NRHzQptTdmNb2hn/m4XtA0DPUd2AJ88wy0luIob",
+	"epChvQmnHjK56+G75u4ky04gGRj/24zVGnUTbr71OEajUYmsERE/WDsxiAo6aSykFQfjhusm0g5W82LI",
+	"glYjJ2Eg5264Wq2G+NCwKnMS6zxLJpIcdv0ppX80EcBvz6I4jofIvdalZ8OArOQUs/7ICzMYwYtlYdb1",
+	"ES+5+13yDW38qfeKafOOs+wnCxkuZcbvkP5nJ70PXVZDHXS9aADro9weTud6SGuhA54iA2oldQcyLsTN",
+	"R77usqPeXgL+4qzCABBblIP2nR0mginXIiPPlKYnbZzrYPZtll2If/B1FyNhrzfU68GdXfG05MbqovJW",
+	"pFzvxf9PNArrWnmDb2RDm9Z8RIRphdBEOovaPxd5/xz9mzS4YDQaJSRRNbAsK7l2lu/jKHNlR3H+8kvb",
+	"9nibTvphV8gmk5GTalMoUuAkIHpAxA8HMO7VLjDSEHtfpPKcOImU6/dMixQqzUsSGI+PYUa9u+FcDfHL",
+	"of4oiqEq7HEaFgpVbemymsJFWDZ8bLQA3JE5D2feDtGDYR/dOcH1M92sjMiAP2jiW/ytYFqvVNlh0Npn",
+	"fs9ReAx/EBl2s4ebxH5+qPvoZAdHsZodrv5xQOD66h9fYtNbJsRj5W5LcviNLFhpRCoK5tIUNiSvMaWY",
+	"VsaLJWcD9z7d96IOl5ZnoCU3LGOGjdFCpMXCQuVkq1jTr07zs7pgIt3G6RH8TMFACh/UrSPSbPQFJQou",
+	"WVEgsJrIzyBqWnJElzfT9S6jHo+EWXvTPiQfymFsrspOQx5x7Y3rfw80bm0IwUHbBPrvXj6D09PTp+ek",
+	"zhFjvL9+Fjl/wkRaJ8ZgBM+583aexCdnw/h4GB9fx/GY/v9PKPJKd0x9IgXqeB9FcDKT8om0cZ4SiXvu",
+	"QrGcfnBGj3LxWxIJYb8aZirP1co5YUXON52n+8A+UawiU/lRFMuZNuDanROXuMh2uAWjiawJtfH9wROc",
+	"lYLLLF/foBjsZphFtWRyWHKWsWnOHXT0voyTb76FdMFKliK07Ao4drg5CJDdBG5Bd/7iaFe2iWuzve10",
+	"ADVF7NaEBYkH0FyNR6PWSMNjS5c93rADDxk+ppaIIQqzdmKJ/ByNyOmmJDKXRjWEEgMfPwdmlZAnp5Ip",
+	"fzx0e9uM3IXfHqN3QknsImja5zY+vgNq6WzpUv+uPq5t0/uoV0nxa8V3MOqFSz6yknqY8ZmQPHPMalt6",
+	"L4cTDOdQaWJoISeSQo5eIqI6RNH07pWuWWZ3uGevLbFJzk622JDAVhs/+7FTGzeiMePkeCAXzkQGC3Nd",
+	"YGP8NiBbnfuiKuPhMoURw+HpALlEhUbvP/vxS+v9OoW2UccsNeKW97qiZsSUXSqMXIQuvCNk3UP9gSKl",
+	"2XbY5zNnf11z+GNSljrl/5SnaolaSpX4mfbNr4R21S5hG9VYHWDXd6CucWNBvx5r4LrfrXUep/zqPfiM",
+	"Gfk+PntOe89qeAvlUQDUZmFvZl7vjITtN4U19A2XqEMGoYMGEY1aSYRShN9Ybj17CEd/h63vXBz7LdoN",
+	"w6Oe/l6j47UyYubE8Ct+y/P2kfafoh3q8QndUKh7gBy78JI7ZJQxJMvK8CwBbVShoaj0gpyQdVvtksKc",
+	"Z8jJhGYC1PwPEQSh/n0c87yR9bKXnFKNFqLoWu6O0/4wtAxQyX5k2aULWmesUT1d2DuczmMAKM7nBsHl",
+	"jUdrwnrqOm0XAvhO6tNKfEDQOP6hXGTsbgSvXBYc3YBJZJXnybj9nFT0KFBOupKw5mYbI2JDxAke+21H",
+	"CpolUFqEYctiz4bQ6DR3Grtrow+jXMjrN7k/aged/+1D+kiYGHC8Q4m4rF0RDfcsRYnwubHLBbOGKCk6",
+	"nrtkqqvL5xE5k+nJiXSbrdmyBjiHgbJQdNHk9oqtjQXtX0jgQ/vp+0fDtA64V2M1KwquLp9vAbCfvv8S",
+	"AOyq9mVteVVqRQP9xq2MW+X8Rs5XNjiHnBuKK5A+IgLUaZ5hOiQb/nYx/Gc8fPrhf3ZGLbf8rZ/lCHK8",
+	"0mhPa3wRfgrN+23B2vq5mxMapL3V1+MUccvx9ZmmmyNbcB4fnD09dA42E9F6hYQOzKXAj/L4tb3XLpC6",
+	"CSp2n8JgCQ9aShvmTj+5vNp/FCcyPIvhHcmNU9h03G0LXV59iaP43gnQR7F8K+WBtnObn/3W7vZJUNaz",
+	"F8adxvIILuQ6cPScU2JU7e6Aks8oJanRcNN1Db0eyJZ8DI8jkbqc4vUa9wp533ofISwvvb96hFj3zssu",
+	"69tPbIuJ3v+RTNS+BLe9vO0LE11irzNzbjNrrjtZIuOGiXy7+cuqNAtegv09ghXFbF2nc3FLKSQc+oxS",
+	"Sc7oPvhul2Fn2HupSsSMM7U9euJTKVer1cjQoKNULY8yleojWpI+mlRxfJrSHU38xJMQf1Wl6MyvOSwr",
+	"JYKSF7V9+sClBSJ/s9JwXdHuHFQKsKZVKcz6Cs+Kt16XQl77gO2u++RWoddXHSjdyLDSuBQZ6CfDIT05",
+	"pCeTCLi8ncjk6vr99zcXz3+6fH1z/eYfL14nAwp5JBfucqczz77nrOQlWPpSD47A9ijQ0abcEHquIRDu",
+	"mb3H2b2pz0tim3redAJVZbTIeGQvw3BtQFfCcJTgwOQacibnFZvzsb3SOkOTQFB+8pRDVUSUlE+h+ik3",
+	"K4504droCDTnGTDQKZesFCqCdMHTjzawT8c+8DpChRrGDW+viMsMilLdqo/cpVGKHCURDkRZgboqb8Ut",
+	"ItqJfHHLy7XNoRFW7fLMdZm4ZKokAgZFyWfiDo0Xd44oZWjBbLR8IrerBWxkucO0MpD88OLa52gtKGE6",
+	"celQGs7is8FEVjLnWu9hECZbnHQ4v5C7XkLXtHA0Ox1Hacl5pifycO6C5kbuEx+Ia7lNKH9+IlFmgnCb",
+	"ZDZOhb0+jY/ojRRou1UkOyjeUMvWv1+9eR0IWDoTSm63poQnQwmM7vu2EidaD5sL8b2oh79a5j8exaO4",
+	"10j83rhH+eB1wvf4U89tKnUw8pep510oP2k9umbLPHEQy9gsX1zTuLG/mhx1YXBPUGUniBfTBZNzng1G",
+	"lNKOLWlv6W4PktcxM7/lElYLkTtvwyanWuoEWaq9ce8Hbi7wsbomxUYBlJM43oUe6ueO6sahwOyNf/kQ",
+	"9XS1XLJy7aFxwVPrXxC62YK6CAXuHZtrlNfPlDQIhnofsM8tQu6k+e5RoJ+wQoSbMYgomY+EGn1gG8dx",
+	"Wgl30wfF2aOoDx3EpxuHd7YUC/jddQa4fZxm3k8c99Es/zYajZJoIhMPs5pvByhWVX7Lgc2ZkPY6gXbM",
+	"RPz60I7/7t2mKiGfsdvU/oHdbm7kZTznNnjRXsqznLPypX1sayVn28xBz/NsBK+VQ2n3Ue8sPn54za3a",
+	"CtTo7OFGdTUbbHDy9OEGG7U37qPeN4dsSFd5H9qbejfe8aW65U4jeAetJ74j4If7qPtIvWhaRe1UZooK",
+	"U74ryzKeRbbcgLvJ6bLLR1sM+Epos2vT4j+scEVz1XNHjRTLXn8aFkBSNHdNdPf+F1WXsyrLdHhLxXbD",
+	"ZX17xSaAWMwCkq9AILCq0Q2etIm02dJKoq1rE1AlWwp352b73qodq+QUObaJmq7OUtS6x+pEMOImm3vm",
+	"skNnJdcLAhN2ee524uaFKyVzhBJ03XojnQ37dcnEE3v1hL732S1rxK7ty1SRS1PyKcgjeKlKCjLZTCXe",
+	"2gGCN6YUPMMFNbky58GdPhtExqXTnT6uoV8nptaHahA5b7tpVwlpXUmcyDV3YGwlpCVVElykTCAr2Sq4",
+	"2WiflcpWxxnBpZlIBPcaErrzm7gp9tPKgF6o0oCYhTeE6AIDW7H1IHJ4VGBP/p6PhoTQXBLRzQG9eaWg",
+	"n+DXic3Mz/0tzXpDzKJU1XyBzGRZhfB+ppA9c84c7RyDmkXJ8b9CzrVfl5nIqTILPwv61g7ZpTTfVlZk",
+	"9aKgvN76AGHlMqZtZjwz/JVYChdRas7m2cnTrbJDnlktlWfcpAuEqiyvSBHWN4lbFQWOG+P57ORp+x7T",
+	"ztu27rLpMcmLXK3aczuJY4Q838UxLDWg1Ywzs5rEM7WyF9T8VcRgmvXtxN7FswPuC9W3yX1Jju9crQz6",
+	"4ySObaWjR2gAumF/3/YGOK/Ol1U9e9UOoUsn3DJSQSdWBX3N8UlnO/13gIoJSiH+SVTmRZb56/4khdyG",
+	"Ea+T/1UDJQtvKdJNDHv0SWT3+4CsxWeNhHkIyNrnt4DsX7u4G/vipu1BvvU9ZPzh065zQ558CtXg1+4i",
+	"lc2Ys/WYNguNPuLAXma9+/sPAet4e+8gH0PLOvy3dDP4/J+v7WnYTh0C64A+2O3Qou2Bnoedozo3RHu/",
+	"/rSeiJApvpYzYj9DHOKZWNQVMDo54XM2ZwyFynPynlfSiJyuNDjAjFDMV2ALvPDO+tlBYVet43fBneC6",
+	"n4eVPfWxdzACc2PvQCLE3M4VL+R8tHcLf15winSZoGFVBBvlxgq3aclNKVK9c5+eITTlpY5gIbRR85It",
+	"bQbDnFVzbvPb3pZqiSNXOoIfSjZjksHF3FVdZnI9kTotWWGvOCAi8DXDlsyM0fwcQtJKYqCp3SyMKW68",
+	"nXhjlGH5J1aIwKqL6iiXw9D3yXgiobk+7u9ko+hw/k0bg0siSIityHjy/WHbsELBOSSu+sBNqSrDE1xQ",
+	"Yi8J30hlblieqxXPEiJDE5ABe5LqYscLdssHUeu2eD+JE1fjw18Kbwy7AXaBRPYXOfvm4EIliVSSJ9iB",
+	"PwYtk/3cGfKN2XQcx3XiZwQJmbLJ4PyQXbmp70G72h8b++O2gzW8U1ubYsmpHhJt0M7BGpfCjY9b7WCE",
+	"kjNdD1jvv6+0MW3ssKZL6J/FMWkVFxM2TgRiF6RQSvWRyzEkKJ2RY+gKMn6wVefwEyLLZOf8LbS9EfJf",
+	"VNnbzT2YNksDOnmfh3cuTNeQ2AcS6NeeAGuAR97FsHunVqrMsxu/tdhiNBq5bynrBhUVhN+2OtlusPH7",
+	"uGZ28VuTB1+VJZ58So6nqeG3PygoUVQv+RNdB7uKUqVc6ycU0pMZK6kGCEoj6CdzdfOfbn7uuZv/TAbk",
+	"rNpWHblwwc0wbPcoPDauh16oPHO1hZ3nS4axO+y0KTTAarZyhTQogEjZZ5syKjzPE0kphlQpzYtGCjLC",
+	"RlH1/moh0gWsVJVnkNvosEWg7roFUnmwQ6v95ET7g2oNxfFRkTPRVmi9v8H1f719AQ+yltUF7czd7gdP",
+	"mrg768ik6NaBbmfIp9momidWi/C7QmlKVvLYMR7Fo7P9itJRprNDl3jRKM03U+QhX0st1J0e+B1kfIQo",
+	"8d/S9rAe369redSR6/eal60g9KNiniFtD7I99o/rzI/Wjv1prY+GLb6O7XEASxxifrQrrOwJjb7zD/4V",
+	"HN3jIKKFt5CnK9YT7IOvdrMzSHrdNNe7q/qpoALO2FUFi4hFo4kkBBaFVV8i2I72NHYBQo6g3LvLlcJh",
+	"xAxNkyb1Zrs2ny1KtlXszQdnRvAsyOghhN5KEHKliQe2PIxN+PGljGxRkVa9I3efhEzWZDh0vw0RWyU1",
+	"1SayfxyjhbsGd4locE4EK21AGYdy5sQI3tWkVk321kT6ajb1XBBTXdT7GhZccvXzdVAlnKwhB118E6oc",
+	"PpFTjpDISbj+gueEuxktSqZ1dFyz9YBeD6EMRfR45i692DorOeXxp2o5FdKlzl+8ft4lnF4JbYLTu9c7",
+	"+UbmwfsCNq2mVjmb2nXpiz8532UTuTnMsG+XV9k/oabGONmIrhRen8k1pEzbQsRbBfm6JlkXsGq9E2Pf",
+	"JZUHJrZQ2hUEc/HjZqo2CXAEb21xm5IQ4LJAAXlARb2J7AdVcvgt/x8nL1Vh6+XY7DxXZ8xVuXAcU7DS",
+	"WDfCZu3D/aX4dtDLuaf/IGrZMugiQP8blYIJXLTMg8tscGBRw67pN6HLz11DKNrtprcrBNp1bdUS3HVY",
+	"gqKE4cweU0Nwe6L+hQdNFV9P+SiUniQJ+/Z1BqEyGeyaLFX5Ovw9Mh++YFh0o3DcLotos3hxW2v+Fena",
+	"F+li2cE4JoST2iKaQnWVK/7ZFTRInJJwr5gJ3o1VXyoPfOttC2Ii26nvvtaLfYcDOYOC1/bVBfAyvlRA",
+	"Zrb1jthC3M08lD3dzNT+Qz8T769spqPZ+nwiXU40uZJ9G/9uH9128Fgc4x/yRWaFtN6Jut9csczWAacl",
+	"Qv8sPrMDrITmg3MEY7ZkuFS+LKTvxL1ZzFUUz7CfKUs/BilWtOzr7S2toV2QS0SvpWC5kvwcUo9pl85s",
+	"21U21Oa9tH+0fXbmwbxDXrGlJA6ImV5dPvdKIsgPQcxGPPdF0MiHw+LnOPxf0fNDZIrmpn7/CW9Kznez",
+	"fyBqLJeEgqaudLPTggqFymPet+euhFGeXsXHkLx9f53QdRM8Tn1VusPZyCR7bZUu1gSSZwBGTeTcr5gu",
+	"RdvJzJmQXQfixV2hyvpE/A4fgq/h82dgJkusbV9691538FK0Q0fZFOX6lZxW5NQ8E2SRNkKofmcK7rJz",
+	"Wlv2IxAb3GiJ6nqZkb3RG21UMCPOC+9rDto5qudN8ZHmILUCaGglWuvVaoFAAcBF2LZeU90c/6J0VbRR",
+	"GhXg3lrIdZ0baUHjlANzaaqkWOldp3h87DtPzEqk3Jea9rNGO9wrNPDhAeuw7fSs/cTLOW+ORCtdspuF",
+	"ghcWHzUv5fzM8/TvKs+PTw86gva1of/fzyxtZpckFtLpAu12uuOwVjvkfBMGOOQNzoMQYE5k662s9TF2",
+	"PiNXJsFdH766fB5IFu0wJ6dkiYvmjcr1dBxTeyb39XG7dR2B2rWFmsnbN1fXEALqBEpuqlJqMKobSZFs",
+	"+OuY/Pc4Jm47t0wjdyviAN22EURoXzP+5QMCW/I/OrRdlbm7zTs+Ojo++V+jeBSPjsffxd/FPXzWdb95",
+	"+l6hwcW1tld5n13aC7u5UgWV13AI3CfuRJ3AOfIaNYKllQ4yo2BlgLBs5Ns4bepsuGYAz3+/x40edFP7",
+	"ErY6emUds1HrJSZOOGzlpHTdJG0GcVmi22P4UGs7Tyho2Q6vdq9WFzwNjGXa4vqtAiJjBv+yYa2oFZjj",
+	"yym3F3OWwZB1wOj+w/3/CwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -19,7 +19,7 @@ import (
 )
 
 // Exit statuses: 2 for bad usage or a bad fixtures file, 1 for failing to
-// serve.
+// serve (or, for healthcheck, an unhealthy stub).
 const (
 	exitOK      = 0
 	exitFailure = 1
@@ -30,58 +30,95 @@ const (
 // once the stub is told to stop.
 const defaultShutdownTimeout = 10 * time.Second
 
+// The log formats of --log-format.
+const (
+	logText = "text"
+	logJSON = "json"
+)
+
 type options struct {
 	addr              string
 	fixtures          string
 	publicURL         string
 	validateResponses bool
 	logLevel          slog.Level
+	logFormat         string
 	adminToken        string
 	journalSize       int
 	journalBytes      int64
 	shutdownTimeout   time.Duration
+	version           bool
 }
 
-// parseOptions reads flags, with defaults taken from the environment.
-func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (options, error) {
-	var o options
+// envOf names each flag's environment variable: the flag's default comes
+// from it, and --help lists it.
+var envOf = map[string]string{
+	"addr":               "STUB_ADDR",
+	"fixtures":           "STUB_FIXTURES",
+	"public-url":         "STUB_PUBLIC_URL",
+	"validate-responses": "STUB_VALIDATE_RESPONSES",
+	"log-level":          "STUB_LOG_LEVEL",
+	"log-format":         "STUB_LOG_FORMAT",
+	"admin-token":        "STUB_ADMIN_TOKEN",
+	"journal-size":       "STUB_JOURNAL_SIZE",
+	"journal-bytes":      "STUB_JOURNAL_BYTES",
+	"shutdown-timeout":   "STUB_SHUTDOWN_TIMEOUT",
+}
+
+// newFlagSet defines the flags on o, with defaults taken from the
+// environment. It prints nothing itself: run reports errors once, and
+// prints the usage on --help.
+func newFlagSet(o *options, getenv func(string) string) (*flag.FlagSet, error) {
 	fs := flag.NewFlagSet("conversations-stub", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	envOr := func(name, fallback string) string {
-		if v := getenv(name); v != "" {
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	envOr := func(flagName, fallback string) string {
+		if v := getenv(envOf[flagName]); v != "" {
 			return v
 		}
 		return fallback
 	}
-	fs.StringVar(&o.addr, "addr", envOr("STUB_ADDR", "127.0.0.1:8080"), "listen address (env STUB_ADDR)")
-	fs.StringVar(&o.fixtures, "fixtures", envOr("STUB_FIXTURES", ""), "fixtures file, YAML or JSON; empty serves the demo world (env STUB_FIXTURES)")
-	fs.StringVar(&o.publicURL, "public-url", envOr("STUB_PUBLIC_URL", ""), "scheme://host[:port] for absolute URLs in responses; empty takes each request's (env STUB_PUBLIC_URL)")
-	validate, err := strconv.ParseBool(envOr("STUB_VALIDATE_RESPONSES", "false"))
+	fs.StringVar(&o.addr, "addr", envOr("addr", "127.0.0.1:8080"), "listen `address`, host:port")
+	fs.StringVar(&o.fixtures, "fixtures", envOr("fixtures", ""), "fixtures `file`, YAML or JSON; empty serves the demo world")
+	fs.StringVar(&o.publicURL, "public-url", envOr("public-url", ""), "scheme://host[:port] the absolute `URL`s in responses start with; empty takes each request's")
+	validate, err := strconv.ParseBool(envOr("validate-responses", "false"))
 	if err != nil {
-		return o, fmt.Errorf("STUB_VALIDATE_RESPONSES: %w", err)
+		return nil, fmt.Errorf("%s: %w", envOf["validate-responses"], err)
 	}
-	fs.BoolVar(&o.validateResponses, "validate-responses", validate, "check every response against the spec; 500 if one breaks it (env STUB_VALIDATE_RESPONSES)")
-	if err := o.logLevel.UnmarshalText([]byte(envOr("STUB_LOG_LEVEL", "info"))); err != nil {
-		return o, fmt.Errorf("STUB_LOG_LEVEL: %w", err)
+	fs.BoolVar(&o.validateResponses, "validate-responses", validate, "check every response against the spec; 500 if one breaks it")
+	if err := o.logLevel.UnmarshalText([]byte(envOr("log-level", "info"))); err != nil {
+		return nil, fmt.Errorf("%s: %w", envOf["log-level"], err)
 	}
-	fs.TextVar(&o.logLevel, "log-level", o.logLevel, "debug, info, warn or error (env STUB_LOG_LEVEL)")
+	fs.TextVar(&o.logLevel, "log-level", o.logLevel, "`level`: debug, info, warn or error; one line per request at info")
+	fs.StringVar(&o.logFormat, "log-format", envOr("log-format", logText), "`format` of the log on stderr: text, or json (one object a line)")
 	// The environment is the better place for the token: flags show in ps.
-	fs.StringVar(&o.adminToken, "admin-token", envOr("STUB_ADMIN_TOKEN", ""), "turns the admin API under /_stub/ on; admin calls must send Authorization: Bearer TOKEN (env STUB_ADMIN_TOKEN)")
-	journalSize, err := strconv.Atoi(envOr("STUB_JOURNAL_SIZE", strconv.Itoa(server.DefaultJournalSize)))
+	fs.StringVar(&o.adminToken, "admin-token", envOr("admin-token", ""), "turns the admin API under /_stub/ on; admin calls must send Authorization: Bearer `TOKEN`")
+	journalSize, err := strconv.Atoi(envOr("journal-size", strconv.Itoa(admin.DefaultJournalSize)))
 	if err != nil {
-		return o, fmt.Errorf("STUB_JOURNAL_SIZE: %w", err)
+		return nil, fmt.Errorf("%s: %w", envOf["journal-size"], err)
 	}
-	fs.IntVar(&o.journalSize, "journal-size", journalSize, "how many requests the admin API's request journal keeps, the latest (env STUB_JOURNAL_SIZE)")
-	journalBytes, err := strconv.ParseInt(envOr("STUB_JOURNAL_BYTES", strconv.Itoa(server.DefaultJournalBytes)), 10, 64)
+	fs.IntVar(&o.journalSize, "journal-size", journalSize, "how many `requests` the admin API's request journal keeps, the latest")
+	journalBytes, err := strconv.ParseInt(envOr("journal-bytes", strconv.Itoa(admin.DefaultJournalBytes)), 10, 64)
 	if err != nil {
-		return o, fmt.Errorf("STUB_JOURNAL_BYTES: %w", err)
+		return nil, fmt.Errorf("%s: %w", envOf["journal-bytes"], err)
 	}
-	fs.Int64Var(&o.journalBytes, "journal-bytes", journalBytes, "the most memory, in bytes, the request journal holds; the oldest requests go first (env STUB_JOURNAL_BYTES)")
-	shutdownTimeout, err := time.ParseDuration(envOr("STUB_SHUTDOWN_TIMEOUT", defaultShutdownTimeout.String()))
+	fs.Int64Var(&o.journalBytes, "journal-bytes", journalBytes, "the most memory, in `bytes`, the request journal holds; the oldest requests go first")
+	shutdownTimeout, err := time.ParseDuration(envOr("shutdown-timeout", defaultShutdownTimeout.String()))
 	if err != nil {
-		return o, fmt.Errorf("STUB_SHUTDOWN_TIMEOUT: %w", err)
+		return nil, fmt.Errorf("%s: %w", envOf["shutdown-timeout"], err)
 	}
-	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", shutdownTimeout, "once told to stop (SIGINT, SIGTERM), how long requests in flight get to finish before they are cut (env STUB_SHUTDOWN_TIMEOUT)")
+	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", shutdownTimeout, "once told to stop (SIGINT, SIGTERM), how long requests in flight get to finish before they are cut (a Go `duration`)")
+	fs.BoolVar(&o.version, "version", false, "print the version, commit and Go version, and exit")
+	return fs, nil
+}
+
+// parseOptions reads flags, with defaults taken from the environment.
+func parseOptions(args []string, getenv func(string) string) (options, error) {
+	var o options
+	fs, err := newFlagSet(&o, getenv)
+	if err != nil {
+		return o, err
+	}
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -91,14 +128,17 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	if err := admin.CheckToken(o.adminToken); err != nil {
 		return o, fmt.Errorf("--admin-token: %w", err)
 	}
-	if o.shutdownTimeout < 0 {
-		return o, fmt.Errorf("--shutdown-timeout %v: must not be negative", o.shutdownTimeout)
-	}
 	if o.journalSize < 1 {
 		return o, fmt.Errorf("--journal-size %d: must be at least 1", o.journalSize)
 	}
 	if o.journalBytes < 64<<10 {
 		return o, fmt.Errorf("--journal-bytes %d: must be at least 65536", o.journalBytes)
+	}
+	if o.shutdownTimeout < 0 {
+		return o, fmt.Errorf("--shutdown-timeout %v: must not be negative", o.shutdownTimeout)
+	}
+	if o.logFormat != logText && o.logFormat != logJSON {
+		return o, fmt.Errorf("--log-format %q: must be text or json", o.logFormat)
 	}
 	return o, nil
 }
@@ -106,14 +146,22 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 // run is main, testable: it serves until ctx is done. ready, if not nil,
 // receives the address served on.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, ready chan<- net.Addr) int {
-	o, err := parseOptions(args, getenv, stderr)
-	if err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(stderr, "conversations-stub:", err)
-		}
-		return exitUsage
+	if len(args) > 0 && args[0] == healthcheckCommand {
+		return healthcheck(ctx, args[1:], getenv, stdout, stderr)
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: o.logLevel}))
+	o, err := parseOptions(args, getenv)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		printUsage(stdout)
+		return exitOK
+	case err != nil:
+		fmt.Fprintf(stderr, "conversations-stub: %v\nRun 'conversations-stub --help' for usage.\n", err)
+		return exitUsage
+	case o.version:
+		fmt.Fprintln(stdout, versionLine())
+		return exitOK
+	}
+	logger := newLogger(o, stderr)
 
 	world, st, err := loadWorld(ctx, o.fixtures)
 	switch {
@@ -136,15 +184,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		JournalBytes:      o.journalBytes,
 	})
 	if err != nil {
-		fmt.Fprintln(stderr, "conversations-stub:", err)
+		logger.Error("cannot start", "error", err)
 		return exitFailure
 	}
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
-		fmt.Fprintln(stderr, "conversations-stub:", err)
+		logger.Error("cannot listen", "addr", o.addr, "error", err)
 		return exitFailure
 	}
-	printBanner(stdout, "http://"+ln.Addr().String(), world, demo, o.adminToken != "")
+	url := "http://" + ln.Addr().String()
+	logStart(ctx, logger, url, st, o, demo)
+	if o.logFormat == logText {
+		printBanner(stdout, url, world, demo, o.adminToken != "")
+	}
 	if ready != nil {
 		ready <- ln.Addr()
 	}
@@ -152,10 +204,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch {
 	case errors.Is(err, server.ErrRequestsCut):
 		// Told to stop, the stub stopped: the cut requests are logged.
-		logger.Warn("shutdown", "error", err)
+		logger.Warn("stopped", "error", err)
 	case err != nil:
-		fmt.Fprintln(stderr, "conversations-stub:", err)
+		logger.Error("serving failed", "error", err)
 		return exitFailure
+	default:
+		logger.Info("stopped")
 	}
 	return exitOK
 }
@@ -163,10 +217,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 // loadWorld reads the fixtures file (the demo world when name is "") and
 // loads it into a new store. A signal ends it: reading a pipe that never
 // closes, or parsing a large file, must not keep the stub from stopping.
-func loadWorld(ctx context.Context, name string) (store.World, store.Store, error) {
+func loadWorld(ctx context.Context, name string) (store.World, *memory.Store, error) {
 	type loaded struct {
 		world store.World
-		store store.Store
+		store *memory.Store
 		err   error
 	}
 	done := make(chan loaded, 1)
@@ -191,6 +245,33 @@ func loadWorld(ctx context.Context, name string) (store.World, store.Store, erro
 	}
 }
 
+func newLogger(o options, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: o.logLevel}
+	if o.logFormat == logJSON {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// logStart logs what a log reader needs to know of the stub it reads:
+// where it serves, what world, whether the admin API is on. No credential:
+// neither the admin token nor any auth token.
+func logStart(ctx context.Context, logger *slog.Logger, url string, st *memory.Store, o options, demo bool) {
+	ver, rev, _ := buildInfo()
+	logger.Info("serving", "url", url, "version", ver, "commit", rev)
+	source := o.fixtures
+	if demo {
+		source = "demo"
+	}
+	sizes, _ := st.Sizes(ctx)
+	logger.Info("world", "fixtures", source, "accounts", sizes.Accounts, "users", sizes.Users,
+		"conversations", sizes.Conversations, "user_conversations", sizes.UserConversations)
+	logger.Info("admin API", "enabled", o.adminToken != "", "journal_size", o.journalSize, "journal_bytes", o.journalBytes,
+		"health", url+"/_stub/health", "metrics", url+"/_stub/metrics")
+}
+
+// printBanner is for a person at a terminal: the URL, and the demo world's
+// credentials to try it with.
 func printBanner(w io.Writer, url string, world store.World, demo, admin bool) {
 	fmt.Fprintf(w, "conversations-stub serving on %s\n", url)
 	// The admin token is never printed: whoever started the stub has it.

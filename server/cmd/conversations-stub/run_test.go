@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -43,14 +44,14 @@ func TestBadFlagsExitWithStatus2(t *testing.T) {
 
 func TestEnvironmentSetsDefaults(t *testing.T) {
 	env := map[string]string{"STUB_ADDR": "127.0.0.1:9", "STUB_VALIDATE_RESPONSES": "true", "STUB_LOG_LEVEL": "debug", "STUB_PUBLIC_URL": "https://x.test"}
-	o, err := parseOptions(nil, func(k string) string { return env[k] }, &bytes.Buffer{})
+	o, err := parseOptions(nil, func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
 	if o.addr != "127.0.0.1:9" || !o.validateResponses || o.logLevel.String() != "DEBUG" || o.publicURL != "https://x.test" {
 		t.Fatalf("options from env: %+v", o)
 	}
-	o, err = parseOptions([]string{"--addr", "127.0.0.1:10"}, func(k string) string { return env[k] }, &bytes.Buffer{})
+	o, err = parseOptions([]string{"--addr", "127.0.0.1:10"}, func(k string) string { return env[k] })
 	if err != nil || o.addr != "127.0.0.1:10" {
 		t.Fatalf("a flag must win over the env: %+v %v", o, err)
 	}
@@ -99,15 +100,15 @@ func TestServesDemoWorldUntilCancelled(t *testing.T) {
 func TestAdminOptionsFromEnvironmentAndFlags(t *testing.T) {
 	env := map[string]string{"STUB_ADMIN_TOKEN": "envtoken", "STUB_JOURNAL_SIZE": "7"}
 	getenv := func(k string) string { return env[k] }
-	o, err := parseOptions(nil, getenv, &bytes.Buffer{})
+	o, err := parseOptions(nil, getenv)
 	if err != nil || o.adminToken != "envtoken" || o.journalSize != 7 {
 		t.Fatalf("from env: %+v %v", o, err)
 	}
-	o, err = parseOptions([]string{"--admin-token", "flagtoken", "--journal-size", "9"}, getenv, &bytes.Buffer{})
+	o, err = parseOptions([]string{"--admin-token", "flagtoken", "--journal-size", "9"}, getenv)
 	if err != nil || o.adminToken != "flagtoken" || o.journalSize != 9 {
 		t.Fatalf("a flag must win over the env: %+v %v", o, err)
 	}
-	o, err = parseOptions(nil, noEnv, &bytes.Buffer{})
+	o, err = parseOptions(nil, noEnv)
 	if err != nil || o.adminToken != "" || o.journalSize != 1000 {
 		t.Fatalf("defaults: %+v %v", o, err)
 	}
@@ -132,16 +133,40 @@ func TestBadAdminOptionsExitWithStatus2(t *testing.T) {
 	}
 }
 
-// startStub runs the stub with args until the test ends, and returns its
-// base URL and what it printed.
-func startStub(t *testing.T, args []string, getenv func(string) string) (string, *bytes.Buffer) {
+// syncBuffer is a bytes.Buffer the stub's log may write while a test reads.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// running is a stub startStub started.
+type running struct {
+	url    string
+	stdout *bytes.Buffer // the banner: written before the stub is ready
+	stderr *syncBuffer   // the log
+}
+
+// startStub runs the stub with args until the test ends.
+func startStub(t *testing.T, args []string, getenv func(string) string) running {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan net.Addr, 1)
 	done := make(chan int, 1)
-	var stdout bytes.Buffer
+	r := running{stdout: &bytes.Buffer{}, stderr: &syncBuffer{}}
 	go func() {
-		done <- run(ctx, append([]string{"--addr", "127.0.0.1:0", "--validate-responses"}, args...), getenv, &stdout, &bytes.Buffer{}, ready)
+		done <- run(ctx, append([]string{"--addr", "127.0.0.1:0", "--validate-responses"}, args...), getenv, r.stdout, r.stderr, ready)
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -153,13 +178,14 @@ func startStub(t *testing.T, args []string, getenv func(string) string) (string,
 	})
 	select {
 	case addr := <-ready:
-		return "http://" + addr.String(), &stdout
+		r.url = "http://" + addr.String()
+		return r
 	case code := <-done:
-		t.Fatalf("exited early with %d", code)
+		t.Fatalf("exited early with %d: %s", code, r.stderr)
 	case <-time.After(30 * time.Second): // generous: CI machines get busy
 		t.Fatal("not ready in 30s")
 	}
-	return "", nil
+	return r
 }
 
 func status(t *testing.T, method, url, authorization string) int {
@@ -177,9 +203,10 @@ func status(t *testing.T, method, url, authorization string) int {
 }
 
 func TestServesTheAdminAPIWithAToken(t *testing.T) {
-	url, stdout := startStub(t, nil, func(k string) string {
+	stub := startStub(t, nil, func(k string) string {
 		return map[string]string{"STUB_ADMIN_TOKEN": "runtoken", "STUB_JOURNAL_SIZE": "2"}[k]
 	})
+	url, stdout := stub.url, stub.stdout
 	if got := status(t, http.MethodGet, url+"/_stub/health", ""); got != http.StatusOK {
 		t.Fatalf("health: %d", got)
 	}
@@ -219,7 +246,8 @@ func TestServesTheAdminAPIWithAToken(t *testing.T) {
 }
 
 func TestAdminAPIIsOffWithoutAToken(t *testing.T) {
-	url, stdout := startStub(t, nil, noEnv)
+	stub := startStub(t, nil, noEnv)
+	url, stdout := stub.url, stub.stdout
 	if got := status(t, http.MethodGet, url+"/_stub/health", ""); got != http.StatusOK {
 		t.Fatalf("health: %d", got)
 	}
@@ -240,7 +268,7 @@ func TestResetGoesBackToTheFixturesFile(t *testing.T) {
 	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	url, _ := startStub(t, []string{"--fixtures", path, "--admin-token", "t0ken"}, noEnv)
+	url := startStub(t, []string{"--fixtures", path, "--admin-token", "t0ken"}, noEnv).url
 	if got := status(t, http.MethodPost, url+"/_stub/reset", "Bearer t0ken"); got != http.StatusNoContent {
 		t.Fatalf("reset: %d", got)
 	}

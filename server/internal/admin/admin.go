@@ -19,6 +19,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -63,6 +64,15 @@ type Config struct {
 	// MaxFormBytes bounds the request bodies whose form fields the journal
 	// keeps: the Twilio API's body limit. 0 means 64,000.
 	MaxFormBytes int64
+	// Metrics serves GET /_stub/metrics; nil answers 404.
+	Metrics http.Handler
+	// AnswerError returns the Twilio error code and message a request was
+	// answered with, for the journal; 0 and "" for a success. Nil records
+	// none.
+	AnswerError func(echo.Context) (code int, message string)
+	// FaultInjected, if not nil, is told of every fault applied: the
+	// operation, and what the fault did ("error", "drop" or "delay").
+	FaultInjected func(operation, action string)
 }
 
 // Admin holds the admin API's state: the fixtures to reset to, the journal
@@ -80,6 +90,9 @@ type Admin struct {
 	reqID    func(echo.Context) string
 	// maxFormBytes: see Config.MaxFormBytes.
 	maxFormBytes int64
+	metrics      http.Handler
+	answerError  func(echo.Context) (int, string)
+	faultApplied func(operation, action string)
 }
 
 // New builds an Admin from cfg.
@@ -109,6 +122,15 @@ func New(cfg Config) (*Admin, error) {
 		account:      cfg.Account,
 		reqID:        cfg.RequestID,
 		maxFormBytes: cfg.MaxFormBytes,
+		metrics:      cfg.Metrics,
+		answerError:  cfg.AnswerError,
+		faultApplied: cfg.FaultInjected,
+	}
+	if a.answerError == nil {
+		a.answerError = func(echo.Context) (int, string) { return 0, "" }
+	}
+	if a.faultApplied == nil {
+		a.faultApplied = func(string, string) {}
 	}
 	if a.maxFormBytes == 0 {
 		a.maxFormBytes = 64_000

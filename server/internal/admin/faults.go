@@ -164,6 +164,18 @@ func (f *Fault) delay() time.Duration {
 	return f.DelayMin + rand.N(f.DelayMax-f.DelayMin+1)
 }
 
+// action names what f does, for metrics: its answer if it has one, else
+// its delay.
+func (f *Fault) action() string {
+	switch {
+	case f.Drop:
+		return "drop"
+	case f.Status != 0:
+		return "error"
+	}
+	return "delay"
+}
+
 // answer is the error f answers with.
 func (f *Fault) answer() *Error {
 	message := f.Message
@@ -208,6 +220,7 @@ func (a *Admin) injectFaults(operation string, next echo.HandlerFunc) echo.Handl
 			return next(c)
 		}
 		c.Set(faultKey, f.ID)
+		a.faultApplied(operation, f.action())
 		if d := f.delay(); d > 0 {
 			if err := sleep(c.Request().Context(), d); err != nil {
 				// The client left: nobody is there to answer.

@@ -215,6 +215,10 @@ func (h handlers) ListRequests(c echo.Context, params admingen.ListRequestsParam
 			Fault:      optional(e.Fault),
 			RequestId:  optional(e.RequestID),
 			Truncated:  optionalTrue(e.Truncated),
+			Message:    optional(e.Message),
+		}
+		if e.Code != 0 {
+			out.Requests[i].Code = &e.Code
 		}
 	}
 	return c.JSON(http.StatusOK, out)

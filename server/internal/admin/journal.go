@@ -43,6 +43,10 @@ type Entry struct {
 	// keeps (MaxJournalPathBytes, MaxJournalValuesBytes): what is recorded
 	// is its beginning.
 	Truncated bool
+	// Code and Message are those of the Twilio error answered (a 400's
+	// reason, say); 0 and "" for a success.
+	Code    int
+	Message string
 }
 
 // Filter selects journal entries; zero fields select everything.
@@ -82,7 +86,7 @@ const entryOverhead = 256
 
 // bytes estimates what e holds in memory.
 func (e *Entry) bytes() int64 {
-	n := entryOverhead + len(e.Method) + len(e.Path) + len(e.Account) + len(e.Operation) + len(e.Fault) + len(e.RequestID)
+	n := entryOverhead + len(e.Method) + len(e.Path) + len(e.Account) + len(e.Operation) + len(e.Fault) + len(e.RequestID) + len(e.Message)
 	for _, v := range []url.Values{e.Query, e.Form} {
 		// A map entry (key and slice headers, its share of the buckets),
 		// then each value's header and bytes: measured, about 64 and 24.
@@ -268,9 +272,10 @@ func (a *Admin) record(operation string, next echo.HandlerFunc) echo.HandlerFunc
 			entry.Operation = operation
 			entry.Fault, _ = c.Get(faultKey).(string)
 			entry.Status = c.Response().Status
+			entry.Code, entry.Message = a.answerError(c)
 			// A client that left before its answer was written got none.
 			if p != nil || c.Get(noAnswerKey) != nil || req.Context().Err() != nil {
-				entry.Status = 0
+				entry.Status, entry.Code, entry.Message = 0, 0, ""
 				entry.RequestID = "" // never sent
 			}
 			a.journal.Record(entry)

@@ -1,6 +1,7 @@
-// Package httpmw holds the HTTP middleware both of the stub's APIs use:
-// panic recovery, the request log, Twilio's CORS headers, and the Twilio
-// API's credential check. The server package puts them in each API's chain.
+// Package httpmw holds the HTTP middleware of the stub's APIs: panic
+// recovery, the request log, the CORS headers (Twilio's on the Twilio API,
+// the admin API's own), and the Twilio API's credential check. The server
+// package puts them in each API's chain.
 package httpmw
 
 import (
@@ -16,15 +17,38 @@ import (
 	"github.com/twilio-stubs/userconversations/server/store"
 )
 
-// accountKey is where Authenticate leaves the caller's account SID in the
-// echo context.
-const accountKey = "account"
+// Where Authenticate leaves the caller's account SID, and SetAnswerError
+// the error answered, in the echo context.
+const (
+	accountKey     = "account"
+	answerErrorKey = "httpmw/answer-error"
+)
 
 // Account returns the account the request authenticated as; "" when it did
 // not (yet).
 func Account(c echo.Context) string {
 	account, _ := c.Get(accountKey).(string)
 	return account
+}
+
+// answerError is the Twilio error a request was answered with.
+type answerError struct {
+	code    int
+	message string
+}
+
+// SetAnswerError records the Twilio error code and message the request is
+// answered with, for the request log and the journal: the error handler,
+// which writes every error answer, calls it.
+func SetAnswerError(c echo.Context, code int, message string) {
+	c.Set(answerErrorKey, answerError{code, message})
+}
+
+// AnswerError returns what SetAnswerError recorded: 0 and "" for a request
+// answered without an error.
+func AnswerError(c echo.Context) (code int, message string) {
+	e, _ := c.Get(answerErrorKey).(answerError)
+	return e.code, e.message
 }
 
 // CORS headers as Twilio sends them on every response, in canonical form
@@ -38,12 +62,32 @@ var corsHeaders = http.Header{
 	echo.HeaderAccessControlExposeHeaders:    {"ETag"},
 }
 
-// CORS sets Twilio's CORS headers on every response and answers preflight
-// requests itself: browsers send them without credentials.
-func CORS(next echo.HandlerFunc) echo.HandlerFunc {
+// TwilioCORS sets Twilio's CORS headers on every response of the Twilio
+// API, exactly as Twilio sends them, and answers preflight requests itself:
+// browsers send them without credentials.
+func TwilioCORS(next echo.HandlerFunc) echo.HandlerFunc { return cors(corsHeaders, next) }
+
+// adminCORSHeaders let a page on any origin call every admin operation with
+// the admin token: PUT and the JSON and YAML bodies need a preflight, which
+// browsers may then cache for Access-Control-Max-Age seconds (7200 is
+// Chromium's ceiling). The token travels in the Authorization header, not
+// in a cookie, so no credentials mode is needed.
+var adminCORSHeaders = http.Header{
+	echo.HeaderAccessControlAllowOrigin:   {"*"},
+	echo.HeaderAccessControlAllowMethods:  {"GET, PUT, POST, DELETE, OPTIONS"},
+	echo.HeaderAccessControlAllowHeaders:  {"Accept, Authorization, Content-Type"},
+	echo.HeaderAccessControlExposeHeaders: {"Www-Authenticate"},
+	echo.HeaderAccessControlMaxAge:        {"7200"},
+}
+
+// AdminCORS is the admin API's CORS: TwilioCORS's behaviour with
+// adminCORSHeaders.
+func AdminCORS(next echo.HandlerFunc) echo.HandlerFunc { return cors(adminCORSHeaders, next) }
+
+func cors(headers http.Header, next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		header := c.Response().Header()
-		for name, value := range corsHeaders {
+		for name, value := range headers {
 			header[name] = value
 		}
 		if c.Request().Method == http.MethodOptions {
@@ -75,7 +119,10 @@ func Authenticate(auth store.Authenticator) echo.MiddlewareFunc {
 	}
 }
 
-// RequestLog writes one log line per request, after the response is known.
+// RequestLog writes one log line per request, after the response is known:
+// an error answer's line carries its Twilio code and message, so that a
+// failing test suite's log says why a request was refused. 5xx lines are
+// errors, the others information.
 func RequestLog(logger *slog.Logger) echo.MiddlewareFunc {
 	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
 		LogMethod:   true,
@@ -89,13 +136,20 @@ func RequestLog(logger *slog.Logger) echo.MiddlewareFunc {
 			if v.Status >= http.StatusInternalServerError {
 				level = slog.LevelError
 			}
-			logger.LogAttrs(c.Request().Context(), level, "request",
+			attrs := [...]slog.Attr{
 				slog.String("method", v.Method),
 				slog.String("path", v.URIPath),
 				slog.Int("status", v.Status),
 				slog.Duration("latency", v.Latency),
 				slog.String("account", Account(c)),
-			)
+				{}, {},
+			}
+			n := 5
+			if code, message := AnswerError(c); code != 0 {
+				attrs[5], attrs[6] = slog.Int("code", code), slog.String("message", message)
+				n = 7
+			}
+			logger.LogAttrs(c.Request().Context(), level, "request", attrs[:n]...)
 			return nil
 		},
 	})

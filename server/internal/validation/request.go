@@ -50,7 +50,11 @@ var (
 // ownBody, if not nil, names the operations whose handler validates the
 // body against the spec itself, as it decodes it: the body is then read
 // once, not once here and once again there.
-func Request(ownBody func(*routes.Route) bool) routes.Step {
+//
+// failed, if not nil, is told of every request refused, with the reason's
+// kind: where the request broke the spec ("path", "query", "header",
+// "body"), for metrics.
+func Request(ownBody func(*routes.Route) bool, failed func(route *routes.Route, reason string)) routes.Step {
 	return func(route *routes.Route) echo.MiddlewareFunc {
 		if route == nil || route.NotAllowed() {
 			return nil
@@ -61,7 +65,10 @@ func Request(ownBody func(*routes.Route) bool) routes.Step {
 		}
 		return func(next echo.HandlerFunc) echo.HandlerFunc {
 			return func(c echo.Context) error {
-				if err := validateRequest(c, route, options); err != nil {
+				if reason, err := validateRequest(c, route, options); err != nil {
+					if reason != "" && failed != nil {
+						failed(route, reason)
+					}
 					return err
 				}
 				return next(c)
@@ -69,6 +76,14 @@ func Request(ownBody func(*routes.Route) bool) routes.Step {
 		}
 	}
 }
+
+// Where a request broke the spec, for Request's failed.
+const (
+	ReasonPath   = "path"
+	ReasonQuery  = "query"
+	ReasonHeader = "header"
+	ReasonBody   = "body"
+)
 
 // pathParams returns the route's path parameters, unescaped. echo matches
 // the escaped path, so an identity sent as `a%2Fb` stays one segment; the
@@ -93,11 +108,16 @@ func pathParams(c echo.Context) (map[string]string, error) {
 	return params, nil
 }
 
-func validateRequest(c echo.Context, route *routes.Route, options *openapi3filter.Options) error {
+// validateRequest returns why req breaks the spec, and where ("" for an
+// error that is no broken contract: a 404 path, a 413 body, a client gone).
+func validateRequest(c echo.Context, route *routes.Route, options *openapi3filter.Options) (reason string, err error) {
 	req := c.Request()
 	params, err := pathParams(c)
 	if err != nil {
-		return err
+		if errors.Is(err, echo.ErrNotFound) {
+			return "", err
+		}
+		return ReasonPath, err
 	}
 	// url.URL.Query, which kin-openapi and echo read parameters with, drops
 	// the pairs it cannot parse (`PageSize=%ZZ`, `a=1;b=2`) without a word;
@@ -105,10 +125,10 @@ func validateRequest(c echo.Context, route *routes.Route, options *openapi3filte
 	if req.URL.RawQuery != "" {
 		query, err := url.ParseQuery(req.URL.RawQuery)
 		if err != nil {
-			return twilioerr.New(http.StatusBadRequest, "Invalid query string: "+err.Error())
+			return ReasonQuery, twilioerr.New(http.StatusBadRequest, "Invalid query string: "+err.Error())
 		}
 		if name := repeatedQueryParameter(route.OpenAPI, query); name != "" {
-			return twilioerr.InvalidParameter(name, "given more than once")
+			return ReasonQuery, twilioerr.InvalidParameter(name, "given more than once")
 		}
 	}
 	// A request without a body (Content-Length 0: for a server request, no
@@ -122,7 +142,11 @@ func validateRequest(c echo.Context, route *routes.Route, options *openapi3filte
 		defer func() { req.Body = body }()
 	}
 	if err := oneJSONValue(req, options); err != nil {
-		return err
+		var twErr *twilioerr.Error
+		if !errors.As(err, &twErr) {
+			return "", err // the body limit's 413, say
+		}
+		return ReasonBody, err
 	}
 	input := &openapi3filter.RequestValidationInput{
 		Request:    req,
@@ -134,31 +158,31 @@ func validateRequest(c echo.Context, route *routes.Route, options *openapi3filte
 		return requestError(err)
 	}
 	if name, err := repeatedFormField(route.OpenAPI, req); err != nil {
-		return twilioerr.New(http.StatusBadRequest, "Invalid request body: the form cannot be parsed")
+		return ReasonBody, twilioerr.New(http.StatusBadRequest, "Invalid request body: the form cannot be parsed")
 	} else if name != "" {
-		return twilioerr.InvalidParameter(name, "given more than once")
+		return ReasonBody, twilioerr.InvalidParameter(name, "given more than once")
 	}
-	return nil
+	return "", nil
 }
 
 // requestError words kin-openapi's verdict the way Twilio words a bad
 // parameter: "Invalid <name>: <reason>", where the name is the parameter's,
 // or the path of the offending body field (`accounts[0].sid`).
-func requestError(err error) error {
+func requestError(err error) (kind string, _ error) {
 	if errors.Is(err, echo.ErrStatusRequestEntityTooLarge) {
 		// The body limit trips while a body of unknown length (chunked) is
 		// read here: that is a 413, not a bad request.
-		return err
+		return "", err
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
+		return "", err
 	}
 	var reqErr *openapi3filter.RequestError
 	if !errors.As(err, &reqErr) {
-		return twilioerr.New(http.StatusBadRequest, "Invalid request: "+firstLine(err.Error()))
+		return ReasonBody, twilioerr.New(http.StatusBadRequest, "Invalid request: "+firstLine(err.Error()))
 	}
 	if errors.Is(reqErr.Err, echo.ErrStatusRequestEntityTooLarge) {
-		return reqErr.Err
+		return "", reqErr.Err
 	}
 	reason := reqErr.Reason
 	var schemaErr *openapi3.SchemaError
@@ -177,19 +201,31 @@ func requestError(err error) error {
 			path[i] = fmt.Sprint(p)
 		}
 		inner := strings.TrimPrefix(parseErr.Error(), "path "+strings.Join(path, ".")+": ")
-		return twilioerr.InvalidParameter(FieldPath(path), firstLine(inner))
+		return ReasonBody, twilioerr.InvalidParameter(FieldPath(path), firstLine(inner))
 	case reqErr.Err != nil:
 		reason = reqErr.Err.Error()
 	}
 	reason = firstLine(reason)
 	switch {
 	case reqErr.Parameter != nil:
-		return twilioerr.InvalidParameter(reqErr.Parameter.Name, reason)
+		return parameterIn(reqErr.Parameter.In), twilioerr.InvalidParameter(reqErr.Parameter.Name, reason)
 	case schemaErr != nil && len(schemaErr.JSONPointer()) > 0:
-		return twilioerr.InvalidParameter(FieldPath(schemaErr.JSONPointer()), reason)
+		return ReasonBody, twilioerr.InvalidParameter(FieldPath(schemaErr.JSONPointer()), reason)
 	default:
-		return twilioerr.New(http.StatusBadRequest, "Invalid request body: "+reason)
+		return ReasonBody, twilioerr.New(http.StatusBadRequest, "Invalid request body: "+reason)
 	}
+}
+
+// parameterIn is the reason kind of a parameter's location; a cookie counts
+// as a header.
+func parameterIn(in string) string {
+	switch in {
+	case openapi3.ParameterInPath:
+		return ReasonPath
+	case openapi3.ParameterInQuery:
+		return ReasonQuery
+	}
+	return ReasonHeader
 }
 
 // firstLine keeps the first line of kin-openapi's multi-line messages, the

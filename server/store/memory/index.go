@@ -17,6 +17,9 @@ type world struct {
 	accountBySID map[string]*account
 	apiKeyBySID  map[string]apiKey   // across all accounts
 	serviceBySID map[string]*service // across all accounts
+	// sizes counts the items, for Store.Sizes; build counts them, and
+	// every write that adds or removes one adjusts them.
+	sizes store.Sizes
 }
 
 type apiKey struct {

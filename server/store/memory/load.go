@@ -24,10 +24,15 @@ func build(w store.World) (*world, error) {
 			return nil, err
 		}
 	}
+	sizes := &b.w.sizes
+	sizes.Accounts = len(b.w.accounts)
 	for _, a := range b.w.accounts {
 		for _, s := range a.services {
+			sizes.Users += len(s.users)
+			sizes.Conversations += len(s.conversations)
 			for _, u := range s.users {
 				u.sortParts()
+				sizes.UserConversations += len(u.parts)
 			}
 		}
 	}

@@ -137,5 +137,6 @@ func (s *Store) RemoveUserConversation(_ context.Context, scope store.Scope, use
 		return err
 	}
 	u.remove(i)
+	s.w.sizes.UserConversations--
 	return nil
 }
