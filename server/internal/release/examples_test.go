@@ -13,11 +13,11 @@ import (
 	"github.com/twilio-stubs/userconversations/gen/adminserver"
 )
 
-// documentedEnv are the environment variables of docs/ci.md's flag table
+// documentedEnv are the environment variables of docs/operating.md's flag table
 // (whose completeness the binary's tests check).
 func documentedEnv(t *testing.T) map[string]bool {
 	t.Helper()
-	doc, err := os.ReadFile(filepath.Join(root, "docs", "ci.md"))
+	doc, err := os.ReadFile(filepath.Join(root, "docs", "operating.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +26,7 @@ func documentedEnv(t *testing.T) map[string]bool {
 		env[m[1]] = true
 	}
 	if len(env) < 8 {
-		t.Fatalf("docs/ci.md's flag table lists %d variables", len(env))
+		t.Fatalf("docs/operating.md's flag table lists %d variables", len(env))
 	}
 	return env
 }
@@ -106,7 +106,7 @@ func TestCIExamples(t *testing.T) {
 
 // docs/ci.md's endpoint table names every path of the admin API.
 func TestDocsListEveryEndpoint(t *testing.T) {
-	doc, err := os.ReadFile(filepath.Join(root, "docs", "ci.md"))
+	doc, err := os.ReadFile(filepath.Join(root, "docs", "operating.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
