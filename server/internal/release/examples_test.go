@@ -106,7 +106,7 @@ func TestCIExamples(t *testing.T) {
 
 // docs/ci.md's endpoint table names every path of the admin API.
 func TestDocsListEveryEndpoint(t *testing.T) {
-	doc, err := os.ReadFile(filepath.Join(root, "docs", "operating.md"))
+	doc, err := os.ReadFile(filepath.Join(root, "docs", "ci.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
