@@ -161,12 +161,17 @@ $(PRISM_DIR)/node_modules/.package-lock.json: $(PRISM_DIR)/package-lock.json
 	cd $(PRISM_DIR) && $(NPM) ci --no-audit --no-fund
 
 FUZZTIME ?= 30s
+# The model-based test's long run: sequences of steps, from a new seed each
+# time (printed; MODEL_SEED=N reruns one). make test runs 12 x 25 from seed 1.
+MODEL_SEQUENCES ?= 300
+MODEL_STEPS ?= 60
 .PHONY: fuzz
-## fuzz: run each fuzz target for $(FUZZTIME); failures land in server/testdata/fuzz/ (make test replays the seeds)
+## fuzz: run each fuzz target for $(FUZZTIME), and the model-based test long; fuzz failures land in server/testdata/fuzz/ (make test replays the seeds)
 fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzUpdateBody$$' -fuzztime=$(FUZZTIME) ./server/
 	$(GO) test -run='^$$' -fuzz='^FuzzListQuery$$' -fuzztime=$(FUZZTIME) ./server/
 	$(GO) test -run='^$$' -fuzz='^FuzzPathParams$$' -fuzztime=$(FUZZTIME) ./server/
+	MODEL_SEQUENCES=$(MODEL_SEQUENCES) MODEL_STEPS=$(MODEL_STEPS) MODEL_SEED=$$(date +%s) $(GO) test -count=1 -run='^TestModel$$' -v ./server/ | tail -n 3
 
 .PHONY: help
 ## help: list the targets
