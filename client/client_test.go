@@ -44,7 +44,7 @@ func TestNewDefaults(t *testing.T) {
 		t.Errorf("server %q, want %q", c.gen.Server, DefaultBaseURL+"/")
 	}
 	rt := c.hc.Transport.(*retryTransport)
-	want := RetryPolicy{MaxAttempts: 4, BaseDelay: 200 * time.Millisecond, MaxDelay: 5 * time.Second}
+	want := RetryPolicy{MaxAttempts: 4, BaseDelay: 200 * time.Millisecond, MaxDelay: 5 * time.Second, MaxRetryAfter: 30 * time.Second}
 	if rt.policy != want || rt.next != http.DefaultTransport {
 		t.Errorf("retries %+v over %v, want %+v over http.DefaultTransport", rt.policy, rt.next, want)
 	}

@@ -34,6 +34,9 @@ type Error struct {
 	MoreInfo string
 	// Detail is further detail, where Twilio gives one (as on 401).
 	Detail string
+	// Attempts is how many times the request was sent, when it was
+	// retried; 0 or 1 when it was not.
+	Attempts int
 }
 
 // Error returns e as one line, e.g. "twilio: HTTP 404, error 20404: The
@@ -52,6 +55,9 @@ func (e *Error) Error() string {
 	}
 	if e.MoreInfo != "" {
 		fmt.Fprintf(&b, " (more info: %s)", e.MoreInfo)
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
 	}
 	return b.String()
 }
@@ -97,7 +103,11 @@ func checkStatus(rsp *http.Response) error {
 	defer rsp.Body.Close()
 	// A read error leaves a truncated body, which newError reports as such.
 	body, _ := io.ReadAll(io.LimitReader(rsp.Body, maxErrorBody))
-	return newError(rsp.StatusCode, body)
+	e := newError(rsp.StatusCode, body)
+	if tried, ok := rsp.Body.(*attemptsBody); ok {
+		e.Attempts = tried.attempts
+	}
+	return e
 }
 
 // newError maps an error answer to *Error.

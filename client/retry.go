@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -19,11 +20,15 @@ import (
 // twice, so an update is not applied twice.
 //
 // Between attempts the client waits for the answer's Retry-After header
-// (seconds or an HTTP date) when there is one, even if that is longer than
-// MaxDelay, or else for a random delay between zero and
-// BaseDelay·2^(retry−1), capped at MaxDelay ("full jitter"). The request's
-// context bounds all of it: once it is done, the wait ends at once and the
-// context's error is returned.
+// (seconds or an HTTP date) when there is one, up to MaxRetryAfter, or else
+// for a random delay between zero and BaseDelay·2^(retry−1), capped at
+// MaxDelay ("full jitter"). A Retry-After longer than MaxRetryAfter is not
+// waited for: the answer is returned. The request's context bounds all of
+// it: once it is done, the wait ends at once and the context's error is
+// returned.
+//
+// An error after retries says how many attempts were made: *Error.Attempts,
+// and "after N attempts" in a transport error's message.
 type RetryPolicy struct {
 	// MaxAttempts is the number of attempts, the first included; 0 means 4,
 	// 1 means no retries.
@@ -32,11 +37,14 @@ type RetryPolicy struct {
 	BaseDelay time.Duration
 	// MaxDelay caps the backoff; 0 means 5s.
 	MaxDelay time.Duration
+	// MaxRetryAfter caps the Retry-After the client waits for; 0 means 30s.
+	// An answer asking for longer is returned instead of retried.
+	MaxRetryAfter time.Duration
 }
 
 // withDefaults fills the zero fields of p, and refuses negative ones.
 func (p RetryPolicy) withDefaults() (RetryPolicy, error) {
-	if p.MaxAttempts < 0 || p.BaseDelay < 0 || p.MaxDelay < 0 {
+	if p.MaxAttempts < 0 || p.BaseDelay < 0 || p.MaxDelay < 0 || p.MaxRetryAfter < 0 {
 		return p, errors.New("client: RetryPolicy fields must not be negative")
 	}
 	if p.MaxAttempts == 0 {
@@ -47,6 +55,9 @@ func (p RetryPolicy) withDefaults() (RetryPolicy, error) {
 	}
 	if p.MaxDelay == 0 {
 		p.MaxDelay = 5 * time.Second
+	}
+	if p.MaxRetryAfter == 0 {
+		p.MaxRetryAfter = 30 * time.Second
 	}
 	return p, nil
 }
@@ -70,11 +81,14 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	for n := 1; ; n++ {
 		resp, err := t.next.RoundTrip(attempt)
 		if n >= t.policy.MaxAttempts || !retryable(req, resp, err) {
-			return resp, err
+			return attempted(resp, err, n)
 		}
 		delay := t.backoff(n)
 		if resp != nil {
 			if d, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+				if d > t.policy.MaxRetryAfter {
+					return attempted(resp, err, n) // not worth the wait
+				}
 				delay = d
 			}
 			discard(resp)
@@ -86,6 +100,26 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 	}
+}
+
+// attempted marks the outcome of the last of n attempts: a transport error
+// says how many were made; an answer's body carries n for checkStatus.
+func attempted(resp *http.Response, err error, n int) (*http.Response, error) {
+	if n == 1 {
+		return resp, err
+	}
+	if err != nil {
+		return nil, fmt.Errorf("after %d attempts: %w", n, err)
+	}
+	resp.Body = &attemptsBody{ReadCloser: resp.Body, attempts: n}
+	return resp, nil
+}
+
+// attemptsBody is the body of an answer that came after retries, knowing
+// how many attempts there were.
+type attemptsBody struct {
+	io.ReadCloser
+	attempts int
 }
 
 // retryable reports whether the outcome of one attempt at req may be retried.

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -124,6 +125,22 @@ func TestRetries(t *testing.T) {
 			wantSent:   1,
 		},
 		{
+			name:       "a Retry-After over MaxRetryAfter is not waited for",
+			opts:       []Option{WithRetryPolicy(RetryPolicy{MaxRetryAfter: 2 * time.Second})},
+			answers:    []func(http.ResponseWriter){status(429, "Retry-After", "3"), ok},
+			call:       fetch,
+			wantStatus: 429,
+			wantSent:   1,
+		},
+		{
+			name:       "a Retry-After at MaxRetryAfter is",
+			opts:       []Option{WithRetryPolicy(RetryPolicy{MaxRetryAfter: 2 * time.Second})},
+			answers:    []func(http.ResponseWriter){status(429, "Retry-After", "2"), ok},
+			call:       fetch,
+			wantSent:   2,
+			wantSleeps: []time.Duration{2 * time.Second},
+		},
+		{
 			name:       "DELETE 503, then 204",
 			answers:    []func(http.ResponseWriter){status(503), func(w http.ResponseWriter) { w.WriteHeader(http.StatusNoContent) }},
 			call:       remove,
@@ -142,8 +159,21 @@ func TestRetries(t *testing.T) {
 				t.Fatalf("error %v, want success", err)
 			}
 			if tt.wantStatus != 0 {
-				if e, ok := errors.AsType[*Error](err); !ok || e.Status != tt.wantStatus || e.Code != 20000+tt.wantStatus {
+				e, ok := errors.AsType[*Error](err)
+				if !ok || e.Status != tt.wantStatus || e.Code != 20000+tt.wantStatus {
 					t.Fatalf("error %v, want the %d answer as *Error", err, tt.wantStatus)
+				}
+				// The error says how many attempts were made, once there
+				// were several.
+				wantAttempts := 0
+				if tt.wantSent > 1 {
+					wantAttempts = tt.wantSent
+				}
+				if e.Attempts != wantAttempts {
+					t.Errorf("Attempts %d, want %d", e.Attempts, wantAttempts)
+				}
+				if tt.wantSent > 1 && !strings.Contains(e.Error(), fmt.Sprintf("after %d attempts", tt.wantSent)) {
+					t.Errorf("%q does not say how many attempts were made", e.Error())
 				}
 			}
 			reqs := srv.requests()
@@ -245,10 +275,10 @@ func TestRetryFollowsNextPageURL(t *testing.T) {
 }
 
 func TestCancelStopsTheRetryLoopAtOnce(t *testing.T) {
-	srv := newFakeServer(t, script(status(503, "Retry-After", "3600")))
+	srv := newFakeServer(t, script(status(503, "Retry-After", "25")))
 	ctx, cancel := context.WithCancel(t.Context())
 	// The real sleep, with the context cancelled as the wait begins: the
-	// hour-long Retry-After must not be waited out.
+	// 25 s Retry-After must not be waited out.
 	sleepCancelled := func(ctx context.Context, d time.Duration) error {
 		cancel()
 		return sleepContext(ctx, d)
@@ -414,5 +444,21 @@ func TestSleepContext(t *testing.T) {
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("sleepContext took %v with a cancelled context", d)
+	}
+}
+
+// A connection refused every time is retried as the policy allows, and the
+// error says so.
+func TestRefusedConnectionErrorCountsAttempts(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there any more
+	c, sleeps := newTestClient(t, "http://"+addr, WithRetryPolicy(RetryPolicy{MaxAttempts: 3}))
+	_, err = c.User("alice").Fetch(t.Context(), "CH1")
+	if err == nil || !strings.Contains(err.Error(), "after 3 attempts") || len(sleeps.get()) != 2 {
+		t.Fatalf("error %v after %d waits, want one saying 'after 3 attempts' after 2", err, len(sleeps.get()))
 	}
 }
