@@ -21,21 +21,39 @@ import (
 	externalRef1 "github.com/twilio-stubs/userconversations/gen/fixtures"
 )
 
-// Defines values for FaultErrorStatus.
+// Defines values for FaultBody.
 const (
-	FaultErrorStatusN429 FaultErrorStatus = 429
-	FaultErrorStatusN500 FaultErrorStatus = 500
-	FaultErrorStatusN503 FaultErrorStatus = 503
+	FaultBodyMalformed FaultBody = "malformed"
+	FaultBodyTruncated FaultBody = "truncated"
 )
 
-// Valid indicates whether the value is a known member of the FaultErrorStatus enum.
-func (e FaultErrorStatus) Valid() bool {
+// Valid indicates whether the value is a known member of the FaultBody enum.
+func (e FaultBody) Valid() bool {
 	switch e {
-	case FaultErrorStatusN429:
+	case FaultBodyMalformed:
 		return true
-	case FaultErrorStatusN500:
+	case FaultBodyTruncated:
 		return true
-	case FaultErrorStatusN503:
+	default:
+		return false
+	}
+}
+
+// Defines values for FaultScope.
+const (
+	FaultScopeAny     FaultScope = "any"
+	FaultScopeDefault FaultScope = "default"
+	FaultScopeService FaultScope = "service"
+)
+
+// Valid indicates whether the value is a known member of the FaultScope enum.
+func (e FaultScope) Valid() bool {
+	switch e {
+	case FaultScopeAny:
+		return true
+	case FaultScopeDefault:
+		return true
+	case FaultScopeService:
 		return true
 	default:
 		return false
@@ -68,28 +86,53 @@ type Fault struct {
 	// Applied How many requests it has been applied to; once it reaches `times`, the fault is spent.
 	Applied int `json:"applied"`
 
+	// Body Answer with a broken body: `malformed` is a 200 whose
+	// `application/json` body is not JSON; `truncated` is the real answer,
+	// status and headers included, cut after half its body, then the
+	// connection closed.
+	Body         *FaultBody `json:"body,omitempty"`
+	Conversation *string    `json:"conversation,omitempty"`
+
 	// Delay Wait before answering: `min_ms` exactly, or with `max_ms` a uniformly
 	// random time from `min_ms` to `max_ms`. At most 30 s: half the
 	// stub's 60 s write timeout, so that a delayed answer is still sent.
 	Delay *FaultDelay `json:"delay,omitempty"`
 	Drop  bool        `json:"drop"`
 
-	// Error Answer with this status and Twilio's error body for it (code 20429,
-	// 20500 or 20503). A 429 always carries `Retry-After`
-	// (`retry_after` seconds, 1 if left out); a 503 only when
-	// `retry_after` is given; a 500 never.
+	// Error Answer with this status and Twilio's error body: `code`, or
+	// Twilio's generic code for the status (20000 + status; 20001 for a
+	// 400, 20003 for a 401, 20004 for a 405). A 429 carries
+	// `Retry-After` (`retry_after` seconds, 1 if left out); any other
+	// status only when `retry_after` is given.
 	Error *FaultError `json:"error,omitempty"`
 
 	// Id A fault's id; the stub numbers the ones it assigns (`f1`, `f2`, ...).
 	Id FaultId `json:"id"`
 
-	// Operation The operation it acts on; absent for every operation.
-	Operation   *string `json:"operation,omitempty"`
-	Probability float64 `json:"probability"`
+	// Operation The operation named; absent for every operation.
+	Operation *string `json:"operation,omitempty"`
+
+	// Operations The operations it acts on, the twin included; absent for every
+	// operation.
+	Operations  *[]string `json:"operations,omitempty"`
+	Probability float64   `json:"probability"`
+	Reset       bool      `json:"reset"`
+
+	// Scope Which paths the fault acts on: `default` those under `/v1/Users`,
+	// `service` those under `/v1/Services/{ChatServiceSid}`, `any` both.
+	Scope   FaultScope `json:"scope"`
+	Service *string    `json:"service,omitempty"`
 
 	// Times Absent for no limit.
-	Times *int `json:"times,omitempty"`
+	Times *int    `json:"times,omitempty"`
+	User  *string `json:"user,omitempty"`
 }
+
+// FaultBody Answer with a broken body: `malformed` is a 200 whose
+// `application/json` body is not JSON; `truncated` is the real answer,
+// status and headers included, cut after half its body, then the
+// connection closed.
+type FaultBody string
 
 // FaultDelay Wait before answering: `min_ms` exactly, or with `max_ms` a uniformly
 // random time from `min_ms` to `max_ms`. At most 30 s: half the
@@ -100,21 +143,26 @@ type FaultDelay struct {
 	MinMs int  `json:"min_ms"`
 }
 
-// FaultError Answer with this status and Twilio's error body for it (code 20429,
-// 20500 or 20503). A 429 always carries `Retry-After`
-// (`retry_after` seconds, 1 if left out); a 503 only when
-// `retry_after` is given; a 500 never.
+// FaultError Answer with this status and Twilio's error body: `code`, or
+// Twilio's generic code for the status (20000 + status; 20001 for a
+// 400, 20003 for a 401, 20004 for a 405). A 429 carries
+// `Retry-After` (`retry_after` seconds, 1 if left out); any other
+// status only when `retry_after` is given.
 type FaultError struct {
+	// Code The Twilio error code of the body; the status's generic code if left out.
+	//
+	// Example: 20429
+	Code *int `json:"code,omitempty"`
+
 	// Message The error body's message; Twilio's text for the status if left out.
 	Message *string `json:"message,omitempty"`
 
-	// RetryAfter The Retry-After header's value, in seconds; with status 429 or 503 only.
-	RetryAfter *int             `json:"retry_after,omitempty"`
-	Status     FaultErrorStatus `json:"status"`
-}
+	// RetryAfter The Retry-After header's value, in seconds.
+	RetryAfter *int `json:"retry_after,omitempty"`
 
-// FaultErrorStatus defines model for FaultError.Status.
-type FaultErrorStatus int
+	// Status Example: 429
+	Status int `json:"status"`
+}
 
 // FaultId A fault's id; the stub numbers the ones it assigns (`f1`, `f2`, ...).
 type FaultId = string
@@ -129,6 +177,20 @@ type FaultRule struct {
 	// Account An account SID (`AC` and 32 hex digits).
 	Account *AccountSid `json:"account,omitempty"`
 
+	// Body Answer with a broken body: `malformed` is a 200 whose
+	// `application/json` body is not JSON; `truncated` is the real answer,
+	// status and headers included, cut after half its body, then the
+	// connection closed.
+	Body *FaultBody `json:"body,omitempty"`
+
+	// Conversation Only requests for this conversation: its unique name or its `CH`
+	// SID, matched as `user` is. The list operations name none, so a
+	// fault with a conversation never acts on them.
+	//
+	//
+	// Example: general
+	Conversation *string `json:"conversation,omitempty"`
+
 	// Delay Wait before answering: `min_ms` exactly, or with `max_ms` a uniformly
 	// random time from `min_ms` to `max_ms`. At most 30 s: half the
 	// stub's 60 s write timeout, so that a delayed answer is still sent.
@@ -139,17 +201,21 @@ type FaultRule struct {
 	// connection closes, so a fault with `times` can go unnoticed.
 	Drop *bool `json:"drop,omitempty"`
 
-	// Error Answer with this status and Twilio's error body for it (code 20429,
-	// 20500 or 20503). A 429 always carries `Retry-After`
-	// (`retry_after` seconds, 1 if left out); a 503 only when
-	// `retry_after` is given; a 500 never.
+	// Error Answer with this status and Twilio's error body: `code`, or
+	// Twilio's generic code for the status (20000 + status; 20001 for a
+	// 400, 20003 for a 401, 20004 for a 405). A 429 carries
+	// `Retry-After` (`retry_after` seconds, 1 if left out); any other
+	// status only when `retry_after` is given.
 	Error *FaultError `json:"error,omitempty"`
 
 	// Id A fault's id; the stub numbers the ones it assigns (`f1`, `f2`, ...).
 	Id *FaultId `json:"id,omitempty"`
 
-	// Operation The Twilio API operation (an operationId of the Twilio spec, such
-	// as `FetchUserConversation`) to act on; absent for every operation.
+	// Operation The Twilio API operation (an operationId of the Twilio spec) to
+	// act on; absent for every operation. An operation of the default
+	// service (`FetchUserConversation`) stands for its service-scoped
+	// twin (`FetchServiceUserConversation`) too, unless `scope` says
+	// otherwise; a service-scoped one stands for itself only.
 	//
 	//
 	// Example: FetchUserConversation
@@ -159,9 +225,34 @@ type FaultRule struct {
 	// always. With `times`, it is applied at most `times` times.
 	Probability *float64 `json:"probability,omitempty"`
 
+	// Reset Reset the connection (a TCP RST) without answering: the client
+	// sees "connection reset by peer". Like `drop`, a client may
+	// resend an idempotent request by itself.
+	Reset *bool `json:"reset,omitempty"`
+
+	// Scope Which paths the fault acts on: `default` those under `/v1/Users`,
+	// `service` those under `/v1/Services/{ChatServiceSid}`, `any` both.
+	Scope *FaultScope `json:"scope,omitempty"`
+
+	// Service Only requests under `/v1/Services/{ChatServiceSid}` with this
+	// service SID; implies `scope: service`.
+	Service *string `json:"service,omitempty"`
+
 	// Times Apply the fault to the first this many matching requests only; absent for no limit.
 	Times *int `json:"times,omitempty"`
+
+	// User Only requests for this user: its identity or its `US` SID, as
+	// the world has it when the fault is added; either matches a
+	// request that names the user either way.
+	//
+	//
+	// Example: alice
+	User *string `json:"user,omitempty"`
 }
+
+// FaultScope Which paths the fault acts on: `default` those under `/v1/Users`,
+// `service` those under `/v1/Services/{ChatServiceSid}`, `any` both.
+type FaultScope string
 
 // Health defines model for Health.
 type Health struct {
@@ -220,6 +311,13 @@ type RecordedRequest struct {
 	//
 	// Example: /v1/Users/alice/Conversations/CHaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
 	Path string `json:"path"`
+
+	// PathParams The path's parameters by name (`UserSid`, `ConversationSid`,
+	// `ChatServiceSid`), percent-decoded; empty for an unknown route.
+	//
+	//
+	// Example: {"ConversationSid":"general","UserSid":"alice"}
+	PathParams map[string]string `json:"path_params"`
 
 	// Query Parameters by name, each with every value sent, in order: the query
 	// string, or the form fields of an `application/x-www-form-urlencoded`

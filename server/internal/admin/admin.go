@@ -71,7 +71,8 @@ type Config struct {
 	// none.
 	AnswerError func(echo.Context) (code int, message string)
 	// FaultInjected, if not nil, is told of every fault applied: the
-	// operation, and what the fault did ("error", "drop" or "delay").
+	// operation, and what the fault did ("error", "body", "drop", "reset"
+	// or "delay").
 	FaultInjected func(operation, action string)
 }
 
@@ -86,8 +87,12 @@ type Admin struct {
 	guesses  *guessLimiter
 	faults   *Faults
 	ops      *routes.Table
-	account  func(echo.Context) string
-	reqID    func(echo.Context) string
+	// twins maps each operation of the default service to its
+	// service-scoped twin; serviceOps holds the service-scoped ones.
+	twins      map[string]string
+	serviceOps map[string]bool
+	account    func(echo.Context) string
+	reqID      func(echo.Context) string
 	// maxFormBytes: see Config.MaxFormBytes.
 	maxFormBytes int64
 	metrics      http.Handler
@@ -126,6 +131,7 @@ func New(cfg Config) (*Admin, error) {
 		answerError:  cfg.AnswerError,
 		faultApplied: cfg.FaultInjected,
 	}
+	a.twins, a.serviceOps = twins(cfg.Operations)
 	if a.answerError == nil {
 		a.answerError = func(echo.Context) (int, string) { return 0, "" }
 	}
@@ -142,6 +148,25 @@ func New(cfg Config) (*Admin, error) {
 		a.reqID = func(echo.Context) string { return "" }
 	}
 	return a, nil
+}
+
+// twins pairs the operations of the default service (/v1/Users/...) with
+// their twins under /v1/Services/{ChatServiceSid}: the same method on the
+// same path below the service.
+func twins(ops *routes.Table) (map[string]string, map[string]bool) {
+	const servicePrefix = "/v1/Services/{" + paramService + "}/"
+	pairs, scoped := map[string]string{}, map[string]bool{}
+	for _, r := range ops.Routes() {
+		rest, ok := strings.CutPrefix(r.Path, servicePrefix)
+		if !ok {
+			continue
+		}
+		scoped[r.OperationID] = true
+		if d := ops.Lookup(r.Method, routes.EchoPath("/v1/"+rest)); d != nil {
+			pairs[d.OperationID] = r.OperationID
+		}
+	}
+	return pairs, scoped
 }
 
 // CheckToken refuses an admin token that no Authorization header carries

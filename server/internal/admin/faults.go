@@ -1,9 +1,6 @@
 package admin
 
 import (
-	"context"
-	"errors"
-	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"slices"
@@ -11,30 +8,69 @@ import (
 	"sync"
 	"time"
 
-	"github.com/labstack/echo/v4"
+	"github.com/twilio-stubs/userconversations/server/store"
+)
 
-	"github.com/twilio-stubs/userconversations/server/internal/routes"
+// Scopes a fault may act on: the paths under /v1/Users (the default
+// service), those under /v1/Services/{ChatServiceSid}, or both.
+const (
+	ScopeAny     = "any"
+	ScopeDefault = "default"
+	ScopeService = "service"
+)
+
+// Broken bodies a fault may answer with (Fault.Body).
+const (
+	// BodyMalformed is a 200 whose application/json body is not JSON.
+	BodyMalformed = "malformed"
+	// BodyTruncated is the real answer cut after half its body, then the
+	// connection closed.
+	BodyTruncated = "truncated"
 )
 
 // Fault is a rule that disturbs matching Twilio API requests: it delays
-// them, then answers an error, drops the connection, or lets them through.
+// them, then answers an error or a broken body, drops or resets the
+// connection, or lets them through.
 type Fault struct {
 	// ID names the fault; unique among the faults.
 	ID string
-	// Account and Operation select the requests; "" selects all.
-	Account   string
-	Operation string
+
+	// What the fault selects; zero values select everything.
+	Account string
+	// Operation is the operation named; Operations those it acts on (the
+	// named one and, for one of the default service, its service-scoped
+	// twin), set by Faults.Put.
+	Operation  string
+	Operations []string
+	// Scope is ScopeAny, ScopeDefault or ScopeService; "" is ScopeAny.
+	Scope string
+	// Service is a ChatServiceSid: only requests under it.
+	Service string
+	// User and Conversation are a user (identity or SID) and a
+	// conversation (unique name or SID). Names holds every name a request
+	// may give them by (see Aliases).
+	User, Conversation string
+	Names              *Aliases
+
+	// What the fault does: a delay, then at most one of an error, a broken
+	// body, a dropped connection and a reset one.
+	//
 	// The delay is DelayMin, or uniformly random in DelayMin..DelayMax.
 	DelayMin, DelayMax time.Duration
-	// Status is the error answered: 429, 500 or 503; 0 for none.
+	// Status is the error answered, 400..599; 0 for none. Code is its
+	// Twilio error code; 0 for the status's generic one.
 	Status int
+	Code   int
 	// RetryAfter is the Retry-After header's value in seconds; nil for
-	// the default (1 on a 429, none on a 503).
+	// the default (1 on a 429, none otherwise).
 	RetryAfter *int
 	// Message is the error body's message; "" for the status text.
 	Message string
-	// Drop closes the connection without answering.
-	Drop bool
+	// Body is BodyMalformed or BodyTruncated; "" for none.
+	Body string
+	// Drop closes the connection without answering; Reset resets it.
+	Drop, Reset bool
+
 	// Times is how many requests the fault applies to; 0 for no limit.
 	Times int
 	// Probability is the chance a matching request gets the fault.
@@ -48,17 +84,112 @@ type Fault struct {
 // probability) are api/admin.yaml's, checked when the rule arrives; these
 // are the rules that span fields.
 func (f *Fault) check() error {
+	answers := 0
+	for _, set := range []bool{f.Status != 0, f.Body != "", f.Drop, f.Reset} {
+		if set {
+			answers++
+		}
+	}
 	switch {
 	case f.DelayMax < f.DelayMin:
 		return errInvalid("delay", "max_ms is below min_ms")
-	case f.RetryAfter != nil && (f.Status == 0 || f.Status == http.StatusInternalServerError):
-		return errInvalid("error", "retry_after goes with status 429 or 503 only")
-	case f.Status != 0 && f.Drop:
-		return errInvalid("fault", "error and drop exclude each other")
-	case f.Status == 0 && !f.Drop && f.DelayMax == 0:
-		return errInvalid("fault", "does nothing: give it a delay, an error or drop")
+	case f.Status == 0 && (f.RetryAfter != nil || f.Code != 0 || f.Message != ""):
+		return errInvalid("error", "status is required")
+	case answers > 1:
+		return errInvalid("fault", "error, body, drop and reset exclude each other")
+	case answers == 0 && f.DelayMax == 0:
+		return errInvalid("fault", "does nothing: give it a delay, an error, a body, drop or reset")
+	case f.Service != "" && f.Scope == ScopeDefault:
+		return errInvalid("scope", "a fault with a service acts on the service scope only")
 	}
 	return nil
+}
+
+// Request is what a fault selects a Twilio API request by.
+type Request struct {
+	Account   string
+	Operation string
+	// Service is the ChatServiceSid of a path under /v1/Services; "" for
+	// one under /v1/Users.
+	Service string
+	// User and Conversation are the path's UserSid and ConversationSid,
+	// percent-decoded; Conversation is "" for a list.
+	User, Conversation string
+}
+
+// selects reports whether f acts on r (times and probability aside).
+func (f *Fault) selects(r Request) bool {
+	return (f.Account == "" || f.Account == r.Account) &&
+		(f.Operations == nil || slices.Contains(f.Operations, r.Operation)) &&
+		(f.Scope != ScopeDefault || r.Service == "") &&
+		(f.Scope != ScopeService || r.Service != "") &&
+		(f.Service == "" || f.Service == r.Service) &&
+		(f.User == "" || f.Names.has(f.Names.users, f.User, r, r.User)) &&
+		(f.Conversation == "" || f.Names.has(f.Names.conversations, f.Conversation, r, r.Conversation))
+}
+
+// Aliases are the names of a fault's user and conversation in the world
+// as it was when the fault was added: a user's identity and SID, a
+// conversation's unique name and SID, each within its service. A request
+// may give either name; the fault acts on it either way.
+type Aliases struct {
+	users, conversations map[alias]bool
+	// defaults maps each account to its default service: the one a path
+	// under /v1/Users addresses.
+	defaults map[string]string
+}
+
+// alias is a name within a service.
+type alias struct{ service, name string }
+
+// NewAliases finds the names of f's user and conversation in w, among the
+// accounts and services f selects.
+func NewAliases(f *Fault, w store.World) *Aliases {
+	a := &Aliases{users: map[alias]bool{}, conversations: map[alias]bool{}, defaults: map[string]string{}}
+	for _, account := range w.Accounts {
+		if len(account.Services) > 0 {
+			a.defaults[account.SID] = account.Services[0].SID
+		}
+		if f.Account != "" && account.SID != f.Account {
+			continue
+		}
+		for _, service := range account.Services {
+			if f.Service != "" && service.SID != f.Service {
+				continue
+			}
+			for _, u := range service.Users {
+				if u.SID == f.User || u.Identity == f.User {
+					a.users[alias{service.SID, u.SID}] = true
+					a.users[alias{service.SID, u.Identity}] = true
+				}
+			}
+			for _, c := range service.Conversations {
+				if c.SID == f.Conversation || (c.UniqueName != nil && *c.UniqueName == f.Conversation) {
+					a.conversations[alias{service.SID, c.SID}] = true
+					if c.UniqueName != nil {
+						a.conversations[alias{service.SID, *c.UniqueName}] = true
+					}
+				}
+			}
+		}
+	}
+	return a
+}
+
+// has reports whether a request r that names sent stands for given: it
+// sent given itself, or another name of the same thing in r's service.
+func (a *Aliases) has(names map[alias]bool, given string, r Request, sent string) bool {
+	if sent == given {
+		return true
+	}
+	if a == nil {
+		return false
+	}
+	service := r.Service
+	if service == "" {
+		service = a.defaults[r.Account]
+	}
+	return names[alias{service, sent}]
 }
 
 // Faults is the list of faults, in the order they were added. It is safe
@@ -78,6 +209,9 @@ func NewFaults() *Faults { return &Faults{} }
 // was added rather than replaced; an unusable f is an *Error.
 func (fs *Faults) Put(f Fault) (Fault, bool, error) {
 	f.Applied = 0
+	if f.Scope == "" {
+		f.Scope = ScopeAny
+	}
 	if err := f.check(); err != nil {
 		return Fault{}, false, err
 	}
@@ -86,7 +220,7 @@ func (fs *Faults) Put(f Fault) (Fault, bool, error) {
 	if f.ID != "" {
 		if i := fs.index(f.ID); i >= 0 {
 			fs.list[i] = &f
-			return f, false, nil
+			return f.clone(), false, nil
 		}
 	} else {
 		for f.ID == "" || fs.index(f.ID) >= 0 {
@@ -95,7 +229,7 @@ func (fs *Faults) Put(f Fault) (Fault, bool, error) {
 		}
 	}
 	fs.list = append(fs.list, &f)
-	return f, true, nil
+	return f.clone(), true, nil
 }
 
 func (fs *Faults) index(id string) int {
@@ -127,25 +261,31 @@ func (fs *Faults) List() []Fault {
 	defer fs.mu.Unlock()
 	out := make([]Fault, len(fs.list))
 	for i, f := range fs.list {
-		out[i] = *f
-		if f.RetryAfter != nil {
-			out[i].RetryAfter = new(*f.RetryAfter)
-		}
+		out[i] = f.clone()
 	}
 	return out
 }
 
-// take picks the fault for a request of account for operation: the first,
-// in order, that selects the request, is not spent and wins its draw. It
-// counts the fault as applied, in the same critical section, so that a
-// fault with Times n applies to exactly n requests however many arrive at
-// once.
-func (fs *Faults) take(account, operation string) (Fault, bool) {
+// clone is a copy of f that shares no memory with it.
+func (f *Fault) clone() Fault {
+	c := *f
+	c.Operations = slices.Clone(f.Operations)
+	if f.RetryAfter != nil {
+		c.RetryAfter = new(*f.RetryAfter)
+	}
+	return c
+}
+
+// take picks the fault for r: the first, in order, that selects it, is not
+// spent and wins its draw. It counts the fault as applied, in the same
+// critical section, so that a fault with Times n applies to exactly n
+// requests however many arrive at once. The fault returned shares its
+// Operations and Names with the kept one; they are only read.
+func (fs *Faults) take(r Request) (Fault, bool) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	for _, f := range fs.list {
-		if (f.Account != "" && f.Account != account) ||
-			(f.Operation != "" && f.Operation != operation) ||
+		if !f.selects(r) ||
 			(f.Times > 0 && f.Applied >= f.Times) ||
 			(f.Probability < 1 && rand.Float64() >= f.Probability) {
 			continue
@@ -170,6 +310,10 @@ func (f *Fault) action() string {
 	switch {
 	case f.Drop:
 		return "drop"
+	case f.Reset:
+		return "reset"
+	case f.Body != "":
+		return "body"
 	case f.Status != 0:
 		return "error"
 	}
@@ -182,7 +326,13 @@ func (f *Fault) answer() *Error {
 	if message == "" {
 		message = http.StatusText(f.Status)
 	}
+	if message == "" {
+		message = "HTTP " + strconv.Itoa(f.Status)
+	}
 	e := newError(f.Status, message)
+	if f.Code != 0 {
+		e.Code = f.Code
+	}
 	retryAfter := f.RetryAfter
 	if retryAfter == nil && f.Status == http.StatusTooManyRequests {
 		retryAfter = new(1)
@@ -191,79 +341,4 @@ func (f *Fault) answer() *Error {
 		e.Header = http.Header{"Retry-After": {strconv.Itoa(*retryAfter)}}
 	}
 	return e
-}
-
-// InjectFaults applies the faults to Twilio API requests. It must come
-// after authentication and request validation, so that the account and the
-// operation are known and only valid requests are disturbed, and before
-// anything that holds the response (response validation), so that a
-// connection can be dropped and an injected 503, which the Twilio spec
-// does not list, is not taken for a broken contract.
-//
-// It is a step of the Twilio API's chain, on its operations only; while the
-// admin API is off, it is left out.
-func (a *Admin) InjectFaults() routes.Step {
-	return func(route *routes.Route) echo.MiddlewareFunc {
-		if !a.Enabled() || route == nil || route.NotAllowed() {
-			return nil
-		}
-		return func(next echo.HandlerFunc) echo.HandlerFunc {
-			return a.injectFaults(route.OperationID, next)
-		}
-	}
-}
-
-func (a *Admin) injectFaults(operation string, next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		f, ok := a.faults.take(a.account(c), operation)
-		if !ok {
-			return next(c)
-		}
-		c.Set(faultKey, f.ID)
-		a.faultApplied(operation, f.action())
-		if d := f.delay(); d > 0 {
-			if err := sleep(c.Request().Context(), d); err != nil {
-				// The client left: nobody is there to answer.
-				return abandon(c)
-			}
-		}
-		switch {
-		case f.Drop:
-			return abandon(c)
-		case f.Status != 0:
-			return f.answer()
-		}
-		return next(c)
-	}
-}
-
-// sleep waits for d, or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) error {
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-timer.C:
-		return nil
-	}
-}
-
-// abandon closes the request's connection without answering. Where the
-// connection cannot be taken over (HTTP/2), the response is aborted
-// instead, which resets the stream.
-func abandon(c echo.Context) error {
-	c.Set(noAnswerKey, true)
-	conn, _, err := http.NewResponseController(c.Response()).Hijack()
-	if err != nil {
-		if errors.Is(err, http.ErrNotSupported) {
-			panic(http.ErrAbortHandler)
-		}
-		return fmt.Errorf("admin: dropping the connection: %w", err)
-	}
-	_ = conn.Close()
-	// Nothing may be written any more; the log shows no status.
-	c.Response().Committed = true
-	c.Response().Status = 0
-	return nil
 }

@@ -242,9 +242,9 @@ func TestFaultListPutRemoveClear(t *testing.T) {
 		t.Fatalf("ids %q %q %q", a.Id, b.Id, c.Id)
 	}
 	want := []admingen.Fault{
-		{Id: "f1", Error: &admingen.FaultError{Status: 500}, Probability: 1},
-		{Id: "slow-b", Account: new(accountB), Delay: &admingen.FaultDelay{MinMs: 10, MaxMs: new(20)}, Probability: 1},
-		{Id: "f2", Drop: true, Operation: new("DeleteUserConversation"), Times: new(2), Probability: 0.5},
+		{Id: "f1", Scope: "any", Error: &admingen.FaultError{Status: 500}, Probability: 1},
+		{Id: "slow-b", Scope: "any", Account: new(accountB), Delay: &admingen.FaultDelay{MinMs: 10, MaxMs: new(20)}, Probability: 1},
+		{Id: "f2", Scope: "any", Drop: true, Operation: new("DeleteUserConversation"), Operations: &[]string{"DeleteUserConversation", "DeleteServiceUserConversation"}, Times: new(2), Probability: 0.5},
 	}
 	list := func() []admingen.Fault {
 		t.Helper()
@@ -304,8 +304,17 @@ func TestInvalidFaultsAreRefused(t *testing.T) {
 		{"nothing but a selector", `{"operation":"FetchUserConversation","times":1}`, "does nothing"},
 		{"error and drop", `{"drop":true,"error":{"status":500}}`, "exclude"},
 		{"unknown operation", `{"operation":"FetchConversation","drop":true}`, "FetchUserConversation"},
-		{"unknown status", `{"error":{"status":404}}`, "error.status"},
-		{"retry_after on a 500", `{"error":{"status":500,"retry_after":1}}`, "retry_after"},
+		{"status below 400", `{"error":{"status":302}}`, "error.status"},
+		{"status over 599", `{"error":{"status":600}}`, "error.status"},
+		{"code over 5 digits", `{"error":{"status":400,"code":100000}}`, "error.code"},
+		{"unknown body", `{"body":"empty"}`, "body"},
+		{"body and error", `{"body":"malformed","error":{"status":500}}`, "exclude"},
+		{"reset and drop", `{"reset":true,"drop":true}`, "exclude"},
+		{"unknown scope", `{"scope":"both","drop":true}`, "scope"},
+		{"service in the default scope", `{"scope":"default","service":"IS00000000000000000000000000000000","drop":true}`, "scope"},
+		{"service operation in the default scope", `{"scope":"default","operation":"FetchServiceUserConversation","drop":true}`, "scope"},
+		{"bad service", `{"service":"ISnope","drop":true}`, "service"},
+		{"empty user", `{"user":"","drop":true}`, "user"},
 		{"negative retry_after", `{"error":{"status":429,"retry_after":-1}}`, "retry_after"},
 		{"max below min", `{"delay":{"min_ms":50,"max_ms":10}}`, "max_ms"},
 		{"delay too long", `{"delay":{"min_ms":30001}}`, "delay.min_ms"},

@@ -206,6 +206,7 @@ func (h handlers) ListRequests(c echo.Context, params admingen.ListRequestsParam
 			Time:       e.Time,
 			Method:     e.Method,
 			Path:       e.Path,
+			PathParams: e.PathParams,
 			Query:      admingen.Values(e.Query),
 			Form:       admingen.Values(e.Form),
 			Account:    optional(e.Account),
@@ -248,18 +249,24 @@ func (h handlers) PutFault(c echo.Context) error {
 		return newError(http.StatusBadRequest, "Invalid request body: "+err.Error())
 	}
 	f := Fault{
-		ID:          deref(rule.Id),
-		Account:     deref(rule.Account),
-		Operation:   deref(rule.Operation),
-		Drop:        deref(rule.Drop),
-		Times:       deref(rule.Times),
-		Probability: 1,
+		ID:           deref(rule.Id),
+		Account:      deref(rule.Account),
+		Operation:    deref(rule.Operation),
+		Scope:        string(deref(rule.Scope)),
+		Service:      deref(rule.Service),
+		User:         deref(rule.User),
+		Conversation: deref(rule.Conversation),
+		Body:         string(deref(rule.Body)),
+		Drop:         deref(rule.Drop),
+		Reset:        deref(rule.Reset),
+		Times:        deref(rule.Times),
+		Probability:  1,
 	}
 	if rule.Probability != nil {
 		f.Probability = *rule.Probability
 	}
-	if f.Operation != "" && !h.ops.Has(f.Operation) {
-		return errInvalid("operation", "%q is not an operation of the Twilio API (%s)", f.Operation, strings.Join(h.ops.Operations(), ", "))
+	if f.Service != "" && f.Scope == "" {
+		f.Scope = ScopeService
 	}
 	if d := rule.Delay; d != nil {
 		f.DelayMin = time.Duration(d.MinMs) * time.Millisecond
@@ -269,9 +276,13 @@ func (h handlers) PutFault(c echo.Context) error {
 		}
 	}
 	if e := rule.Error; e != nil {
-		f.Status = int(e.Status)
+		f.Status = e.Status
+		f.Code = deref(e.Code)
 		f.RetryAfter = e.RetryAfter
 		f.Message = deref(e.Message)
+	}
+	if err := h.target(c, &f); err != nil {
+		return err
 	}
 	kept, added, err := h.faults.Put(f)
 	if err != nil {
@@ -282,6 +293,31 @@ func (h handlers) PutFault(c echo.Context) error {
 		status = http.StatusCreated
 	}
 	return c.JSON(status, faultModel(kept))
+}
+
+// target sets what f acts on: the operations (the one named and its twin),
+// and every name of its user and conversation in the world as it is now.
+func (h handlers) target(c echo.Context, f *Fault) error {
+	if f.Operation != "" {
+		if !h.ops.Has(f.Operation) {
+			return errInvalid("operation", "%q is not an operation of the Twilio API (%s)", f.Operation, strings.Join(h.ops.Operations(), ", "))
+		}
+		f.Operations = []string{f.Operation}
+		if twin := h.twins[f.Operation]; twin != "" {
+			f.Operations = append(f.Operations, twin)
+		} else if h.serviceOps[f.Operation] && f.Scope == ScopeDefault {
+			return errInvalid("scope", "%s is an operation of the service scope", f.Operation)
+		}
+	}
+	if f.User == "" && f.Conversation == "" {
+		return nil
+	}
+	world, err := h.store.Snapshot(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	f.Names = NewAliases(f, world)
+	return nil
 }
 
 func (h handlers) ClearFaults(c echo.Context) error {
@@ -298,12 +334,23 @@ func (h handlers) RemoveFault(c echo.Context, id admingen.FaultId) error {
 
 func faultModel(f Fault) admingen.Fault {
 	m := admingen.Fault{
-		Id:          f.ID,
-		Account:     optional(f.Account),
-		Operation:   optional(f.Operation),
-		Drop:        f.Drop,
-		Probability: f.Probability,
-		Applied:     f.Applied,
+		Id:           f.ID,
+		Account:      optional(f.Account),
+		Operation:    optional(f.Operation),
+		Scope:        admingen.FaultScope(f.Scope),
+		Service:      optional(f.Service),
+		User:         optional(f.User),
+		Conversation: optional(f.Conversation),
+		Drop:         f.Drop,
+		Reset:        f.Reset,
+		Probability:  f.Probability,
+		Applied:      f.Applied,
+	}
+	if f.Operations != nil {
+		m.Operations = &f.Operations
+	}
+	if f.Body != "" {
+		m.Body = new(admingen.FaultBody(f.Body))
 	}
 	if f.Times > 0 {
 		m.Times = &f.Times
@@ -315,7 +362,10 @@ func faultModel(f Fault) admingen.Fault {
 		}
 	}
 	if f.Status != 0 {
-		m.Error = &admingen.FaultError{Status: admingen.FaultErrorStatus(f.Status), RetryAfter: f.RetryAfter, Message: optional(f.Message)}
+		m.Error = &admingen.FaultError{Status: f.Status, RetryAfter: f.RetryAfter, Message: optional(f.Message)}
+		if f.Code != 0 {
+			m.Error.Code = &f.Code
+		}
 	}
 	return m
 }

@@ -77,7 +77,7 @@ func TestFaultTimesUnderConcurrency(t *testing.T) {
 	for range 50 {
 		wg.Go(func() {
 			for range 20 {
-				if _, ok := fs.take("AC1", "FetchUserConversation"); ok {
+				if _, ok := fs.take(Request{Account: "AC1", Operation: "FetchUserConversation"}); ok {
 					applied.Add(1)
 				}
 			}
@@ -100,7 +100,7 @@ func TestFaultProbabilityIsRoughlyKept(t *testing.T) {
 	const n = 10000
 	hits := 0
 	for range n {
-		if _, ok := fs.take("", ""); ok {
+		if _, ok := fs.take(Request{}); ok {
 			hits++
 		}
 	}

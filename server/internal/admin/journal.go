@@ -3,6 +3,7 @@ package admin
 import (
 	"bytes"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"net/url"
@@ -25,8 +26,10 @@ type Entry struct {
 	Time   time.Time // when the request arrived
 	Method string
 	Path   string // as sent, percent-encoding included
-	Query  url.Values
-	Form   url.Values // fields of an application/x-www-form-urlencoded body
+	// PathParams are the path's parameters by name, percent-decoded.
+	PathParams map[string]string
+	Query      url.Values
+	Form       url.Values // fields of an application/x-www-form-urlencoded body
 	// Account is the account the request authenticated as; "" if none.
 	Account string
 	// Operation is the Twilio API operation; "" for an unknown route.
@@ -87,6 +90,9 @@ const entryOverhead = 256
 // bytes estimates what e holds in memory.
 func (e *Entry) bytes() int64 {
 	n := entryOverhead + len(e.Method) + len(e.Path) + len(e.Account) + len(e.Operation) + len(e.Fault) + len(e.RequestID) + len(e.Message)
+	for key, value := range e.PathParams {
+		n += len(key) + len(value) + 64
+	}
 	for _, v := range []url.Values{e.Query, e.Form} {
 		// A map entry (key and slice headers, its share of the buckets),
 		// then each value's header and bytes: measured, about 64 and 24.
@@ -190,6 +196,7 @@ func (j *Journal) Entries(f Filter) []Entry {
 		}
 		c := *e
 		c.Query, c.Form = cloneValues(e.Query), cloneValues(e.Form)
+		c.PathParams = maps.Clone(e.PathParams)
 		out = append(out, c)
 		if f.Limit > 0 && len(out) == f.Limit {
 			break
@@ -270,6 +277,16 @@ func (a *Admin) record(operation string, next echo.HandlerFunc) echo.HandlerFunc
 			entry.Account = a.account(c)
 			entry.RequestID = a.reqID(c)
 			entry.Operation = operation
+			entry.PathParams = map[string]string{}
+			if operation != "" {
+				entry.PathParams = PathParams(c)
+			}
+			for name, value := range entry.PathParams {
+				// Together within the path's bound: they are parts of it.
+				if v, cut := capString(value, MaxJournalPathBytes/len(entry.PathParams)); cut {
+					entry.PathParams[name], entry.Truncated = strings.Clone(v), true
+				}
+			}
 			entry.Fault, _ = c.Get(faultKey).(string)
 			entry.Status = c.Response().Status
 			entry.Code, entry.Message = a.answerError(c)

@@ -119,6 +119,16 @@ func (t *Table) Lookup(method, echoPath string) *Route {
 	return t.routes[key(method, echoPath)]
 }
 
+// Routes returns the routes of every operation, by operation id.
+func (t *Table) Routes() []*Route {
+	out := make([]*Route, 0, len(t.ids))
+	for _, r := range t.routes {
+		out = append(out, r)
+	}
+	slices.SortFunc(out, func(a, b *Route) int { return strings.Compare(a.OperationID, b.OperationID) })
+	return out
+}
+
 // Operations returns every operation id, sorted.
 func (t *Table) Operations() []string { return slices.Clone(t.ids) }
 
