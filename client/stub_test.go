@@ -61,7 +61,7 @@ func clientFor(t *testing.T, stub *stubtest.Stub) (*client.Client, *counter) {
 
 func TestListAgainstStubYieldsEachOnceInOrder(t *testing.T) {
 	const n = 2500
-	stub := stubtest.New(t, stubtest.WithWorld(bigWorld(n)))
+	stub := stubtest.New(t, stubtest.WithStoreWorld(bigWorld(n)))
 	c, requests := clientFor(t, stub)
 	for _, tt := range []struct{ pageSize, wantRequests int }{{1000, 3}, {50, 50}} {
 		t.Run(fmt.Sprintf("PageSize %d", tt.pageSize), func(t *testing.T) {
@@ -89,7 +89,7 @@ func TestListAgainstStubYieldsEachOnceInOrder(t *testing.T) {
 }
 
 func TestListLimitStopsEarly(t *testing.T) {
-	stub := stubtest.New(t, stubtest.WithWorld(bigWorld(300)))
+	stub := stubtest.New(t, stubtest.WithStoreWorld(bigWorld(300)))
 	c, requests := clientFor(t, stub)
 	tests := []struct{ pageSize, limit, wantRequests int }{
 		{50, 100, 2},  // exactly two pages: the third is never asked for
@@ -118,7 +118,7 @@ func TestListLimitStopsEarly(t *testing.T) {
 }
 
 func TestPageTokenCursorAgainstStub(t *testing.T) {
-	stub := stubtest.New(t, stubtest.WithWorld(bigWorld(25)))
+	stub := stubtest.New(t, stubtest.WithStoreWorld(bigWorld(25)))
 	c, _ := clientFor(t, stub)
 	var got []string
 	token := ""
@@ -141,7 +141,7 @@ func TestPageTokenCursorAgainstStub(t *testing.T) {
 }
 
 func TestUpdateShapesRoundTrip(t *testing.T) {
-	stub := stubtest.New(t, stubtest.WithWorld(bigWorld(1)))
+	stub := stubtest.New(t, stubtest.WithStoreWorld(bigWorld(1)))
 	c, _ := clientFor(t, stub)
 	conv := stubSID("CH", 1)
 	readAt := time.Date(2024, 5, 6, 7, 8, 9, 0, time.FixedZone("", 2*60*60))
@@ -190,7 +190,7 @@ func TestUpdateShapesRoundTrip(t *testing.T) {
 }
 
 func TestErrorsFromStub(t *testing.T) {
-	stub := stubtest.New(t, stubtest.WithWorld(bigWorld(1)))
+	stub := stubtest.New(t, stubtest.WithStoreWorld(bigWorld(1)))
 	c, _ := clientFor(t, stub)
 	wrong, err := client.New(stub.AccountSID, "wrongtoken", client.WithBaseURL(stub.URL), client.WithoutRetries())
 	if err != nil {

@@ -59,7 +59,7 @@ func TestModel(t *testing.T) {
 		t.Run(fmt.Sprintf("seed %d", seq), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(seq, seq))
 			initial := modelWorld(rng)
-			stub := stubtest.New(t, stubtest.WithWorld(initial), stubtest.WithAdminToken(modelAdminToken))
+			stub := stubtest.New(t, stubtest.WithStoreWorld(initial), stubtest.WithAdminToken(modelAdminToken))
 			m := &modelRun{t: t, rng: rng, stub: stub, world: initial.Clone(), initial: initial}
 			for step := range steps {
 				m.step = step

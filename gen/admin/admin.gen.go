@@ -313,7 +313,8 @@ type RecordedRequest struct {
 	Path string `json:"path"`
 
 	// PathParams The path's parameters by name (`UserSid`, `ConversationSid`,
-	// `ChatServiceSid`), percent-decoded; empty for an unknown route.
+	// `ChatServiceSid`), percent-decoded; empty when the path and
+	// method are not an operation of the Twilio API.
 	//
 	//
 	// Example: {"ConversationSid":"general","UserSid":"alice"}
@@ -400,8 +401,26 @@ type ListRequestsParams struct {
 	// (`/v1/Users/eve%2Fops/...`); the query string is not part of it.
 	Path *string `form:"path,omitempty" json:"path,omitempty"`
 
-	// Operation Only requests for this operation of the Twilio API (its operationId).
+	// Operation Only requests for this operation of the Twilio API (its
+	// operationId); one of the default service stands for its
+	// service-scoped twin too, as in a fault.
 	Operation *string `form:"operation,omitempty" json:"operation,omitempty"`
+
+	// Scope Only requests in this scope, as in a fault.
+	Scope *FaultScope `form:"scope,omitempty" json:"scope,omitempty"`
+
+	// Service Only requests under `/v1/Services/{ChatServiceSid}` with this service SID.
+	Service *string `form:"service,omitempty" json:"service,omitempty"`
+
+	// User Only requests for this user, given by identity or SID; a request
+	// that names the user either way matches, as in a fault.
+	User *string `form:"user,omitempty" json:"user,omitempty"`
+
+	// Conversation Only requests for this conversation, given by unique name or SID, as `user` is.
+	Conversation *string `form:"conversation,omitempty" json:"conversation,omitempty"`
+
+	// Status Only requests answered with this HTTP status (0 for those without an answer).
+	Status *int `form:"status,omitempty" json:"status,omitempty"`
 
 	// RequestId Only the request whose answer carried this Twilio-Request-Id.
 	RequestId *string `form:"request_id,omitempty" json:"request_id,omitempty"`
@@ -1660,6 +1679,66 @@ func NewListRequestsRequest(server string, params *ListRequestsParams) (*http.Re
 		if params.Operation != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "operation", *params.Operation, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Scope != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "scope", *params.Scope, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Service != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "service", *params.Service, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.User != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "user", *params.User, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Conversation != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "conversation", *params.Conversation, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Status != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {

@@ -1,22 +1,24 @@
-// Package stubtest starts an isolated User Conversation stub for one test:
+// Package stubtest starts an isolated User Conversation stub for one test,
+// seeds it, and checks what the code under test sent:
 //
-//	stub := stubtest.New(t) // the demo world; stubtest.WithFixtures(path) for yours
-//	resp, err := stub.HTTPClient().Get("https://conversations.twilio.com/v1/Users/alice/Conversations")
-//	conv, err := stub.Client().User("alice").Fetch(ctx, "general") // the project's client
+//	stub := stubtest.New(t, stubtest.WithStoreWorld(stubtest.World{
+//		Users:         []string{"alice"},
+//		Conversations: []stubtest.Conversation{{UniqueName: "general", Messages: 120, Members: []stubtest.Member{{User: "alice", ReadUpTo: new(100)}}}},
+//	}))
+//	stub.Fault(stubtest.Fault{Operation: "FetchUserConversation", Status: 429, Times: 1})
+//	// ... the code under test, given stub.Client() or stub.HTTPClient()
+//	stub.AssertRequested(t, stubtest.Match{Operation: "UpdateUserConversation", User: "alice", Form: url.Values{"LastReadMessageIndex": {"119"}}})
 //
 // The stub validates every request and response against the spec (an
 // off-contract response fails as a 500), serves on loopback, and shuts
 // down with the test. Parallel tests each get their own stub and state.
-//
-// With WithAdminToken the admin API is on, and Admin returns its generated
-// client, ready to use:
-//
-//	stub := stubtest.New(t, stubtest.WithAdminToken("secret"))
-//	resp, err := stub.Admin().ListRequestsWithResponse(ctx, nil)
+// Its admin API is on, behind a random token the helpers send; Admin
+// returns its generated client for anything they do not cover.
 package stubtest
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/tls"
 	"net"
 	"net/http"
@@ -26,6 +28,7 @@ import (
 
 	"github.com/twilio-stubs/userconversations/client"
 	admingen "github.com/twilio-stubs/userconversations/gen/admin"
+	fixturesgen "github.com/twilio-stubs/userconversations/gen/fixtures"
 	"github.com/twilio-stubs/userconversations/server"
 	"github.com/twilio-stubs/userconversations/server/fixtures"
 	"github.com/twilio-stubs/userconversations/server/store"
@@ -42,9 +45,12 @@ type Stub struct {
 	AuthToken  string
 	// Store is the stub's state, for arranging and asserting directly.
 	Store store.Store
-	// AdminToken is the admin API's bearer token; empty when it is off.
+	// AdminToken is the admin API's bearer token (random unless
+	// WithAdminToken set it); empty when WithoutAdmin turned it off.
 	AdminToken string
 
+	// tb is the test New started the stub for; nil after Start.
+	tb    testing.TB
 	close func()
 }
 
@@ -52,6 +58,7 @@ type settings struct {
 	world      store.World
 	err        error
 	adminToken string
+	noAdmin    bool
 	config     func(*server.Config)
 	httpServer func(*http.Server)
 }
@@ -64,16 +71,36 @@ func WithFixtures(path string) Option {
 	return func(s *settings) { s.world, s.err = fixtures.Load(path) }
 }
 
-// WithWorld seeds the stub with w.
-func WithWorld(w store.World) Option {
+// WithWorld seeds the stub with w, a world written in Go.
+func WithWorld(w World) Option {
+	return func(s *settings) { s.world, s.err = w.Build() }
+}
+
+// WithFixtureDocument seeds the stub with a whole fixture document written
+// in Go (several accounts or services, API keys, dates), checked and
+// completed as a fixtures file is.
+func WithFixtureDocument(doc fixturesgen.Fixtures) Option {
+	return func(s *settings) { s.world, s.err = fixtures.FromDocument(doc) }
+}
+
+// WithStoreWorld seeds the stub with w as it is: every SID and default
+// spelled out.
+func WithStoreWorld(w store.World) Option {
 	return func(s *settings) { s.world, s.err = w, nil }
 }
 
-// WithAdminToken turns the admin API (/_stub/...) on, guarded by token,
-// and with it the request journal and fault injection. Stub.Admin returns
-// a client that sends the token.
+// WithAdminToken sets the admin API's token, for a test that sends it
+// itself (the helpers and Admin send it already).
 func WithAdminToken(token string) Option {
-	return func(s *settings) { s.adminToken = token }
+	return func(s *settings) { s.adminToken, s.noAdmin = token, false }
+}
+
+// WithoutAdmin turns the admin API off, and with it the journal and the
+// faults, as the binary has them without --admin-token: every /_stub/
+// path but the health check answers 404. Requests, Fault and Reset then
+// fail the test.
+func WithoutAdmin() Option {
+	return func(s *settings) { s.adminToken, s.noAdmin = "", true }
 }
 
 // WithConfig adjusts the server configuration before the stub starts; it
@@ -96,6 +123,7 @@ func New(t testing.TB, opts ...Option) *Stub {
 	if err != nil {
 		t.Fatalf("stubtest: %v", err)
 	}
+	stub.tb = t
 	t.Cleanup(stub.Close)
 	return stub
 }
@@ -109,6 +137,9 @@ func Start(opts ...Option) (*Stub, error) {
 	}
 	if set.err != nil {
 		return nil, set.err
+	}
+	if set.adminToken == "" && !set.noAdmin {
+		set.adminToken = rand.Text()
 	}
 	st := memory.New()
 	if err := st.Load(context.Background(), set.world); err != nil {
@@ -155,8 +186,8 @@ func (s *Stub) Client(opts ...client.Option) *client.Client {
 }
 
 // Admin returns the generated client of the stub's admin API, sending the
-// admin token as a bearer token. Without an admin token only GetHealth
-// answers; every other call is a 404.
+// admin token as a bearer token. WithoutAdmin, only GetHealth answers;
+// every other call is a 404.
 func (s *Stub) Admin() *admingen.ClientWithResponses {
 	opts := []admingen.ClientOption{admingen.WithHTTPClient(&http.Client{Transport: defaultTransport})}
 	if s.AdminToken != "" {

@@ -87,7 +87,7 @@ func TestAdminTokenDoesNotOpenTheTwilioAPI(t *testing.T) {
 }
 
 func TestAdminAPIIsOffWithoutAToken(t *testing.T) {
-	stub := stubtest.New(t) // no admin token
+	stub := stubtest.New(t, stubtest.WithoutAdmin())
 	for _, call := range adminCalls {
 		for _, auth := range []func(*http.Request){nil, bearer(""), bearer(adminToken), basic(accountA, tokenA)} {
 			send(t, call.method, stub.URL+call.path, nil, auth).TwilioError(t, http.StatusNotFound, twilioerr.CodeNotFound)

@@ -35,22 +35,8 @@ type Fault struct {
 	// ID names the fault; unique among the faults.
 	ID string
 
-	// What the fault selects; zero values select everything.
-	Account string
-	// Operation is the operation named; Operations those it acts on (the
-	// named one and, for one of the default service, its service-scoped
-	// twin), set by Faults.Put.
-	Operation  string
-	Operations []string
-	// Scope is ScopeAny, ScopeDefault or ScopeService; "" is ScopeAny.
-	Scope string
-	// Service is a ChatServiceSid: only requests under it.
-	Service string
-	// User and Conversation are a user (identity or SID) and a
-	// conversation (unique name or SID). Names holds every name a request
-	// may give them by (see Aliases).
-	User, Conversation string
-	Names              *Aliases
+	// Target selects the requests it acts on.
+	Target
 
 	// What the fault does: a delay, then at most one of an error, a broken
 	// body, a dropped connection and a reset one.
@@ -99,13 +85,31 @@ func (f *Fault) check() error {
 		return errInvalid("fault", "error, body, drop and reset exclude each other")
 	case answers == 0 && f.DelayMax == 0:
 		return errInvalid("fault", "does nothing: give it a delay, an error, a body, drop or reset")
-	case f.Service != "" && f.Scope == ScopeDefault:
-		return errInvalid("scope", "a fault with a service acts on the service scope only")
 	}
 	return nil
 }
 
-// Request is what a fault selects a Twilio API request by.
+// Target selects Twilio API requests, for a fault or a journal query:
+// zero fields select everything.
+type Target struct {
+	Account string
+	// Operation is the operation named; Operations those it selects: the
+	// named one and, for one of the default service, its service-scoped
+	// twin. Admin.target sets them.
+	Operation  string
+	Operations []string
+	// Scope is ScopeAny, ScopeDefault or ScopeService; "" is ScopeAny.
+	Scope string
+	// Service is a ChatServiceSid: only requests under it.
+	Service string
+	// User and Conversation are a user (identity or SID) and a
+	// conversation (unique name or SID). Names holds every name a request
+	// may give them by (see Aliases).
+	User, Conversation string
+	Names              *Aliases
+}
+
+// Request is what a target selects a Twilio API request by.
 type Request struct {
 	Account   string
 	Operation string
@@ -117,10 +121,10 @@ type Request struct {
 	User, Conversation string
 }
 
-// selects reports whether f acts on r (times and probability aside).
-func (f *Fault) selects(r Request) bool {
+// selects reports whether f selects r.
+func (f *Target) selects(r Request) bool {
 	return (f.Account == "" || f.Account == r.Account) &&
-		(f.Operations == nil || slices.Contains(f.Operations, r.Operation)) &&
+		(f.Operation == "" || slices.Contains(f.Operations, r.Operation) || (f.Operations == nil && f.Operation == r.Operation)) &&
 		(f.Scope != ScopeDefault || r.Service == "") &&
 		(f.Scope != ScopeService || r.Service != "") &&
 		(f.Service == "" || f.Service == r.Service) &&
@@ -128,7 +132,7 @@ func (f *Fault) selects(r Request) bool {
 		(f.Conversation == "" || f.Names.has(f.Names.conversations, f.Conversation, r, r.Conversation))
 }
 
-// Aliases are the names of a fault's user and conversation in the world
+// Aliases are the names of a target's user and conversation in the world
 // as it was when the fault was added: a user's identity and SID, a
 // conversation's unique name and SID, each within its service. A request
 // may give either name; the fault acts on it either way.
@@ -144,7 +148,7 @@ type alias struct{ service, name string }
 
 // NewAliases finds the names of f's user and conversation in w, among the
 // accounts and services f selects.
-func NewAliases(f *Fault, w store.World) *Aliases {
+func NewAliases(f *Target, w store.World) *Aliases {
 	a := &Aliases{users: map[alias]bool{}, conversations: map[alias]bool{}, defaults: map[string]string{}}
 	for _, account := range w.Accounts {
 		if len(account.Services) > 0 {
@@ -209,9 +213,6 @@ func NewFaults() *Faults { return &Faults{} }
 // was added rather than replaced; an unusable f is an *Error.
 func (fs *Faults) Put(f Fault) (Fault, bool, error) {
 	f.Applied = 0
-	if f.Scope == "" {
-		f.Scope = ScopeAny
-	}
 	if err := f.check(); err != nil {
 		return Fault{}, false, err
 	}

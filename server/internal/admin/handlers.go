@@ -191,12 +191,22 @@ func readFixtures(c echo.Context) (store.World, error) {
 
 func (h handlers) ListRequests(c echo.Context, params admingen.ListRequestsParams) error {
 	f := Filter{
-		Account:   deref(params.Account),
+		Target: Target{
+			Account:      deref(params.Account),
+			Operation:    deref(params.Operation),
+			Scope:        string(deref(params.Scope)),
+			Service:      deref(params.Service),
+			User:         deref(params.User),
+			Conversation: deref(params.Conversation),
+		},
 		Method:    deref(params.Method),
 		Path:      deref(params.Path),
-		Operation: deref(params.Operation),
 		RequestID: deref(params.RequestId),
+		Status:    params.Status,
 		Limit:     deref(params.Limit),
+	}
+	if err := h.target(c, &f.Target); err != nil {
+		return err
 	}
 	entries := h.journal.Entries(f)
 	out := admingen.RequestJournal{Requests: make([]admingen.RecordedRequest, len(entries))}
@@ -249,24 +259,23 @@ func (h handlers) PutFault(c echo.Context) error {
 		return newError(http.StatusBadRequest, "Invalid request body: "+err.Error())
 	}
 	f := Fault{
-		ID:           deref(rule.Id),
-		Account:      deref(rule.Account),
-		Operation:    deref(rule.Operation),
-		Scope:        string(deref(rule.Scope)),
-		Service:      deref(rule.Service),
-		User:         deref(rule.User),
-		Conversation: deref(rule.Conversation),
-		Body:         string(deref(rule.Body)),
-		Drop:         deref(rule.Drop),
-		Reset:        deref(rule.Reset),
-		Times:        deref(rule.Times),
-		Probability:  1,
+		ID: deref(rule.Id),
+		Target: Target{
+			Account:      deref(rule.Account),
+			Operation:    deref(rule.Operation),
+			Scope:        string(deref(rule.Scope)),
+			Service:      deref(rule.Service),
+			User:         deref(rule.User),
+			Conversation: deref(rule.Conversation),
+		},
+		Body:        string(deref(rule.Body)),
+		Drop:        deref(rule.Drop),
+		Reset:       deref(rule.Reset),
+		Times:       deref(rule.Times),
+		Probability: 1,
 	}
 	if rule.Probability != nil {
 		f.Probability = *rule.Probability
-	}
-	if f.Service != "" && f.Scope == "" {
-		f.Scope = ScopeService
 	}
 	if d := rule.Delay; d != nil {
 		f.DelayMin = time.Duration(d.MinMs) * time.Millisecond
@@ -281,7 +290,7 @@ func (h handlers) PutFault(c echo.Context) error {
 		f.RetryAfter = e.RetryAfter
 		f.Message = deref(e.Message)
 	}
-	if err := h.target(c, &f); err != nil {
+	if err := h.target(c, &f.Target); err != nil {
 		return err
 	}
 	kept, added, err := h.faults.Put(f)
@@ -295,28 +304,37 @@ func (h handlers) PutFault(c echo.Context) error {
 	return c.JSON(status, faultModel(kept))
 }
 
-// target sets what f acts on: the operations (the one named and its twin),
-// and every name of its user and conversation in the world as it is now.
-func (h handlers) target(c echo.Context, f *Fault) error {
-	if f.Operation != "" {
-		if !h.ops.Has(f.Operation) {
-			return errInvalid("operation", "%q is not an operation of the Twilio API (%s)", f.Operation, strings.Join(h.ops.Operations(), ", "))
+// target completes t: its scope, the operations it selects (the one named
+// and its twin), and every name of its user and conversation in the world
+// as it is now.
+func (h handlers) target(c echo.Context, t *Target) error {
+	switch {
+	case t.Scope == "" && t.Service != "":
+		t.Scope = ScopeService
+	case t.Scope == "":
+		t.Scope = ScopeAny
+	case t.Scope == ScopeDefault && t.Service != "":
+		return errInvalid("scope", "a service is in the service scope only")
+	}
+	if t.Operation != "" {
+		if !h.ops.Has(t.Operation) {
+			return errInvalid("operation", "%q is not an operation of the Twilio API (%s)", t.Operation, strings.Join(h.ops.Operations(), ", "))
 		}
-		f.Operations = []string{f.Operation}
-		if twin := h.twins[f.Operation]; twin != "" {
-			f.Operations = append(f.Operations, twin)
-		} else if h.serviceOps[f.Operation] && f.Scope == ScopeDefault {
-			return errInvalid("scope", "%s is an operation of the service scope", f.Operation)
+		t.Operations = []string{t.Operation}
+		if twin := h.twins[t.Operation]; twin != "" {
+			t.Operations = append(t.Operations, twin)
+		} else if h.serviceOps[t.Operation] && t.Scope == ScopeDefault {
+			return errInvalid("scope", "%s is an operation of the service scope", t.Operation)
 		}
 	}
-	if f.User == "" && f.Conversation == "" {
+	if t.User == "" && t.Conversation == "" {
 		return nil
 	}
 	world, err := h.store.Snapshot(c.Request().Context())
 	if err != nil {
 		return err
 	}
-	f.Names = NewAliases(f, world)
+	t.Names = NewAliases(t, world)
 	return nil
 }
 

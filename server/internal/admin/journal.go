@@ -54,20 +54,28 @@ type Entry struct {
 
 // Filter selects journal entries; zero fields select everything.
 type Filter struct {
-	Account   string // exact
+	// Target selects by account, operation, scope, service, user and
+	// conversation, as a fault does.
+	Target
 	Method    string // any case
 	Path      string // prefix of the escaped path
-	Operation string // exact
 	RequestID string // exact
+	Status    *int   // exact (0: no answer was sent); nil for any
 	Limit     int    // the latest Limit entries; 0 for all
 }
 
-func (f Filter) matches(e *Entry) bool {
-	return (f.Account == "" || e.Account == f.Account) &&
-		(f.Method == "" || strings.EqualFold(e.Method, f.Method)) &&
+func (f *Filter) matches(e *Entry) bool {
+	return (f.Method == "" || strings.EqualFold(e.Method, f.Method)) &&
 		(f.Path == "" || strings.HasPrefix(e.Path, f.Path)) &&
-		(f.Operation == "" || e.Operation == f.Operation) &&
-		(f.RequestID == "" || e.RequestID == f.RequestID)
+		(f.RequestID == "" || e.RequestID == f.RequestID) &&
+		(f.Status == nil || e.Status == *f.Status) &&
+		f.selects(Request{
+			Account:      e.Account,
+			Operation:    e.Operation,
+			Service:      e.PathParams[paramService],
+			User:         e.PathParams[paramUser],
+			Conversation: e.PathParams[paramConversation],
+		})
 }
 
 // Bounds of one journal entry: the path, and the query and form fields,

@@ -110,13 +110,15 @@ func TestJournalFilters(t *testing.T) {
 	twilio(t, stub, http.MethodPost, fetchGeneral, url.Values{"NotificationLevel": {"default"}})              // 7
 	send(t, http.MethodGet, stub.URL+"/_stub/requests", nil, bearer(adminToken))                              // not journaled
 	send(t, http.MethodGet, stub.URL+"/v1/Users/alice/Conversations/general", nil, basic(accountA, "wrong1")) // 8
+	twilio(t, stub, http.MethodGet, "/v1/Services/"+defaultService+"/Users/"+aliceSID+"/Conversations/"+generalSID, nil) // 9
+	twilio(t, stub, http.MethodGet, "/v1/Services/"+otherService+"/Users/alice/Conversations", nil)                     // 10
 
 	tests := []struct {
 		name   string
 		params admingen.ListRequestsParams
 		want   []int64
 	}{
-		{"all", admingen.ListRequestsParams{}, []int64{1, 2, 3, 4, 5, 6, 7, 8}},
+		{"all", admingen.ListRequestsParams{}, []int64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}},
 		{"account", admingen.ListRequestsParams{Account: new(accountB)}, []int64{4}},
 		{"method", admingen.ListRequestsParams{Method: new("POST")}, []int64{3, 7}},
 		{"method in lower case", admingen.ListRequestsParams{Method: new("post")}, []int64{3, 7}},
@@ -124,7 +126,15 @@ func TestJournalFilters(t *testing.T) {
 		{"path prefix", admingen.ListRequestsParams{Path: new("/v1/Users/alice/")}, []int64{1, 2, 3, 4, 7, 8}},
 		{"escaped path", admingen.ListRequestsParams{Path: new("/v1/Users/eve%2Fops/")}, []int64{6}},
 		{"operation", admingen.ListRequestsParams{Operation: new("UpdateUserConversation")}, []int64{3, 7}},
-		{"limit keeps the latest", admingen.ListRequestsParams{Limit: new(3)}, []int64{6, 7, 8}},
+		{"operation and its twin", admingen.ListRequestsParams{Operation: new("FetchUserConversation")}, []int64{2, 4, 5, 8, 9}},
+		{"service-scoped operation", admingen.ListRequestsParams{Operation: new("ListServiceUserConversation")}, []int64{10}},
+		{"scope", admingen.ListRequestsParams{Scope: new(admingen.FaultScopeService)}, []int64{9, 10}},
+		{"service", admingen.ListRequestsParams{Service: new(otherService)}, []int64{10}},
+		{"user by identity, in its service", admingen.ListRequestsParams{User: new("alice"), Account: new(accountA), Scope: new(admingen.FaultScopeDefault)}, []int64{1, 2, 3, 7}},
+		{"user by SID", admingen.ListRequestsParams{User: new(aliceSID)}, []int64{1, 2, 3, 7, 9}},
+		{"conversation by unique name", admingen.ListRequestsParams{Conversation: new("general"), Method: new("GET")}, []int64{2, 4, 5, 8, 9}},
+		{"status", admingen.ListRequestsParams{Status: new(401)}, []int64{8}},
+		{"limit keeps the latest", admingen.ListRequestsParams{Limit: new(3)}, []int64{8, 9, 10}},
 		{"combined", admingen.ListRequestsParams{Account: new(accountA), Method: new("GET"), Path: new(fetchGeneral), Limit: new(5)}, []int64{2}},
 		{"nothing matches", admingen.ListRequestsParams{Method: new("PUT")}, nil},
 	}
@@ -140,7 +150,7 @@ func TestJournalFilters(t *testing.T) {
 		})
 	}
 
-	for _, bad := range []string{"limit=0", "limit=x", "account=ACnope", "method="} {
+	for _, bad := range []string{"limit=0", "limit=x", "account=ACnope", "method=", "scope=both", "service=ISnope", "user=", "status=600", "operation=Nope"} {
 		send(t, http.MethodGet, stub.URL+"/_stub/requests?"+bad, nil, bearer(adminToken)).TwilioError(t, 400, twilioerr.CodeInvalidParameter)
 	}
 }

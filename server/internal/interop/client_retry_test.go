@@ -14,7 +14,7 @@ import (
 // A 429 from a fault makes the project's own client wait for Retry-After
 // and try again, until the fault is spent and the fetch succeeds.
 func TestClientRetriesAFaulted429(t *testing.T) {
-	stub := stubtest.New(t, stubtest.WithWorld(interopWorld()), stubtest.WithAdminToken("interop-admin"))
+	stub := stubtest.New(t, stubtest.WithStoreWorld(interopWorld()), stubtest.WithAdminToken("interop-admin"))
 	admin := stub.Admin()
 	fault, err := admin.PutFaultWithResponse(t.Context(), admingen.FaultRule{
 		Operation: new("FetchUserConversation"),

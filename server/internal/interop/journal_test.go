@@ -14,7 +14,7 @@ import (
 // The journal shows what twilio-go sent: a test asserts "the app marked
 // CH…05 read up to index 42" with the admin client, no mock library.
 func TestJournalRecordsWhatTwilioGoSent(t *testing.T) {
-	stub := stubtest.New(t, stubtest.WithWorld(interopWorld()), stubtest.WithAdminToken("interop-admin"))
+	stub := stubtest.New(t, stubtest.WithStoreWorld(interopWorld()), stubtest.WithAdminToken("interop-admin"))
 	rest, _ := newTwilioGo(t, stub)
 	conversation := testkit.SID("CH", 5)
 

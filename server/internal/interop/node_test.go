@@ -23,7 +23,7 @@ const nodeDir = "node"
 // it fails.
 func TestTwilioNodeLibrary(t *testing.T) {
 	nodeBin := nodeRequire(t)
-	stub := stubtest.New(t, stubtest.WithWorld(interopWorld()))
+	stub := stubtest.New(t, stubtest.WithStoreWorld(interopWorld()))
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
