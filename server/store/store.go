@@ -36,6 +36,14 @@ const (
 // MaxUnreadMessagesCount caps UnreadMessagesCount, as Twilio does.
 const MaxUnreadMessagesCount = 1000
 
+// UnreadMessages is a participant's unread count: the messages of a
+// conversation of messageCount messages (indexed from 0) after its read
+// horizon lastReadIndex, capped at MaxUnreadMessagesCount. Stores derive it
+// on every read and never keep it, so it cannot drift from its inputs.
+func UnreadMessages(messageCount, lastReadIndex int) int {
+	return min(max(messageCount-1-lastReadIndex, 0), MaxUnreadMessagesCount)
+}
+
 // Scope addresses one conversation service of one account. An empty Service
 // addresses the account's default service: its first one.
 type Scope struct {
