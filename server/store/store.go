@@ -21,6 +21,10 @@ var (
 	// duplicate SID, identity or unique_name, a participant of an unknown
 	// user, ...). The wrapped message names the offending item.
 	ErrInvalidWorld = errors.New("invalid world")
+	// ErrSchemaTooNew: a durable store's database has a schema version
+	// newer than this binary knows (a newer stub migrated it). The store
+	// refuses to open it rather than guess what the newer schema means.
+	ErrSchemaTooNew = errors.New("database schema is newer than this binary")
 )
 
 // Notification levels and conversation states, as the API spells them.

@@ -205,3 +205,8 @@ func BenchmarkLoad100k(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkStore is the benchmark every store runs, for comparison.
+func BenchmarkStore(b *testing.B) {
+	storetest.Bench(b, func(*testing.B) store.Store { return memory.New() })
+}
