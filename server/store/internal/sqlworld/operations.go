@@ -9,19 +9,38 @@ import (
 	"github.com/twilio-stubs/userconversations/server/store"
 )
 
+// Statement is a query text and its arguments, for a store that sends
+// several at once (a PostgreSQL batch: one round trip).
+type Statement struct {
+	SQL  string
+	Args []any
+}
+
+// FetchStatement is the query of Fetch; read its result with ScanView.
+func FetchStatement(scope store.Scope, user, conversation string) Statement {
+	l := lookupOf(scope, user, conversation)
+	return Statement{fetchSQL[l.index()], append(userArgs(scope, user), conversation)}
+}
+
 // Fetch returns the user's view of the conversation.
 func Fetch(ctx context.Context, c Conn, scope store.Scope, user, conversation string) (store.UserConversation, error) {
-	l := lookupOf(scope, user, conversation)
-	rows, err := c.Query(ctx, fetchSQL[l.index()], append(userArgs(scope, user), conversation)...)
+	st := FetchStatement(scope, user, conversation)
+	rows, err := c.Query(ctx, st.SQL, st.Args...)
 	if err != nil {
 		return store.UserConversation{}, err
 	}
+	return ScanView(rows, scope, user, conversation)
+}
+
+// ScanView reads the view FetchStatement's query found, and closes rows.
+// No row is store.ErrNotFound.
+func ScanView(rows Rows, scope store.Scope, user, conversation string) (store.UserConversation, error) {
 	defer rows.Close()
 	if !rows.Next() {
 		if err := rows.Err(); err != nil {
 			return store.UserConversation{}, err
 		}
-		return store.UserConversation{}, notFound(scope, user, conversation)
+		return store.UserConversation{}, NotFound(scope, user, conversation)
 	}
 	var r viewRow
 	if err := rows.Scan(r.dest()...); err != nil {
@@ -30,15 +49,15 @@ func Fetch(ctx context.Context, c Conn, scope store.Scope, user, conversation st
 	return r.view(), rows.Err()
 }
 
-func notFound(scope store.Scope, user, conversation string) error {
+// NotFound is the error of an operation on a participation that is not
+// there: the user, the conversation, or the user's part in it.
+func NotFound(scope store.Scope, user, conversation string) error {
 	return fmt.Errorf("user %q in conversation %q of account %q: %w", user, conversation, scope.Account, store.ErrNotFound)
 }
 
-// Update applies u, which the caller has validated, stamping the
-// participant updated at now (in UTC, to the second, as the memory store
-// does), and returns the new view. Run it in a transaction: it is an
-// update, then a read of what it wrote.
-func Update(ctx context.Context, c Conn, now time.Time, scope store.Scope, user, conversation string, u store.Update) (store.UserConversation, error) {
+// UpdateStatement is the UPDATE of Update: it changes no row when the
+// participation is not there.
+func UpdateStatement(now time.Time, scope store.Scope, user, conversation string, u store.Update) Statement {
 	l := lookupOf(scope, user, conversation)
 	var level string
 	if u.NotificationLevel != nil {
@@ -53,30 +72,46 @@ func Update(ctx context.Context, c Conn, now time.Time, scope store.Scope, user,
 		readIndex = new(int64(*u.LastReadMessageIndex))
 	}
 	updatedS, updatedNS := Secs(now.UTC().Truncate(time.Second))
-	args := append(userArgs(scope, user), conversation,
+	return Statement{updateSQL[l.index()], append(userArgs(scope, user), conversation,
 		u.NotificationLevel != nil, level,
 		u.LastReadTimestamp != nil, readS, readNS,
 		u.SetReadIndex, readIndex,
-		updatedS, updatedNS)
-	n, err := c.Exec(ctx, updateSQL[l.index()], args...)
+		updatedS, updatedNS)}
+}
+
+// Update applies u, which the caller has validated, stamping the
+// participant updated at now (in UTC, to the second, as the memory store
+// does), and returns the new view. Run it in a transaction: it is an
+// update, then a read of what it wrote. Only the columns u sets are
+// written, so concurrent updates of different fields both land.
+func Update(ctx context.Context, c Conn, now time.Time, scope store.Scope, user, conversation string, u store.Update) (store.UserConversation, error) {
+	st := UpdateStatement(now, scope, user, conversation, u)
+	n, err := c.Exec(ctx, st.SQL, st.Args...)
 	if err != nil {
 		return store.UserConversation{}, err
 	}
 	if n == 0 {
-		return store.UserConversation{}, notFound(scope, user, conversation)
+		return store.UserConversation{}, NotFound(scope, user, conversation)
 	}
 	return Fetch(ctx, c, scope, user, conversation)
 }
 
+// RemoveStatement is the DELETE of Remove: it deletes no row when the
+// participation is not there.
+func RemoveStatement(scope store.Scope, user, conversation string) Statement {
+	l := lookupOf(scope, user, conversation)
+	return Statement{removeSQL[l.index()], append(userArgs(scope, user), conversation)}
+}
+
 // Remove deletes the user's participation in the conversation.
 func Remove(ctx context.Context, c Conn, scope store.Scope, user, conversation string) error {
-	l := lookupOf(scope, user, conversation)
-	n, err := c.Exec(ctx, removeSQL[l.index()], append(userArgs(scope, user), conversation)...)
+	st := RemoveStatement(scope, user, conversation)
+	n, err := c.Exec(ctx, st.SQL, st.Args...)
 	if err != nil {
 		return err
 	}
 	if n == 0 {
-		return notFound(scope, user, conversation)
+		return NotFound(scope, user, conversation)
 	}
 	return nil
 }
@@ -100,8 +135,7 @@ func List(ctx context.Context, c Conn, scope store.Scope, user string, q store.L
 		mode = listOffset
 		args = append(args, int64(q.Offset))
 	}
-	args = append(args, int64(q.Limit)+1)
-	rows, err := c.Query(ctx, listSQL[mode][l.index()], args...)
+	rows, err := c.Query(ctx, listText(mode, l, q.Limit+1), args...)
 	if err != nil {
 		return store.Page{}, err
 	}

@@ -2,6 +2,7 @@ package sqlworld
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/twilio-stubs/userconversations/server/store"
@@ -144,6 +145,9 @@ WHERE id = (SELECT p.id FROM %[2]s)`, usr, participation(l, n+1), n+2, n+3, n+4,
 	}
 }
 
+// limitHere marks where a list query's LIMIT goes.
+const limitHere = "<limit>"
+
 // listMode is how a list query selects its page.
 type listMode int
 
@@ -156,17 +160,33 @@ const (
 )
 
 // listSQL holds the list queries by listMode, then lookup.index() (the
-// conversation part of the lookup aside).
-var listSQL [listModes][8]string
+// conversation part of the lookup aside), each cut in two where its LIMIT
+// goes: listText puts it there.
+var listSQL [listModes][8][2]string
+
+// listText is the list query for mode and lookup, with its page's LIMIT
+// written out rather than a parameter. PostgreSQL plans a statement run
+// often once, for any parameters; for a LIMIT it does not know, that
+// generic plan joins the user's whole list to its conversations (a hash
+// join over every conversation), where for a known few rows it joins each
+// row by its index. A text per page size keeps the plan right; clients use
+// few page sizes.
+func listText(mode listMode, l lookup, limit int) string {
+	parts := &listSQL[mode][l.index()]
+	return parts[0] + strconv.Itoa(limit) + parts[1]
+}
 
 // Each list query returns, in one statement and so from one snapshot:
-// the page's items (side 0, LIMIT the page size + 1, to tell whether more
-// follow); a row for the user (side 2), there even when the page is empty,
+// the page's items (side 0, the page size + 1 of them, to tell whether
+// more follow); a row for the user (side 2), there even when the page is empty,
 // so that an unknown user is told from an empty list; and a row (side 1)
 // only if items lie beyond the page's other end: before it for listOffset
 // and listAfter, after it for listBefore. The position is $k, $k+1, $k+2
 // (seconds, nanoseconds, conversation SID); positions compare as row
-// values on the index participants_by_list_position.
+// values on the index participants_by_list_position. The page is limited
+// before it is joined to its conversations, and its user is a scalar
+// subquery: both planners then walk that index in order from the page's
+// start and stop after the page, rather than sort the user's whole list.
 func init() {
 	const position = "(p.created_s, p.created_ns, p.conversation_sid)"
 	for mode := range listModes {
@@ -174,39 +194,38 @@ func init() {
 			l := lookup{namedService: i&4 != 0, userBySID: i&2 != 0}
 			usr, n := resolveUser(l)
 			var where, beyond, order, offset string
-			limit := n + 1
 			switch mode {
 			case listOffset:
-				limit, offset = n+2, fmt.Sprintf(" OFFSET $%d", n+1)
+				offset = fmt.Sprintf(" OFFSET $%d", n+1)
 				beyond = "TRUE"
 			case listAfter:
-				where = fmt.Sprintf(" WHERE %s > ($%d, $%d, $%d)", position, n+1, n+2, n+3)
+				where = fmt.Sprintf(" AND %s > ($%d, $%d, $%d)", position, n+1, n+2, n+3)
 				beyond = fmt.Sprintf("%s <= ($%d, $%d, $%d)", position, n+1, n+2, n+3)
-				limit = n + 4
 			case listBefore:
-				where = fmt.Sprintf(" WHERE %s < ($%d, $%d, $%d)", position, n+1, n+2, n+3)
+				where = fmt.Sprintf(" AND %s < ($%d, $%d, $%d)", position, n+1, n+2, n+3)
 				beyond = fmt.Sprintf("%s >= ($%d, $%d, $%d)", position, n+1, n+2, n+3)
 				order = " DESC"
-				limit = n + 4
 			}
 			q := fmt.Sprintf(`WITH %[1]s
-SELECT * FROM (
-	SELECT 0 AS side, %[2]s
-	FROM usr
-	JOIN participants p ON p.user_id = usr.id
-	JOIN conversations c ON c.id = p.conversation_id%[3]s
+SELECT 0 AS side, %[2]s
+FROM usr
+CROSS JOIN (
+	SELECT * FROM participants p
+	WHERE p.user_id = (SELECT id FROM usr)%[3]s
 	ORDER BY p.created_s%[4]s, p.created_ns%[4]s, p.conversation_sid%[4]s
-	LIMIT $%[5]d%[6]s
-) AS page
+	LIMIT %[5]s%[6]s
+) AS p
+JOIN conversations c ON c.id = p.conversation_id
 UNION ALL
-SELECT 2, %[7]s FROM usr`, usr, columns(false), where, order, limit, offset, columns(true))
+SELECT 2, %[7]s FROM usr`, usr, columns(false), where, order, limitHere, offset, columns(true))
 			if beyond != "" {
 				q += fmt.Sprintf(`
 UNION ALL
 SELECT 1, %s FROM usr
 WHERE EXISTS (SELECT 1 FROM participants p WHERE p.user_id = usr.id AND %s)`, columns(true), beyond)
 			}
-			listSQL[mode][i] = q
+			before, after, _ := strings.Cut(q, limitHere)
+			listSQL[mode][i] = [2]string{before, after}
 		}
 	}
 }
