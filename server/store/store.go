@@ -118,6 +118,18 @@ func (p Position) Before(q Position) bool {
 	return p.ConversationSID < q.ConversationSID
 }
 
+// Compare returns -1 if p sorts before q, 1 if after, 0 if they are the
+// same position: a comparison for slices.SortFunc.
+func (p Position) Compare(q Position) int {
+	switch {
+	case p.Before(q):
+		return -1
+	case q.Before(p):
+		return 1
+	}
+	return 0
+}
+
 // ListQuery selects one page of a user's conversations. At most one of After
 // and Before is set; with neither, the page starts Offset items in.
 type ListQuery struct {

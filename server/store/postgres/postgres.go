@@ -45,19 +45,11 @@ var migrationFiles embed.FS
 
 // migrations are this binary's schema steps; the last one's version is the
 // newest schema it knows.
-var migrations = mustMigrations()
-
-func mustMigrations() []sqlworld.Migration {
-	ms, err := sqlworld.Migrations(migrationFiles, "migrations")
-	if err != nil {
-		panic(err) // the embedded files are fixed at build time; a test opens a store
-	}
-	return ms
-}
+var migrations = sqlworld.MustMigrations(migrationFiles, "migrations")
 
 // SchemaVersion is the newest schema this binary knows: the version of its
 // last migration.
-func SchemaVersion() int { return migrations[len(migrations)-1].Version }
+func SchemaVersion() int { return sqlworld.Version(migrations) }
 
 // The advisory lock keys, per database: any 64-bit numbers that no other
 // user of the database takes.

@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/twilio-stubs/userconversations/server/store"
 	"github.com/twilio-stubs/userconversations/server/store/postgres"
@@ -47,4 +48,10 @@ func TestCrash(t *testing.T) {
 
 func BenchmarkStore(b *testing.B) {
 	storetest.Bench(b, func(b *testing.B) store.Store { return open(b, newDatabase(b)) })
+}
+
+func TestClock(t *testing.T) {
+	storetest.RunClock(t, func(t *testing.T, now func() time.Time) store.Store {
+		return open(t, newDatabase(t), postgres.WithClock(now))
+	})
 }

@@ -65,14 +65,8 @@ func (s *Store) Load(ctx context.Context, w store.World) error {
 // process or another, out until it commits.
 func (s *Store) Modify(ctx context.Context, change func(store.World) (store.World, error)) error {
 	return s.write(ctx, func(c conn) error {
-		w, err := sqlworld.Snapshot(ctx, c)
+		w, err := sqlworld.Change(ctx, c, change)
 		if err != nil {
-			return err
-		}
-		if w, err = change(w); err != nil {
-			return err
-		}
-		if err := w.Validate(); err != nil {
 			return err
 		}
 		return replace(ctx, c, w)

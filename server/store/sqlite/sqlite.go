@@ -37,15 +37,11 @@ var migrationFiles embed.FS
 
 // migrations are this binary's schema steps; the last one's version is the
 // newest schema it knows.
-var migrations = mustMigrations()
+var migrations = sqlworld.MustMigrations(migrationFiles, "migrations")
 
-func mustMigrations() []sqlworld.Migration {
-	ms, err := sqlworld.Migrations(migrationFiles, "migrations")
-	if err != nil {
-		panic(err) // the embedded files are fixed at build time; a test opens a store
-	}
-	return ms
-}
+// SchemaVersion is the newest schema this binary knows: the version of its
+// last migration.
+func SchemaVersion() int { return sqlworld.Version(migrations) }
 
 // busyTimeout is how long a write waits for another process's write
 // transaction (a Load of a large world takes seconds) before failing with
@@ -198,7 +194,3 @@ func transaction(ctx context.Context, db *sql.Conn, begin string, c conn, f func
 	}
 	return nil
 }
-
-// SchemaVersion is the newest schema this binary knows: the version of its
-// last migration.
-func SchemaVersion() int { return migrations[len(migrations)-1].Version }

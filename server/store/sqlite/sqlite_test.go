@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/twilio-stubs/userconversations/server/store"
 	"github.com/twilio-stubs/userconversations/server/store/sqlite"
@@ -58,5 +59,11 @@ func TestCrash(t *testing.T) {
 			t.Fatalf("Open: %v", err)
 		}
 		return s
+	})
+}
+
+func TestClock(t *testing.T) {
+	storetest.RunClock(t, func(t *testing.T, now func() time.Time) store.Store {
+		return open(t, newFile(t), sqlite.WithClock(now))
 	})
 }

@@ -14,7 +14,7 @@ const BenchConversations = 10_000
 
 // Bench measures the operations the API serves on a store holding
 // testkit.ManyWorld(BenchConversations): fetch, update, and a page of 50 at
-// the start and at the end of the user's list. The end is reached after a
+// the start and at the end of the user's list; and Load of that world. The end is reached after a
 // position and before one, as page tokens do, and at an offset, as the
 // Page parameter does. newStore returns an empty store.
 func Bench(b *testing.B, newStore func(b *testing.B) store.Store) {
@@ -53,6 +53,15 @@ func Bench(b *testing.B, newStore func(b *testing.B) store.Store) {
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := s.FetchUserConversation(ctx, scope, "many", sid(BenchConversations/2)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("Load", func(b *testing.B) {
+		w := testkit.ManyWorld(BenchConversations)
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := s.Load(ctx, w); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/twilio-stubs/userconversations/server/store"
 )
@@ -26,6 +27,7 @@ func RunDurable(t *testing.T, newDatabase func(t *testing.T) OpenFunc) {
 		run  func(*testing.T, OpenFunc)
 	}{
 		{"NewDatabaseIsEmpty", testNewDatabaseIsEmpty},
+		{"TimesRoundTrip", testTimesRoundTrip},
 		{"ReopenKeepsState", testReopenKeepsState},
 		{"HandlesSeeEachOther", testHandlesSeeEachOther},
 		{"ModifyIsAtomicAcrossHandles", testModifyIsAtomicAcrossHandles},
@@ -228,4 +230,45 @@ func testConcurrentUpdatesAcrossHandles(t *testing.T, open OpenFunc) {
 			t.Errorf("%s: level %s, index %v; want muted and %d", item.ConversationSID, got.NotificationLevel, deref(got.LastReadMessageIndex), i)
 		}
 	}
+}
+
+// testTimesRoundTrip loads times a database must store exactly: with
+// nanoseconds, at the zero time, before 1970 and far in the future; they
+// come back equal, through Snapshot, a view and a reopened store, and the
+// list orders conversations by them.
+func testTimesRoundTrip(t *testing.T, open OpenFunc) {
+	ctx := context.Background()
+	times := []time.Time{
+		{},
+		time.Date(1969, 12, 31, 23, 59, 59, 999_999_999, time.UTC),
+		time.Date(2024, 5, 6, 7, 8, 9, 123_456_789, time.UTC),
+		time.Date(2024, 5, 6, 7, 8, 9, 123_456_790, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 59, 999_999_999, time.UTC),
+	}
+	w := listWorld()
+	svc := &w.Accounts[0].Services[0]
+	svc.Conversations = svc.Conversations[:len(times)]
+	for i, at := range times {
+		c := &svc.Conversations[len(times)-1-i] // in reverse: the list must sort them
+		c.DateCreated, c.DateUpdated = at, at
+		c.Timers = store.Timers{DateInactive: new(at), DateClosed: new(times[(i+1)%len(times)])}
+		c.Participants[0].DateUpdated = at
+		c.Participants[0].LastReadTimestamp = new(at)
+	}
+	s := handle(t, open)
+	if err := s.Load(ctx, w); err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	equalWorld(t, "Snapshot", snapshot(t, s), w)
+	page := list(t, s, "lister", store.ListQuery{Limit: 50})
+	if len(page.Items) != len(times) {
+		t.Fatalf("List: %d items, want %d", len(page.Items), len(times))
+	}
+	for i, item := range page.Items {
+		if item.DateCreated != times[i] || *item.LastReadTimestamp != times[i] {
+			t.Errorf("item %d: created %v, read at %v; want %v", i, item.DateCreated, *item.LastReadTimestamp, times[i])
+		}
+	}
+	closeHandle(t, s)
+	equalWorld(t, "Snapshot after reopening", snapshot(t, handle(t, open)), w)
 }

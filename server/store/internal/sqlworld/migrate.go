@@ -49,6 +49,20 @@ func Migrations(fsys fs.FS, dir string) ([]Migration, error) {
 	return out, nil
 }
 
+// MustMigrations is Migrations for a store's embedded files, which are
+// fixed when the binary is built: an error is a bug, which every test of
+// the store shows.
+func MustMigrations(fsys fs.FS, dir string) []Migration {
+	ms, err := Migrations(fsys, dir)
+	if err != nil {
+		panic(err)
+	}
+	return ms
+}
+
+// Version is the version of the last of ms: the newest schema they make.
+func Version(ms []Migration) int { return ms[len(ms)-1].Version }
+
 // SchemaTooNewError is the error of opening a database that a newer binary
 // migrated: this one cannot know what the newer schema means, so it does
 // not guess. It wraps store.ErrSchemaTooNew.
@@ -92,7 +106,7 @@ func Migrate(ctx context.Context, c Conn, ms []Migration, now time.Time) (from i
 	if err != nil {
 		return 0, fmt.Errorf("store: reading the schema version: %w", err)
 	}
-	known := ms[len(ms)-1].Version
+	known := Version(ms)
 	if int(version) > known {
 		return int(version), &SchemaTooNewError{Database: int(version), Binary: known}
 	}

@@ -168,14 +168,7 @@ func List(ctx context.Context, c Conn, scope store.Scope, user string, q store.L
 	}
 	// The statement's branches come back in no promised order: sort.
 	slices.SortFunc(page.Items, func(a, b store.UserConversation) int {
-		pa, pb := store.PositionOf(a), store.PositionOf(b)
-		switch {
-		case pa.Before(pb):
-			return -1
-		case pb.Before(pa):
-			return 1
-		}
-		return 0
+		return store.PositionOf(a).Compare(store.PositionOf(b))
 	})
 	more := len(page.Items) > q.Limit
 	if mode == listBefore {

@@ -36,6 +36,23 @@ func Snapshot(ctx context.Context, c Conn) (store.World, error) {
 	return r.w, nil
 }
 
+// Change is what Modify does before it writes: read the world through c,
+// apply change, and validate the result. Run it in the transaction that
+// then replaces the world, holding the lock that keeps other writes out.
+func Change(ctx context.Context, c Conn, change func(store.World) (store.World, error)) (store.World, error) {
+	w, err := Snapshot(ctx, c)
+	if err != nil {
+		return store.World{}, err
+	}
+	if w, err = change(w); err != nil {
+		return store.World{}, err
+	}
+	if err := w.Validate(); err != nil {
+		return store.World{}, err
+	}
+	return w, nil
+}
+
 // each calls row on each row of the query's result.
 func each(ctx context.Context, c Conn, sql string, row func(Rows) error) error {
 	rows, err := c.Query(ctx, sql)
