@@ -7,7 +7,7 @@ STUB_PKG := ./server/cmd/conversations-stub
 BIN      := bin/conversations-stub
 NODE_DIR := server/internal/interop/node
 
-.PHONY: all generate check-generate build run test test-go lint tidy-check node-deps debian-tools image-builder
+.PHONY: all generate check-generate build run test test-go lint tidy-check node-deps debian-tools image-builder postgres-server
 
 all: build
 
@@ -54,7 +54,7 @@ test: lint check-generate tidy-check test-go
 
 # IMAGE_TEST=required: where an image builder works (image-builder installs
 # one if it can), the image test must run, not skip.
-test-go: node-deps debian-tools image-builder
+test-go: node-deps debian-tools image-builder postgres-server
 	NODE_INTEROP=1 IMAGE_TEST=$$(sh $(BUILDER_SH) >/dev/null 2>&1 && echo required || echo skip) \
 		$(GO) test -race -count=1 ./...
 
@@ -82,6 +82,22 @@ image-builder:
 		 (apt-get update -qq >/dev/null && apt-get install -y -qq buildah >/dev/null)) || \
 		{ echo "could not install buildah: the image test will be skipped"; exit 0; }; \
 	else echo "no container image builder (docker with an engine, podman or buildah) and no way to install buildah here (root and apt-get): the image test will be skipped"; fi
+
+# The PostgreSQL store's tests (server/store/postgres) run on the server
+# STUB_TEST_POSTGRES names, or else start a throwaway cluster from the
+# PostgreSQL installed under /usr/lib/postgresql: this installs Debian's
+# postgresql when neither is there, as root with apt-get. Elsewhere those
+# tests skip, saying so.
+
+## postgres-server: install PostgreSQL for the PostgreSQL store's tests, unless STUB_TEST_POSTGRES is set or one is installed
+postgres-server:
+	@if [ -n "$$STUB_TEST_POSTGRES" ] || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing postgresql from Debian's packages, for the PostgreSQL store's tests"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		(apt-get install -y -qq postgresql >/dev/null 2>&1 || \
+		 (apt-get update -qq >/dev/null && apt-get install -y -qq postgresql >/dev/null)) || exit 1; \
+	else echo "!!! no PostgreSQL: the PostgreSQL store's tests will skip (set STUB_TEST_POSTGRES, or apt-get install postgresql)"; fi
 
 ## node-deps: install the Node interop test's npm packages from its lockfile
 node-deps: $(NODE_DIR)/node_modules/.package-lock.json

@@ -21,6 +21,10 @@ var (
 	// duplicate SID, identity or unique_name, a participant of an unknown
 	// user, ...). The wrapped message names the offending item.
 	ErrInvalidWorld = errors.New("invalid world")
+	// ErrSchemaTooNew: a durable store's database has a schema version
+	// newer than this binary knows (a newer stub migrated it). The store
+	// refuses to open it rather than guess what the newer schema means.
+	ErrSchemaTooNew = errors.New("database schema is newer than this binary")
 )
 
 // Notification levels and conversation states, as the API spells them.
@@ -35,6 +39,14 @@ const (
 
 // MaxUnreadMessagesCount caps UnreadMessagesCount, as Twilio does.
 const MaxUnreadMessagesCount = 1000
+
+// UnreadMessages is a participant's unread count: the messages of a
+// conversation of messageCount messages (indexed from 0) after its read
+// horizon lastReadIndex, capped at MaxUnreadMessagesCount. Stores derive it
+// on every read and never keep it, so it cannot drift from its inputs.
+func UnreadMessages(messageCount, lastReadIndex int) int {
+	return min(max(messageCount-1-lastReadIndex, 0), MaxUnreadMessagesCount)
+}
 
 // Scope addresses one conversation service of one account. An empty Service
 // addresses the account's default service: its first one.
@@ -108,6 +120,18 @@ func (p Position) Before(q Position) bool {
 		return p.DateCreated.Before(q.DateCreated)
 	}
 	return p.ConversationSID < q.ConversationSID
+}
+
+// Compare returns -1 if p sorts before q, 1 if after, 0 if they are the
+// same position: a comparison for slices.SortFunc.
+func (p Position) Compare(q Position) int {
+	switch {
+	case p.Before(q):
+		return -1
+	case q.Before(p):
+		return 1
+	}
+	return 0
 }
 
 // ListQuery selects one page of a user's conversations. At most one of After

@@ -101,17 +101,17 @@ func TestJournalRecordsRefusals(t *testing.T) {
 
 func TestJournalFilters(t *testing.T) {
 	stub := newStub(t)
-	twilio(t, stub, http.MethodGet, "/v1/Users/alice/Conversations", nil)                                     // 1
-	twilio(t, stub, http.MethodGet, fetchGeneral, nil)                                                        // 2
-	twilio(t, stub, http.MethodPost, fetchGeneral, url.Values{"NotificationLevel": {"muted"}})                // 3
-	send(t, http.MethodGet, stub.URL+fetchGeneral, nil, basic(accountB, tokenB))                              // 4
-	twilio(t, stub, http.MethodGet, "/v1/Users/bob/Conversations/general", nil)                               // 5
-	twilio(t, stub, http.MethodGet, "/v1/Users/eve%2Fops/Conversations", nil)                                 // 6
-	twilio(t, stub, http.MethodPost, fetchGeneral, url.Values{"NotificationLevel": {"default"}})              // 7
-	send(t, http.MethodGet, stub.URL+"/_stub/requests", nil, bearer(adminToken))                              // not journaled
-	send(t, http.MethodGet, stub.URL+"/v1/Users/alice/Conversations/general", nil, basic(accountA, "wrong1")) // 8
+	twilio(t, stub, http.MethodGet, "/v1/Users/alice/Conversations", nil)                                                // 1
+	twilio(t, stub, http.MethodGet, fetchGeneral, nil)                                                                   // 2
+	twilio(t, stub, http.MethodPost, fetchGeneral, url.Values{"NotificationLevel": {"muted"}})                           // 3
+	send(t, http.MethodGet, stub.URL+fetchGeneral, nil, basic(accountB, tokenB))                                         // 4
+	twilio(t, stub, http.MethodGet, "/v1/Users/bob/Conversations/general", nil)                                          // 5
+	twilio(t, stub, http.MethodGet, "/v1/Users/eve%2Fops/Conversations", nil)                                            // 6
+	twilio(t, stub, http.MethodPost, fetchGeneral, url.Values{"NotificationLevel": {"default"}})                         // 7
+	send(t, http.MethodGet, stub.URL+"/_stub/requests", nil, bearer(adminToken))                                         // not journaled
+	send(t, http.MethodGet, stub.URL+"/v1/Users/alice/Conversations/general", nil, basic(accountA, "wrong1"))            // 8
 	twilio(t, stub, http.MethodGet, "/v1/Services/"+defaultService+"/Users/"+aliceSID+"/Conversations/"+generalSID, nil) // 9
-	twilio(t, stub, http.MethodGet, "/v1/Services/"+otherService+"/Users/alice/Conversations", nil)                     // 10
+	twilio(t, stub, http.MethodGet, "/v1/Services/"+otherService+"/Users/alice/Conversations", nil)                      // 10
 
 	tests := []struct {
 		name   string

@@ -107,14 +107,7 @@ func (u *user) find(c *conversation) int {
 // sortParts puts u.parts in list order; Load appends them in world order.
 func (u *user) sortParts() {
 	slices.SortFunc(u.parts, func(a, b *participant) int {
-		pa, pb := a.conv.position(), b.conv.position()
-		switch {
-		case pa.Before(pb):
-			return -1
-		case pb.Before(pa):
-			return 1
-		}
-		return 0
+		return a.conv.position().Compare(b.conv.position())
 	})
 }
 

@@ -2,10 +2,8 @@ package memory_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"runtime"
-	"strings"
 	"testing"
 	"time"
 
@@ -51,8 +49,6 @@ func bigWorld(nUsers, nConvs, perConv int) store.World {
 	return store.World{Accounts: []store.Account{{SID: testkit.SID("AC", 1), AuthToken: "token", Services: []store.Service{svc}}}}
 }
 
-var scope = store.Scope{Account: testkit.SID("AC", 1)}
-
 func load(tb testing.TB, s *memory.Store, w store.World) {
 	tb.Helper()
 	if err := s.Load(context.Background(), w); err != nil {
@@ -60,85 +56,10 @@ func load(tb testing.TB, s *memory.Store, w store.World) {
 	}
 }
 
-// TestClock checks the update stamp comes from the injected clock, in UTC
-// and to the second, and that the view shows the later of it and the
-// conversation's DateUpdated.
 func TestClock(t *testing.T) {
-	ctx := context.Background()
-	w := bigWorld(1, 1, 1)
-	convUpdated := w.Accounts[0].Services[0].Conversations[0].DateUpdated
-	tests := []struct {
-		name      string
-		now       time.Time
-		wantStamp time.Time
-		wantView  time.Time
-	}{
-		{"clock later than the conversation",
-			time.Date(2030, 1, 2, 3, 4, 5, 999999999, time.FixedZone("UTC+1", 3600)),
-			time.Date(2030, 1, 2, 2, 4, 5, 0, time.UTC),
-			time.Date(2030, 1, 2, 2, 4, 5, 0, time.UTC)},
-		{"clock earlier than the conversation",
-			time.Date(2000, 1, 1, 0, 0, 0, 500, time.UTC),
-			time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC),
-			convUpdated},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			s := memory.New(memory.WithClock(func() time.Time { return tt.now }))
-			load(t, s, w)
-			uc, err := s.UpdateUserConversation(ctx, scope, "user-0", testkit.SID("CH", 0), store.Update{})
-			if err != nil {
-				t.Fatalf("Update: %v", err)
-			}
-			if !uc.DateUpdated.Equal(tt.wantView) {
-				t.Errorf("view DateUpdated = %v, want %v", uc.DateUpdated, tt.wantView)
-			}
-			snap, _ := s.Snapshot(ctx)
-			stamp := snap.Accounts[0].Services[0].Conversations[0].Participants[0].DateUpdated
-			if stamp != tt.wantStamp {
-				t.Errorf("participant DateUpdated = %#v, want %#v", stamp, tt.wantStamp)
-			}
-		})
-	}
-}
-
-// TestLoadNamesItem checks where in the World a rejected Load points, and
-// the invariants beyond the contract: SIDs must have the shape the API's
-// schema gives them, identities and unique_names must not be empty.
-func TestLoadNamesItem(t *testing.T) {
-	tests := []struct {
-		name string
-		brk  func(w *store.World)
-		want string
-	}{
-		{"participant of a user of another service", func(w *store.World) {
-			w.Accounts[0].Services = append(w.Accounts[0].Services, store.Service{SID: testkit.SID("IS", 2), Users: []store.User{{SID: testkit.SID("US", 99), Identity: "x"}}})
-			w.Accounts[0].Services[0].Conversations[3].Participants[0].UserSID = testkit.SID("US", 99)
-		}, fmt.Sprintf(`accounts[0].services[0].conversations[3].participants[0]: user "%s" not in service`, testkit.SID("US", 99))},
-		{"account SID of the wrong kind", func(w *store.World) { w.Accounts[0].SID = testkit.SID("AK", 1) }, "accounts[0]: SID"},
-		{"short API key SID", func(w *store.World) {
-			w.Accounts[0].APIKeys = []store.APIKey{{SID: "SK1", Secret: "s"}}
-		}, `accounts[0].apiKeys[0]: SID "SK1"`},
-		{"service SID with a non-hex digit", func(w *store.World) { w.Accounts[0].Services[0].SID = "IS" + strings.Repeat("g", 32) }, "accounts[0].services[0]: SID"},
-		{"user SID in lower case prefix", func(w *store.World) { w.Accounts[0].Services[0].Users[1].SID = "us" + strings.Repeat("0", 32) }, "accounts[0].services[0].users[1]: SID"},
-		{"empty identity", func(w *store.World) { w.Accounts[0].Services[0].Users[2].Identity = "" }, "accounts[0].services[0].users[2]: user"},
-		{"conversation SID of a user", func(w *store.World) { w.Accounts[0].Services[0].Conversations[4].SID = testkit.SID("US", 4) }, "accounts[0].services[0].conversations[4]: SID"},
-		{"empty participant SID", func(w *store.World) { w.Accounts[0].Services[0].Conversations[1].Participants[0].SID = "" }, "accounts[0].services[0].conversations[1].participants[0]: SID"},
-		{"empty unique_name", func(w *store.World) {
-			empty := ""
-			w.Accounts[0].Services[0].Conversations[2].UniqueName = &empty
-		}, "accounts[0].services[0].conversations[2]: conversation"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			w := bigWorld(3, 5, 1)
-			tt.brk(&w)
-			err := memory.New().Load(context.Background(), w)
-			if !errors.Is(err, store.ErrInvalidWorld) || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("Load: %v, want an invalid world error containing %q", err, tt.want)
-			}
-		})
-	}
+	storetest.RunClock(t, func(_ *testing.T, now func() time.Time) store.Store {
+		return memory.New(memory.WithClock(now))
+	})
 }
 
 // TestFootprint100k bounds the heap a world of 100,000 user conversations
@@ -168,71 +89,6 @@ func heapInUse() int64 {
 	return int64(m.HeapAlloc)
 }
 
-const benchConversations = 10_000
-
-func benchStore(b *testing.B, w store.World) *memory.Store {
-	s := memory.New()
-	load(b, s, w)
-	return s
-}
-
-func benchList(b *testing.B, q store.ListQuery, wantFirst string) {
-	s := benchStore(b, bigWorld(1, benchConversations, 1))
-	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		page, err := s.ListUserConversations(ctx, scope, "user-0", q)
-		if err != nil || len(page.Items) != 50 || page.Items[0].ConversationSID != wantFirst {
-			b.Fatalf("List: %d items, %v", len(page.Items), err)
-		}
-	}
-}
-
-func BenchmarkListFirstPage(b *testing.B) {
-	benchList(b, store.ListQuery{Limit: 50}, testkit.SID("CH", 0))
-}
-
-func BenchmarkListLastPage(b *testing.B) {
-	const first = benchConversations - 50
-	anchor := store.Position{DateCreated: t0.Add((first - 1) * time.Second), ConversationSID: testkit.SID("CH", first-1)}
-	b.Run("after", func(b *testing.B) {
-		benchList(b, store.ListQuery{Limit: 50, After: &anchor}, testkit.SID("CH", first))
-	})
-	b.Run("before", func(b *testing.B) {
-		end := store.Position{DateCreated: t0.Add(benchConversations * time.Second)}
-		benchList(b, store.ListQuery{Limit: 50, Before: &end}, testkit.SID("CH", first))
-	})
-	b.Run("offset", func(b *testing.B) {
-		benchList(b, store.ListQuery{Limit: 50, Offset: first}, testkit.SID("CH", first))
-	})
-}
-
-func BenchmarkFetch(b *testing.B) {
-	s := benchStore(b, bigWorld(1, benchConversations, 1))
-	ctx := context.Background()
-	conv := testkit.SID("CH", benchConversations/2)
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := s.FetchUserConversation(ctx, scope, "user-0", conv); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func BenchmarkUpdate(b *testing.B) {
-	s := benchStore(b, bigWorld(1, benchConversations, 1))
-	ctx := context.Background()
-	conv := testkit.SID("CH", benchConversations/2)
-	index := 3
-	u := store.Update{SetReadIndex: true, LastReadMessageIndex: &index}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := s.UpdateUserConversation(ctx, scope, "user-0", conv, u); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
 // BenchmarkLoad100k loads 100,000 user conversations: 1,000 users in 100
 // conversations each.
 func BenchmarkLoad100k(b *testing.B) {
@@ -245,4 +101,9 @@ func BenchmarkLoad100k(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkStore is the benchmark every store runs, for comparison.
+func BenchmarkStore(b *testing.B) {
+	storetest.Bench(b, func(*testing.B) store.Store { return memory.New() })
 }

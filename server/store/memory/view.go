@@ -37,7 +37,7 @@ func (svc *service) view(p *participant) store.UserConversation {
 	}
 	if p.readIndex != noReadIndex {
 		index := p.readIndex
-		unread := min(max(c.MessageCount-1-index, 0), store.MaxUnreadMessagesCount)
+		unread := store.UnreadMessages(c.MessageCount, index)
 		uc.LastReadMessageIndex = &index
 		uc.UnreadMessagesCount = &unread
 	}

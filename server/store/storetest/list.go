@@ -31,15 +31,7 @@ func listOrder(w store.World, userSID string) []store.Position {
 			}
 		}
 	}
-	slices.SortFunc(ps, func(p, q store.Position) int {
-		switch {
-		case p.Before(q):
-			return -1
-		case q.Before(p):
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(ps, store.Position.Compare)
 	return ps
 }
 
