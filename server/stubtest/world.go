@@ -9,7 +9,7 @@ import (
 // The credentials of a World's account unless it says otherwise.
 const (
 	DefaultAccountSID = "AC00000000000000000000000000000000"
-	DefaultAuthToken  = "stubtest-auth-token"
+	DefaultAuthToken  = "stubtestauthtoken"
 )
 
 // World is a world written in Go: one account with one conversation service,
