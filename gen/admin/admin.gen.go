@@ -691,7 +691,10 @@ type ClientInterface interface {
 	// are not recorded.
 	//
 	// A request is recorded once its answer is known, so a request still
-	// being served (held by a latency fault, say) is not listed yet.
+	// being served (held by a latency fault, say) is not listed yet. A
+	// read waits (up to 1 s) for the answers already sent to be recorded:
+	// a client that has its answer, or saw its connection dropped, finds
+	// its request listed.
 	// The filters combine with AND.
 	//
 	// Corresponds with GET /_stub/requests (the `ListRequests` operationId).
@@ -1088,7 +1091,10 @@ func (c *Client) ClearRequests(ctx context.Context, reqEditors ...RequestEditorF
 // are not recorded.
 //
 // A request is recorded once its answer is known, so a request still
-// being served (held by a latency fault, say) is not listed yet.
+// being served (held by a latency fault, say) is not listed yet. A
+// read waits (up to 1 s) for the answers already sent to be recorded:
+// a client that has its answer, or saw its connection dropped, finds
+// its request listed.
 // The filters combine with AND.
 //
 // Corresponds with GET /_stub/requests (the `ListRequests` operationId).
@@ -2188,7 +2194,10 @@ type ClientWithResponsesInterface interface {
 	// are not recorded.
 	//
 	// A request is recorded once its answer is known, so a request still
-	// being served (held by a latency fault, say) is not listed yet.
+	// being served (held by a latency fault, say) is not listed yet. A
+	// read waits (up to 1 s) for the answers already sent to be recorded:
+	// a client that has its answer, or saw its connection dropped, finds
+	// its request listed.
 	// The filters combine with AND.
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -3675,7 +3684,10 @@ func (c *ClientWithResponses) ClearRequestsWithResponse(ctx context.Context, req
 // are not recorded.
 //
 // A request is recorded once its answer is known, so a request still
-// being served (held by a latency fault, say) is not listed yet.
+// being served (held by a latency fault, say) is not listed yet. A
+// read waits (up to 1 s) for the answers already sent to be recorded:
+// a client that has its answer, or saw its connection dropped, finds
+// its request listed.
 // The filters combine with AND.
 //
 // Returns a wrapper object for the known response body format(s).

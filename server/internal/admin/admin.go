@@ -84,9 +84,11 @@ type Admin struct {
 	token    string
 	tokenSum [sha256.Size]byte
 	journal  *Journal
-	guesses  *guessLimiter
-	faults   *Faults
-	ops      *routes.Table
+	// unrecorded holds the answers sent but not yet journaled.
+	unrecorded *unrecorded
+	guesses    *guessLimiter
+	faults     *Faults
+	ops        *routes.Table
 	// twins maps each operation of the default service to its
 	// service-scoped twin; serviceOps holds the service-scoped ones.
 	twins      map[string]string
@@ -121,6 +123,7 @@ func New(cfg Config) (*Admin, error) {
 		token:        cfg.Token,
 		tokenSum:     sha256.Sum256([]byte(cfg.Token)),
 		journal:      NewJournal(size, cfg.JournalBytes),
+		unrecorded:   newUnrecorded(),
 		guesses:      newGuessLimiter(),
 		faults:       NewFaults(),
 		ops:          cfg.Operations,

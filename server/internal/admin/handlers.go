@@ -208,6 +208,7 @@ func (h handlers) ListRequests(c echo.Context, params admingen.ListRequestsParam
 	if err := h.target(c, &f.Target); err != nil {
 		return err
 	}
+	h.unrecorded.settle()
 	entries := h.journal.Entries(f)
 	out := admingen.RequestJournal{Requests: make([]admingen.RecordedRequest, len(entries))}
 	for i, e := range entries {

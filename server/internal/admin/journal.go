@@ -274,6 +274,7 @@ func (a *Admin) record(operation string, next echo.HandlerFunc) echo.HandlerFunc
 			Form:      form,
 			Truncated: cutPath || cutQuery || cutForm,
 		}
+		a.unrecorded.track(c)
 		defer func() {
 			// Only http.ErrAbortHandler gets here: the recovery
 			// middleware turns every other panic into a 500.
@@ -304,6 +305,7 @@ func (a *Admin) record(operation string, next echo.HandlerFunc) echo.HandlerFunc
 				entry.RequestID = "" // never sent
 			}
 			a.journal.Record(entry)
+			a.unrecorded.recorded(c)
 			if p != nil {
 				panic(p)
 			}
