@@ -1,6 +1,8 @@
 package memory
 
 import (
+	"slices"
+
 	"github.com/twilio-stubs/userconversations/server/store"
 )
 
@@ -9,18 +11,29 @@ import (
 // current one alone. Indexing trusts what validation established: SIDs,
 // identities and unique_names are unique where they must be, and every
 // participant's user is in its service.
-func build(w store.World) (*world, error) {
+//
+// With owned, w is given up by its caller (see LoadOwned): build keeps its
+// pointers rather than copying what they point to, and empties each
+// conversation's participants once they are indexed, so that the garbage
+// collector can take them back while the rest is built: the World and the
+// store it becomes are never both held whole.
+func build(w *store.World, owned bool) (*world, error) {
 	if err := w.Validate(); err != nil {
 		return nil, err
+	}
+	var keys, services int
+	for _, a := range w.Accounts {
+		keys += len(a.APIKeys)
+		services += len(a.Services)
 	}
 	nw := &world{
 		accounts:     make([]*account, 0, len(w.Accounts)),
 		accountBySID: make(map[string]*account, len(w.Accounts)),
-		apiKeyBySID:  make(map[string]apiKey),
-		serviceBySID: make(map[string]*service),
+		apiKeyBySID:  make(map[string]apiKey, keys),
+		serviceBySID: make(map[string]*service, services),
 	}
-	for _, a := range w.Accounts {
-		nw.addAccount(a)
+	for i := range w.Accounts {
+		nw.addAccount(&w.Accounts[i], owned)
 	}
 	sizes := &nw.sizes
 	sizes.Accounts = len(nw.accounts)
@@ -28,8 +41,14 @@ func build(w store.World) (*world, error) {
 		for _, s := range a.services {
 			sizes.Users += len(s.users)
 			sizes.Conversations += len(s.conversations)
+			// Each user's participations were appended in the order of
+			// the service's conversations: when that is the list order,
+			// as in most fixture files, they are in order already.
+			sorted := slices.IsSortedFunc(s.conversations, comparePositions)
 			for _, u := range s.users {
-				u.sortParts()
+				if !sorted {
+					u.sortParts()
+				}
 				sizes.UserConversations += len(u.parts)
 			}
 		}
@@ -37,7 +56,7 @@ func build(w store.World) (*world, error) {
 	return nw, nil
 }
 
-func (w *world) addAccount(a store.Account) {
+func (w *world) addAccount(a *store.Account, owned bool) {
 	acct := &account{
 		sid:       a.SID,
 		authToken: a.AuthToken,
@@ -49,14 +68,21 @@ func (w *world) addAccount(a store.Account) {
 	for _, k := range a.APIKeys {
 		w.apiKeyBySID[k.SID] = apiKey{secret: k.Secret, account: acct}
 	}
-	for _, s := range a.Services {
-		svc := newService(acct, s)
+	for i := range a.Services {
+		s := &a.Services[i]
+		svc := newService(acct, s, owned)
 		acct.services = append(acct.services, svc)
 		w.serviceBySID[s.SID] = svc
 	}
 }
 
-func newService(acct *account, s store.Service) *service {
+func newService(acct *account, s *store.Service, owned bool) *service {
+	named := 0
+	for i := range s.Conversations {
+		if s.Conversations[i].UniqueName != nil {
+			named++
+		}
+	}
 	svc := &service{
 		sid:                      s.SID,
 		account:                  acct,
@@ -65,22 +91,31 @@ func newService(acct *account, s store.Service) *service {
 		userByIdentity:           make(map[string]*user, len(s.Users)),
 		conversations:            make([]*conversation, 0, len(s.Conversations)),
 		conversationBySID:        make(map[string]*conversation, len(s.Conversations)),
-		conversationByUniqueName: make(map[string]*conversation),
+		conversationByUniqueName: make(map[string]*conversation, named),
 	}
-	for _, u := range s.Users {
-		usr := &user{sid: u.SID, identity: u.Identity}
+	// One allocation for the users, one per conversation for its
+	// participants: a million participants are a hundred thousand
+	// objects for the collector, not a million.
+	users := make([]user, len(s.Users))
+	for i, u := range s.Users {
+		usr := &users[i]
+		*usr = user{sid: u.SID, identity: u.Identity}
 		svc.users = append(svc.users, usr)
 		svc.userBySID[u.SID] = usr
 		svc.userByIdentity[u.Identity] = usr
 	}
-	for _, c := range s.Conversations {
-		svc.addConversation(c)
+	for i := range s.Conversations {
+		svc.addConversation(&s.Conversations[i], owned)
 	}
 	return svc
 }
 
-func (svc *service) addConversation(c store.Conversation) {
-	meta := cloneConversation(c)
+func (svc *service) addConversation(c *store.Conversation, owned bool) {
+	meta := *c
+	meta.Participants = nil
+	if !owned {
+		meta = cloneConversation(meta)
+	}
 	meta.State = internState(c.State)
 	conv := &conversation{meta: meta, parts: make([]*participant, 0, len(c.Participants))}
 	svc.conversations = append(svc.conversations, conv)
@@ -88,22 +123,30 @@ func (svc *service) addConversation(c store.Conversation) {
 	if c.UniqueName != nil {
 		svc.conversationByUniqueName[*c.UniqueName] = conv
 	}
-	for _, p := range c.Participants {
+	parts := make([]participant, len(c.Participants))
+	for i, p := range c.Participants {
 		usr := svc.userBySID[p.UserSID]
-		part := &participant{
+		part := &parts[i]
+		*part = participant{
 			sid:       p.SID,
 			user:      usr,
 			conv:      conv,
 			level:     internLevel(p.NotificationLevel),
 			readIndex: noReadIndex,
-			readAt:    clonePtr(p.LastReadTimestamp),
+			readAt:    p.LastReadTimestamp,
 			updated:   p.DateUpdated,
+		}
+		if !owned {
+			part.readAt = clonePtr(p.LastReadTimestamp)
 		}
 		if p.LastReadMessageIndex != nil {
 			part.readIndex = *p.LastReadMessageIndex
 		}
 		conv.parts = append(conv.parts, part)
 		usr.parts = append(usr.parts, part)
+	}
+	if owned {
+		c.Participants = nil
 	}
 }
 

@@ -43,7 +43,7 @@ func New(opts ...Option) *Store {
 	for _, opt := range opts {
 		opt(s)
 	}
-	s.w, _ = build(store.World{}) // an empty world breaks no invariant
+	s.w, _ = build(&store.World{}, false) // an empty world breaks no invariant
 	return s
 }
 
@@ -51,10 +51,28 @@ func New(opts ...Option) *Store {
 // wrapping store.ErrInvalidWorld and keeps the current one.
 func (s *Store) Load(_ context.Context, w store.World) error {
 	// Validation and indexing need no lock: they read only w.
-	nw, err := build(w)
+	nw, err := build(&w, false)
 	if err != nil {
 		return err
 	}
+	s.mu.Lock()
+	s.w = nw
+	s.mu.Unlock()
+	return nil
+}
+
+// LoadOwned is Load for a World its caller gives up, such as one just
+// parsed from a fixtures file: rather than copying *w, the store keeps
+// parts of it and lets the rest go as it indexes, so that a large world
+// is not held twice while it loads. On success it empties *w; nothing else
+// may refer to any part of it. An invalid World is refused as Load refuses
+// it, and left as it was.
+func (s *Store) LoadOwned(_ context.Context, w *store.World) error {
+	nw, err := build(w, true)
+	if err != nil {
+		return err
+	}
+	*w = store.World{}
 	s.mu.Lock()
 	s.w = nw
 	s.mu.Unlock()
@@ -70,7 +88,7 @@ func (s *Store) Modify(_ context.Context, change func(store.World) (store.World,
 	if err != nil {
 		return err
 	}
-	nw, err := build(w)
+	nw, err := build(&w, false)
 	if err != nil {
 		return err
 	}
