@@ -12,9 +12,7 @@ import (
 	"time"
 
 	"github.com/twilio-stubs/userconversations/server"
-	"github.com/twilio-stubs/userconversations/server/fixtures"
 	"github.com/twilio-stubs/userconversations/server/internal/admin"
-	"github.com/twilio-stubs/userconversations/server/store"
 	"github.com/twilio-stubs/userconversations/server/store/memory"
 )
 
@@ -163,7 +161,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	logger := newLogger(o, stderr)
 
-	world, st, err := loadWorld(ctx, o.fixtures)
+	restoreGC := startupGC()
+	defer restoreGC()
+	// The admin API's reset needs the fixtures after the load.
+	l, err := loadWorld(ctx, o.fixtures, o.adminToken != "", restoreGC)
 	switch {
 	case ctx.Err() != nil:
 		fmt.Fprintln(stderr, "conversations-stub: stopped while loading the fixtures")
@@ -174,12 +175,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	demo := o.fixtures == ""
 	srv, err := server.New(server.Config{
-		Store:             st,
+		Store:             l.store,
 		PublicURL:         o.publicURL,
 		ValidateResponses: o.validateResponses,
 		Logger:            logger,
 		AdminToken:        o.adminToken,
-		Fixtures:          world,
+		Fixtures:          l.world,
 		JournalSize:       o.journalSize,
 		JournalBytes:      o.journalBytes,
 	})
@@ -193,9 +194,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return exitFailure
 	}
 	url := "http://" + ln.Addr().String()
-	logStart(ctx, logger, url, st, o, demo)
+	logStart(ctx, logger, url, l.store, o, demo)
 	if o.logFormat == logText {
-		printBanner(stdout, url, world, demo, o.adminToken != "")
+		printBanner(stdout, url, l, demo, o.adminToken != "")
+	}
+	restoreGC()
+	if !demo {
+		go releaseMemory()
 	}
 	if ready != nil {
 		ready <- ln.Addr()
@@ -212,37 +217,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		logger.Info("stopped")
 	}
 	return exitOK
-}
-
-// loadWorld reads the fixtures file (the demo world when name is "") and
-// loads it into a new store. A signal ends it: reading a pipe that never
-// closes, or parsing a large file, must not keep the stub from stopping.
-func loadWorld(ctx context.Context, name string) (store.World, *memory.Store, error) {
-	type loaded struct {
-		world store.World
-		store *memory.Store
-		err   error
-	}
-	done := make(chan loaded, 1)
-	go func() {
-		world := fixtures.Demo()
-		if name != "" {
-			var err error
-			if world, err = fixtures.Load(name); err != nil {
-				done <- loaded{err: err}
-				return
-			}
-		}
-		st := memory.New()
-		err := st.Load(ctx, world)
-		done <- loaded{world, st, err}
-	}()
-	select {
-	case l := <-done:
-		return l.world, l.store, l.err
-	case <-ctx.Done():
-		return store.World{}, nil, ctx.Err()
-	}
 }
 
 func newLogger(o options, w io.Writer) *slog.Logger {
@@ -272,7 +246,7 @@ func logStart(ctx context.Context, logger *slog.Logger, url string, st *memory.S
 
 // printBanner is for a person at a terminal: the URL, and the demo world's
 // credentials to try it with.
-func printBanner(w io.Writer, url string, world store.World, demo, admin bool) {
+func printBanner(w io.Writer, url string, l loaded, demo, admin bool) {
 	fmt.Fprintf(w, "conversations-stub serving on %s\n", url)
 	// The admin token is never printed: whoever started the stub has it.
 	if admin {
@@ -281,9 +255,10 @@ func printBanner(w io.Writer, url string, world store.World, demo, admin bool) {
 		fmt.Fprintf(w, "admin API off (no --admin-token); health check: %s/_stub/health\n", url)
 	}
 	if !demo {
-		fmt.Fprintf(w, "fixtures: %d account(s)\n", len(world.Accounts))
+		fmt.Fprintf(w, "fixtures: %d account(s)\n", l.accounts)
 		return
 	}
+	world := l.world
 	fmt.Fprintln(w, "demo world; credentials (HTTP Basic):")
 	for _, a := range world.Accounts {
 		fmt.Fprintf(w, "  account %s  auth token %s\n", a.SID, a.AuthToken)
