@@ -193,3 +193,12 @@ fuzz:
 ## help: list the targets
 help:
 	@grep -h '^## ' $(MAKEFILE_LIST) | sed 's/^## /  /'
+
+# Start-up: process start to first answer, CPU, peak and resident memory,
+# live heap, in interleaved runs (server/internal/bench/startup). Compare
+# another build with STARTUP_ARGS='-bin before=/tmp/old-stub -bin after=bin/conversations-stub'.
+STARTUP_ARGS ?=
+.PHONY: bench-startup
+## bench-startup: start-up time, CPU and memory on the demo world, 100,000 and 1,000,000 user conversations (STARTUP_ARGS=...)
+bench-startup:
+	$(GO) run ./server/internal/bench/startup -go $(GO) $(STARTUP_ARGS)
