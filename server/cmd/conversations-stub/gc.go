@@ -1,6 +1,7 @@
 package main
 
 import (
+	"runtime"
 	"runtime/debug"
 	"sync"
 )
@@ -22,4 +23,16 @@ func startupGC() (restore func()) {
 		debug.SetGCPercent(prev)
 	}
 	return sync.OnceFunc(func() { debug.SetGCPercent(prev) })
+}
+
+// restoreAfterNextGC calls restore once the collector next runs. Put back
+// at once, GOGC would start a collection of start-up's garbage on the spot,
+// while the first requests are answered; this way the stub collects it at
+// start-up's pace, a few megabytes of allocation later, then goes on as
+// configured.
+func restoreAfterNextGC(restore func()) {
+	// Large enough not to share a tiny-allocator block, whose cleanups
+	// may never run.
+	sentinel := new([64]byte)
+	runtime.AddCleanup(sentinel, func(restore func()) { restore() }, restore)
 }

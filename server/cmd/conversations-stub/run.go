@@ -198,9 +198,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if o.logFormat == logText {
 		printBanner(stdout, url, l, demo, o.adminToken != "")
 	}
-	restoreGC()
-	if !demo {
-		go releaseMemory()
+	if demo {
+		restoreAfterNextGC(restoreGC)
+	} else {
+		releaseMemory()
 	}
 	if ready != nil {
 		ready <- ln.Addr()

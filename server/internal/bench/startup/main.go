@@ -17,7 +17,9 @@
 // and answered as soon as the stub accepts. CPU time is summed over the
 // process's threads from /proc (nanoseconds), at the moment the answer is
 // read. Peak RSS is the kernel's high-water mark (VmHWM) and RSS its
-// resident set, both read after the stub has served for -settle.
+// resident set, both read after the stub has served for -settle: a stub
+// started from a file hands back the memory its load no longer uses a
+// second after it starts serving.
 //
 // The live heap is measured in a process of its own running this
 // checkout's code (a binary cannot be asked for it): fixtures loaded into
@@ -69,7 +71,7 @@ func main() {
 	flag.Var(&c.bins, "bin", "`LABEL=PATH` of a stub binary to measure; repeatable (default: this checkout's, built)")
 	worlds := flag.String("worlds", "demo,100k,1m", "comma-separated `worlds`: demo, 100k (1,000 users x 100), 1m (10,000 users x 100); 100k-yaml and 1m-yaml are the same in YAML")
 	flag.IntVar(&c.runs, "runs", 5, "runs per binary and world, interleaved")
-	flag.DurationVar(&c.settle, "settle", 500*time.Millisecond, "how long the stub serves before its memory is read")
+	flag.DurationVar(&c.settle, "settle", 2*time.Second, "how long the stub serves before its memory is read (it hands back its load's memory a second in)")
 	flag.DurationVar(&c.wait, "timeout", 2*time.Minute, "the longest one start-up may take")
 	flag.BoolVar(&c.heap, "live-heap", true, "also measure the live heap of this checkout's code, in processes of its own")
 	flag.StringVar(&c.keep, "dir", "", "keep the generated worlds and binaries in this `folder` (default: a temporary one, removed)")
@@ -123,7 +125,7 @@ func run(c config) error {
 			return err
 		}
 		say("startup: %s world, %d binaries x %d runs", w.name, len(c.bins), c.runs)
-		t := table{world: w}
+		t := table{world: w, loadBefore: loadAverage()}
 		for r := range c.runs {
 			for i := range c.bins {
 				b := c.bins[(i+r)%len(c.bins)] // rotate the order each round
@@ -141,6 +143,7 @@ func run(c config) error {
 				t.addHeap(h)
 			}
 		}
+		t.loadAfter = loadAverage()
 		tables = append(tables, t)
 	}
 	for _, t := range tables {

@@ -169,3 +169,15 @@ func residentMemory(pid int) (hwm, rss int64, err error) {
 	}
 	return hwm, rss, nil
 }
+
+// loadAverage is the machine's load average over the last minute, from
+// /proc/loadavg ("" where there is none): how busy the machine was
+// matters to every figure but the memory ones.
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	first, _, _ := strings.Cut(string(data), " ")
+	return first
+}

@@ -11,9 +11,10 @@ import (
 
 // table gathers the runs on one world.
 type table struct {
-	world world
-	runs  map[string][]measurement // by binary label
-	heaps []heapFigures
+	world                 world
+	runs                  map[string][]measurement // by binary label
+	heaps                 []heapFigures
+	loadBefore, loadAfter string // the machine's load average
 }
 
 func (t *table) add(label string, m measurement) {
@@ -36,7 +37,11 @@ func (t *table) print(w io.Writer, bins []binary) {
 	for _, runs := range t.runs {
 		n = len(runs)
 	}
-	fmt.Fprintf(w, "; %d runs, median (min-max)\n\n", n)
+	fmt.Fprintf(w, "; %d runs, median (min-max)", n)
+	if t.loadBefore != "" {
+		fmt.Fprintf(w, "; load average %s, then %s", t.loadBefore, t.loadAfter)
+	}
+	fmt.Fprint(w, "\n\n")
 	fmt.Fprintln(w, "| binary | start to first 200, ms | CPU by then, ms | peak RSS, MB | RSS serving, MB |")
 	fmt.Fprintln(w, "| --- | ---: | ---: | ---: | ---: |")
 	for _, b := range bins {
