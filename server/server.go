@@ -167,7 +167,7 @@ func New(cfg Config) (*Server, error) {
 		always(httpmw.RequestLog(logger)),
 		always(httpmw.TwilioCORS),
 		always(httpmw.BodyLimit(maxBody)),
-		always(httpmw.Authenticate(cfg.Store)),
+		always(httpmw.Authenticate(cfg.Store, httpmw.NewAuthCache(cfg.Store))),
 		validation.Request(nil, validationFailed(counts, apiTwilio)),
 		adm.InjectFaults(),
 		validateResponses,
