@@ -80,4 +80,3 @@ func (a *AuthCache) remember(header, account string, version uint64) {
 	}
 	a.entries[key] = authEntry{account: account, expires: a.now().Add(AuthCacheTTL), version: version}
 }
-

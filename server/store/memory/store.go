@@ -27,7 +27,7 @@ type Store struct {
 	mu sync.RWMutex
 	// version counts the whole-world writes.
 	version atomic.Uint64
-	w  *world
+	w       *world
 }
 
 var _ store.Store = (*Store)(nil)
