@@ -163,6 +163,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	logger := newLogger(o, stderr)
 
+	if o.fixtures == "-" {
+		// Say why nothing happens until standard input is closed.
+		fmt.Fprintln(stderr, "conversations-stub: reading the fixtures from standard input")
+	}
 	world, st, err := loadWorld(ctx, o.fixtures)
 	switch {
 	case ctx.Err() != nil:
