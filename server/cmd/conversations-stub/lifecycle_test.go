@@ -28,8 +28,18 @@ func TestFixturesMustBeARegularFile(t *testing.T) {
 // A signal ends a start-up that is still loading: here, reading fixtures
 // from a standard input that never closes.
 func TestSignalEndsALoadingStartUp(t *testing.T) {
-	p := startProcessWithStdin(t, "--addr", "127.0.0.1:0", "--fixtures", "-")
-	time.Sleep(200 * time.Millisecond) // let it block on standard input
+	handled := filepath.Join(t.TempDir(), "signals-handled")
+	p := launch(t, []string{signalsEnv + "=" + handled}, true, "--addr", "127.0.0.1:0", "--fixtures", "-")
+	// Not a fixed sleep: on a busy machine the process may not handle
+	// signals yet, and the signal would kill it.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if _, err := os.Stat(handled); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the stub does not handle signals after 10 s: %s", p.stderr)
+		}
+	}
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}

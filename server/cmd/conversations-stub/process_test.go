@@ -21,6 +21,11 @@ import (
 // runs main's body on the arguments after "--".
 const processEnv = "CONVERSATIONS_STUB_AS_PROCESS"
 
+// signalsEnv, when set in the stub's environment, names a file the stub
+// creates once it handles SIGINT and SIGTERM: a signal sent before then
+// kills it, as any Go program, instead of stopping it.
+const signalsEnv = "CONVERSATIONS_STUB_SIGNALS_HANDLED"
+
 func TestMain(m *testing.M) {
 	if os.Getenv(processEnv) == "1" {
 		args := os.Args
@@ -31,6 +36,9 @@ func TestMain(m *testing.M) {
 			}
 		}
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		if file := os.Getenv(signalsEnv); file != "" {
+			_ = os.WriteFile(file, nil, 0o600)
+		}
 		code := run(ctx, args, os.Getenv, os.Stdout, os.Stderr, nil)
 		stop()
 		os.Exit(code)
