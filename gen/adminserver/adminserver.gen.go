@@ -59,6 +59,9 @@ type ServerInterface interface {
 	// GetTwilioSpec The spec of Twilio's User Conversation API, as YAML
 	// (GET /_stub/openapi.yaml)
 	GetTwilioSpec(ctx echo.Context) error
+	// GetRecording The world the upstream's answers showed, as a fixture document (proxy mode)
+	// (GET /_stub/recording)
+	GetRecording(ctx echo.Context) error
 	// ClearRequests Clear the request journal
 	// (DELETE /_stub/requests)
 	ClearRequests(ctx echo.Context) error
@@ -77,6 +80,12 @@ type ServerInterface interface {
 	// ReplaceState Replace the whole state with a fixture document
 	// (PUT /_stub/state)
 	ReplaceState(ctx echo.Context) error
+	// ClearViolations Clear the contract violations
+	// (DELETE /_stub/violations)
+	ClearViolations(ctx echo.Context) error
+	// ListViolations Read the contract violations (proxy mode)
+	// (GET /_stub/violations)
+	ListViolations(ctx echo.Context, params ListViolationsParams) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -199,6 +208,15 @@ func (w *ServerInterfaceWrapper) GetTwilioSpec(ctx echo.Context) error {
 	return err
 }
 
+// GetRecording converts echo context to params.
+func (w *ServerInterfaceWrapper) GetRecording(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetRecording(ctx)
+	return err
+}
+
 // ClearRequests converts echo context to params.
 func (w *ServerInterfaceWrapper) ClearRequests(ctx echo.Context) error {
 	var err error
@@ -306,6 +324,33 @@ func (w *ServerInterfaceWrapper) ReplaceState(ctx echo.Context) error {
 	return err
 }
 
+// ClearViolations converts echo context to params.
+func (w *ServerInterfaceWrapper) ClearViolations(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ClearViolations(ctx)
+	return err
+}
+
+// ListViolations converts echo context to params.
+func (w *ServerInterfaceWrapper) ListViolations(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListViolationsParams
+	// ------------- Optional query parameter "operation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "operation", ctx.QueryParams(), &params.Operation, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operation: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListViolations(ctx, params)
+	return err
+}
+
 // This is a simple interface which specifies echo.Route addition functions which
 // are present on both echo.Echo and echo.Group, since we want to allow using
 // either of them for path registration
@@ -364,6 +409,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/_stub/faults", wrapper.ListFaults, options.OperationMiddlewares["ListFaults"]...)
 	router.PUT(options.BaseURL+"/_stub/faults", wrapper.PutFault, options.OperationMiddlewares["PutFault"]...)
 	router.DELETE(options.BaseURL+"/_stub/faults/:id", wrapper.RemoveFault, options.OperationMiddlewares["RemoveFault"]...)
+	router.DELETE(options.BaseURL+"/_stub/violations", wrapper.ClearViolations, options.OperationMiddlewares["ClearViolations"]...)
+	router.GET(options.BaseURL+"/_stub/violations", wrapper.ListViolations, options.OperationMiddlewares["ListViolations"]...)
+	router.GET(options.BaseURL+"/_stub/recording", wrapper.GetRecording, options.OperationMiddlewares["GetRecording"]...)
 	router.GET(options.BaseURL+"/_stub/metrics", wrapper.GetMetrics, options.OperationMiddlewares["GetMetrics"]...)
 	router.GET(options.BaseURL+"/_stub/openapi.yaml", wrapper.GetTwilioSpec, options.OperationMiddlewares["GetTwilioSpec"]...)
 	router.GET(options.BaseURL+"/_stub/openapi.json", wrapper.GetTwilioSpecJSON, options.OperationMiddlewares["GetTwilioSpecJSON"]...)
@@ -379,139 +427,164 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H19k9s20udX6dI+V5aeozScl+RizV8TvySz69g+z/hSz0a+IURCEtYUwBDgaBTXfPerbgAkKFEaTRz7",
-	"tp5kayvWSMRbo9H96xc0P/VStSyU5NLo3vhTr+S/Vlyb71UmOH3xUtyZqrSfUyUNlwY/sqLIRcqMUPLo",
-	"X1pJ/E6nC75k+Ok/Sj7rjXt/O2o6P7K/6qOZ6/Cm7vn+Pmr1t2bL/PP6u496GddpKQrssDfuXYB7DDKV",
-	"VksuTQT/dfHTK1Al/P3qzesImAYGyXDou0tgJnI+6kVEElHyrDc2ZcWj3p1/Zuj7sr/gqCXXhZLakut7",
-	"lr2z5PzDiKcKLlkhbl6UpSq7F7pk+UyVS56B28sImAQhb1kusi0yIAFmrMoN9K9XIhcKUpVxOInj+Hgw",
-	"6t1HvUtpeClZfsXLW17agb/eciRUkt8VPDU8A46PbU70mzi2E32tzEtVyezrze56wYFlSyHh4u0lCA1q",
-	"NoO+VO5Loz5yCamSMzGvSp4NIqS2wUZpqioi/kRa6meKa5DKAL8TemszzuKzwWgicZVXBU+RY/+wVb4p",
-	"uLx4e/nc83L3Lrin4HQUB0eIaTo9Iz8xPFJ7Jva4g/2ZE8O52IkZZvgXFV+djLFaqJyDxsGddNk6e2bB",
-	"DOiC57kGVRngt7xcwy3LK04zv1bqFSvn/Oty9FRla2LmW+641bP4Ew25WIpt9jw+HfgJ/8Tk+oeKa/0H",
-	"qoyHp60ULJlcw4yJnGfAKrPg0rjRNMxKtQSzEBrSXCDlwwVM5El8dvJ0MAY2M7yE4xiYASVTHoGSHBho",
-	"niqZIU2Y1Cte8gzO4uOIiKPMgpd6IrH3CFbCLOAdN+V6eIGdjQApWor5wjhxIDRI3Gco+azSPMNjHfUW",
-	"nGW8JIoFrfHP9kKvaCYajIIVEwamfKZKThOR/M6AKddAokWj5mqouxRSLKtlb3wc9cy64L1xT0jD55zI",
-	"eR/13kukmSrFb/wrCtDXLVFJ4pHBqlRyTpTfUknEZvd+YUSuCytKr0S2Ta0LWUvaq8vn0E8uniXAZAan",
-	"J7Dgd5CJuTB6gKQqmEE11xv3/u/Fs1/i4VM2nF0MX374dHpy/x+9mmjalELOkdVfotjuGNJpU6ZpU7Sp",
-	"pvCR80KDMDROqQpeGgeu3OweomOwRg+VeMdyf1Qrewqc4scxYcE0TDmX4JqBUefE3PhjyVm64BoSI5Zc",
-	"J5aj7QKERskkadI198Tb3INbmrP1Q0sgcj2nJ7FJqQps4TqbKpVzRuqNe3zxYGeOqaKe3fkHn78k4iH1",
-	"maXXpw7ZV/+M1GGp0aDkObCpRqExU6UT0fVjoy7WKEo1ZVORC0NkQTTGTG/cy1Q1zTnSk93Vp7GDtrJa",
-	"Ti1paVs6mKyZj1RWJLe2qeuQhzj2F6SZ24X2dBvu+lD3oab/4qmpef65326WZQInxPK3AVPPWK755jn/",
-	"OZBVVoQKOR9DshTyZqkT4HcsNfmaBACJ0GTJ7ugXBpUUSMF8PZElkxkKcrHkVqTXHRhVNxnBhYGl0gZO",
-	"Y9BjWLB8hnw9kXgYn2j4NgYNq1IYTj2pykSglVXGDIibUYXQNOkYGJHngBS3srp9hO2o23v0WuGKczyS",
-	"NMdRuO+ncRzHD50r286NcXC7jY12nezczRrPP2I3LyxpaKNIqSLIqTRJViuxn2iH1QlLIJ8iaPBo4eRp",
-	"hDr3mzjG/cYPp4MRXMDZyVNg+YqtNaSsLAUKpkAbJhPZT0r8+4YUdeL0so7gGMQMcj4zCKMG58Dgm/gU",
-	"lMzXsFpwOZHtdkLDXNxyaR+MrULu3FyuNbP4a1tWNCt8osE9ed4QwKA+njnA7ygUzNLxwysu52bRG598",
-	"8y3tq//7uEOuBGvonlFALLCI4om2cDICIT25zu3OuSkh0VVZ0+thcW/b4QS4xId+wf38Jo6jb+LTDw/y",
-	"o2u9kx8vs5069YkGkZ03atWKSatnleSk7ZjWYi419JPZcRJBMjtJIhiNRps6/peL4T/Z8Ld4+PRD83F0",
-	"M/zwKY6+Pd2j8V8Ja823+YTmR5+E4fbMPqiPSL7bMVhZol7cIJXrdCep3lU5f+zJdcrdIO7KoK/KyB9j",
-	"DiIDNQMmrQkqLAaL8NmiMsg/wmgocpbywR+EZD4DOWR8ZgFY5zqf5UpbVJwqKXlKGh0XilZWrYBG8OP1",
-	"9VtnEmhYMkROmstsIpkEkfFloRAEezwF/R9eXEfw/MWrF9cvBjBd4whLzfNbrknOAIOSI6ifyGDcFCej",
-	"SccwR3+r4yzogpRJmCuopFRGpN4i+LeDRg6Lo63doKQ+k81fl8RApnlWFzyNQFfpYiKZhuQlN+nivebl",
-	"MyVveampVTIgdkzNQ1CLyMLv2LJAvu91dtZ7UIhugLOaj467TOF0wRApO2iwZCZd4Lnw/DDnRjeQeQxO",
-	"k0RwPJFWkY3g52CrIxRRaEU6KM4cUPGcQP/YdX4B0FgU+ToA+EbZP0SpjVXjZDtsLlKTWmhtzCMw55bk",
-	"+pGzHLdmU4JuaZWe+hiIPr9/h2uTTe/RTkFpnboH+ZWgvzCm0OOjI+TskTNv9UiV8yPF9NHt6SgenQ7a",
-	"TuNfeu65XtQTcqasIlp0z/odT1WZ8dBv3J7ZG8lr9jPtU1nylItbnkUExBZqhdy2Yo3TYq/U7vBsOtMZ",
-	"h/FDBo4V5F9d8wWJP2EgExlIZTrtIsR/e2WLRVQEE50moi8cFO+TU5o4kMGUZRNZsJItucETp9l6UE9G",
-	"oSTWVZpybVEpzU4q3xMSpcHztUih/jst3MqKoE6gj1Z3ruTcusrsAEapjwS5liLPhcNdo/BYC2m+PXsQ",
-	"a826nQzXtbZujnNj3ocbFiHkVJLjkjv3BCf0kI74P4ggNZkk+/Cw+7Fj6yLvDnHeN8+pIMwYVov1RDI4",
-	"i2PvEmsvQLP1gxuLCnvfzvYuXfjjLZvzK/EbHzv0CMtKo51Wi+LjOI676LTkZqFImzadvn1zdd317O9S",
-	"pIEWHRABUEjQGu3QINmSt8RwJT9KtZKEfUet1b4vMmZ4h27c1obMCuPtWdrhLTUjKHiZcmmGXKYqQ+0g",
-	"ZJpXGc/O8Vj9WvFy3Z7C0e3xEU5AH7FcpPwonIg+evYje+B/XZOlYQ5nVsdBN12ewWYfhk7UDi+z8ARb",
-	"AzRry7cOCdI2K979b+c63O031PzX7elcGu0YMrLuWyQxeTiOUYqQhVNm5DR2ShkFOp4j0hYT2fcyfnCO",
-	"UniuOOrtpi+WlkprSCx2haMbtKCOfG/JBubYEk7H+w3BbdoSsK7dAnZq5xBbMm7icqYBYX3BswCju2aB",
-	"0AqGRoizPfDPvvNaW5UlipmW4MWTMaT2HZtjykqSattzJvoUFzmO4pMzmK4N101YjxiUIqqqXMJM8DzT",
-	"9vmJPInis+9sA5SQeJqtCCP7XANn6WJgtxW1CYVemLSOq3+pqpQst45klJiMYKTffvxsFlyUMOVzISWZ",
-	"NhcN307QsiBMh6ROK9NtYWxiK/5rz1G6Fn9OYPij6NRHzQptTdmNb2hn/m4XtA0DPUd2AJ88wy0luIob",
-	"epChvQmnHjK56+G75u4ky04gGRj/24zVGnUTbr71OEajUYmsERE/WDsxiAo6aSykFQfjhusm0g5W82LI",
-	"glYjJ2Eg5264Wq2G+NCwKnMS6zxLJpIcdv0ppX80EcBvz6I4jofIvdalZ8OArOQUs/7ICzMYwYtlYdb1",
-	"ES+5+13yDW38qfeKafOOs+wnCxkuZcbvkP5nJ70PXVZDHXS9aADro9weTud6SGuhA54iA2oldQcyLsTN",
-	"R77usqPeXgL+4qzCABBblIP2nR0mginXIiPPlKYnbZzrYPZtll2If/B1FyNhrzfU68GdXfG05MbqovJW",
-	"pFzvxf9PNArrWnmDb2RDm9Z8RIRphdBEOovaPxd5/xz9mzS4YDQaJSRRNbAsK7l2lu/jKHNlR3H+8kvb",
-	"9nibTvphV8gmk5GTalMoUuAkIHpAxA8HMO7VLjDSEHtfpPKcOImU6/dMixQqzUsSGI+PYUa9u+FcDfHL",
-	"of4oiqEq7HEaFgpVbemymsJFWDZ8bLQA3JE5D2feDtGDYR/dOcH1M92sjMiAP2jiW/ytYFqvVNlh0Npn",
-	"fs9ReAx/EBl2s4ebxH5+qPvoZAdHsZodrv5xQOD66h9fYtNbJsRj5W5LcviNLFhpRCoK5tIUNiSvMaWY",
-	"VsaLJWcD9z7d96IOl5ZnoCU3LGOGjdFCpMXCQuVkq1jTr07zs7pgIt3G6RH8TMFACh/UrSPSbPQFJQou",
-	"WVEgsJrIzyBqWnJElzfT9S6jHo+EWXvTPiQfymFsrspOQx5x7Y3rfw80bm0IwUHbBPrvXj6D09PTp+ek",
-	"zhFjvL9+Fjl/wkRaJ8ZgBM+583aexCdnw/h4GB9fx/GY/v9PKPJKd0x9IgXqeB9FcDKT8om0cZ4SiXvu",
-	"QrGcfnBGj3LxWxIJYb8aZirP1co5YUXON52n+8A+UawiU/lRFMuZNuDanROXuMh2uAWjiawJtfH9wROc",
-	"lYLLLF/foBjsZphFtWRyWHKWsWnOHXT0voyTb76FdMFKliK07Ao4drg5CJDdBG5Bd/7iaFe2iWuzve10",
-	"ADVF7NaEBYkH0FyNR6PWSMNjS5c93rADDxk+ppaIIQqzdmKJ/ByNyOmmJDKXRjWEEgMfPwdmlZAnp5Ip",
-	"fzx0e9uM3IXfHqN3QknsImja5zY+vgNq6WzpUv+uPq5t0/uoV0nxa8V3MOqFSz6yknqY8ZmQPHPMalt6",
-	"L4cTDOdQaWJoISeSQo5eIqI6RNH07pWuWWZ3uGevLbFJzk622JDAVhs/+7FTGzeiMePkeCAXzkQGC3Nd",
-	"YGP8NiBbnfuiKuPhMoURw+HpALlEhUbvP/vxS+v9OoW2UccsNeKW97qiZsSUXSqMXIQuvCNk3UP9gSKl",
-	"2XbY5zNnf11z+GNSljrl/5SnaolaSpX4mfbNr4R21S5hG9VYHWDXd6CucWNBvx5r4LrfrXUep/zqPfiM",
-	"Gfk+PntOe89qeAvlUQDUZmFvZl7vjITtN4U19A2XqEMGoYMGEY1aSYRShN9Ybj17CEd/h63vXBz7LdoN",
-	"w6Oe/l6j47UyYubE8Ct+y/P2kfafoh3q8QndUKh7gBy78JI7ZJQxJMvK8CwBbVShoaj0gpyQdVvtksKc",
-	"Z8jJhGYC1PwPEQSh/n0c87yR9bKXnFKNFqLoWu6O0/4wtAxQyX5k2aULWmesUT1d2DuczmMAKM7nBsHl",
-	"jUdrwnrqOm0XAvhO6tNKfEDQOP6hXGTsbgSvXBYc3YBJZJXnybj9nFT0KFBOupKw5mYbI2JDxAke+21H",
-	"CpolUFqEYctiz4bQ6DR3Grtrow+jXMjrN7k/aged/+1D+kiYGHC8Q4m4rF0RDfcsRYnwubHLBbOGKCk6",
-	"nrtkqqvL5xE5k+nJiXSbrdmyBjiHgbJQdNHk9oqtjQXtX0jgQ/vp+0fDtA64V2M1KwquLp9vAbCfvv8S",
-	"AOyq9mVteVVqRQP9xq2MW+X8Rs5XNjiHnBuKK5A+IgLUaZ5hOiQb/nYx/Gc8fPrhf3ZGLbf8rZ/lCHK8",
-	"0mhPa3wRfgrN+23B2vq5mxMapL3V1+MUccvx9ZmmmyNbcB4fnD09dA42E9F6hYQOzKXAj/L4tb3XLpC6",
-	"CSp2n8JgCQ9aShvmTj+5vNp/FCcyPIvhHcmNU9h03G0LXV59iaP43gnQR7F8K+WBtnObn/3W7vZJUNaz",
-	"F8adxvIILuQ6cPScU2JU7e6Aks8oJanRcNN1Db0eyJZ8DI8jkbqc4vUa9wp533ofISwvvb96hFj3zssu",
-	"69tPbIuJ3v+RTNS+BLe9vO0LE11irzNzbjNrrjtZIuOGiXy7+cuqNAtegv09ghXFbF2nc3FLKSQc+oxS",
-	"Sc7oPvhul2Fn2HupSsSMM7U9euJTKVer1cjQoKNULY8yleojWpI+mlRxfJrSHU38xJMQf1Wl6MyvOSwr",
-	"JYKSF7V9+sClBSJ/s9JwXdHuHFQKsKZVKcz6Cs+Kt16XQl77gO2u++RWoddXHSjdyLDSuBQZ6CfDIT05",
-	"pCeTCLi8ncjk6vr99zcXz3+6fH1z/eYfL14nAwp5JBfucqczz77nrOQlWPpSD47A9ijQ0abcEHquIRDu",
-	"mb3H2b2pz0tim3redAJVZbTIeGQvw3BtQFfCcJTgwOQacibnFZvzsb3SOkOTQFB+8pRDVUSUlE+h+ik3",
-	"K4504droCDTnGTDQKZesFCqCdMHTjzawT8c+8DpChRrGDW+viMsMilLdqo/cpVGKHCURDkRZgboqb8Ut",
-	"ItqJfHHLy7XNoRFW7fLMdZm4ZKokAgZFyWfiDo0Xd44oZWjBbLR8IrerBWxkucO0MpD88OLa52gtKGE6",
-	"celQGs7is8FEVjLnWu9hECZbnHQ4v5C7XkLXtHA0Ox1Hacl5pifycO6C5kbuEx+Ia7lNKH9+IlFmgnCb",
-	"ZDZOhb0+jY/ojRRou1UkOyjeUMvWv1+9eR0IWDoTSm63poQnQwmM7vu2EidaD5sL8b2oh79a5j8exaO4",
-	"10j83rhH+eB1wvf4U89tKnUw8pep510oP2k9umbLPHEQy9gsX1zTuLG/mhx1YXBPUGUniBfTBZNzng1G",
-	"lNKOLWlv6W4PktcxM7/lElYLkTtvwyanWuoEWaq9ce8Hbi7wsbomxUYBlJM43oUe6ueO6sahwOyNf/kQ",
-	"9XS1XLJy7aFxwVPrXxC62YK6CAXuHZtrlNfPlDQIhnofsM8tQu6k+e5RoJ+wQoSbMYgomY+EGn1gG8dx",
-	"Wgl30wfF2aOoDx3EpxuHd7YUC/jddQa4fZxm3k8c99Es/zYajZJoIhMPs5pvByhWVX7Lgc2ZkPY6gXbM",
-	"RPz60I7/7t2mKiGfsdvU/oHdbm7kZTznNnjRXsqznLPypX1sayVn28xBz/NsBK+VQ2n3Ue8sPn54za3a",
-	"CtTo7OFGdTUbbHDy9OEGG7U37qPeN4dsSFd5H9qbejfe8aW65U4jeAetJ74j4If7qPtIvWhaRe1UZooK",
-	"U74ryzKeRbbcgLvJ6bLLR1sM+Epos2vT4j+scEVz1XNHjRTLXn8aFkBSNHdNdPf+F1WXsyrLdHhLxXbD",
-	"ZX17xSaAWMwCkq9AILCq0Q2etIm02dJKoq1rE1AlWwp352b73qodq+QUObaJmq7OUtS6x+pEMOImm3vm",
-	"skNnJdcLAhN2ee524uaFKyVzhBJ03XojnQ37dcnEE3v1hL732S1rxK7ty1SRS1PyKcgjeKlKCjLZTCXe",
-	"2gGCN6YUPMMFNbky58GdPhtExqXTnT6uoV8nptaHahA5b7tpVwlpXUmcyDV3YGwlpCVVElykTCAr2Sq4",
-	"2WiflcpWxxnBpZlIBPcaErrzm7gp9tPKgF6o0oCYhTeE6AIDW7H1IHJ4VGBP/p6PhoTQXBLRzQG9eaWg",
-	"n+DXic3Mz/0tzXpDzKJU1XyBzGRZhfB+ppA9c84c7RyDmkXJ8b9CzrVfl5nIqTILPwv61g7ZpTTfVlZk",
-	"9aKgvN76AGHlMqZtZjwz/JVYChdRas7m2cnTrbJDnlktlWfcpAuEqiyvSBHWN4lbFQWOG+P57ORp+x7T",
-	"ztu27rLpMcmLXK3aczuJY4Q838UxLDWg1Ywzs5rEM7WyF9T8VcRgmvXtxN7FswPuC9W3yX1Jju9crQz6",
-	"4ySObaWjR2gAumF/3/YGOK/Ol1U9e9UOoUsn3DJSQSdWBX3N8UlnO/13gIoJSiH+SVTmRZb56/4khdyG",
-	"Ea+T/1UDJQtvKdJNDHv0SWT3+4CsxWeNhHkIyNrnt4DsX7u4G/vipu1BvvU9ZPzh065zQ558CtXg1+4i",
-	"lc2Ys/WYNguNPuLAXma9+/sPAet4e+8gH0PLOvy3dDP4/J+v7WnYTh0C64A+2O3Qou2Bnoedozo3RHu/",
-	"/rSeiJApvpYzYj9DHOKZWNQVMDo54XM2ZwyFynPynlfSiJyuNDjAjFDMV2ALvPDO+tlBYVet43fBneC6",
-	"n4eVPfWxdzACc2PvQCLE3M4VL+R8tHcLf15winSZoGFVBBvlxgq3aclNKVK9c5+eITTlpY5gIbRR85It",
-	"bQbDnFVzbvPb3pZqiSNXOoIfSjZjksHF3FVdZnI9kTotWWGvOCAi8DXDlsyM0fwcQtJKYqCp3SyMKW68",
-	"nXhjlGH5J1aIwKqL6iiXw9D3yXgiobk+7u9ko+hw/k0bg0siSIityHjy/WHbsELBOSSu+sBNqSrDE1xQ",
-	"Yi8J30hlblieqxXPEiJDE5ABe5LqYscLdssHUeu2eD+JE1fjw18Kbwy7AXaBRPYXOfvm4EIliVSSJ9iB",
-	"PwYtk/3cGfKN2XQcx3XiZwQJmbLJ4PyQXbmp70G72h8b++O2gzW8U1ubYsmpHhJt0M7BGpfCjY9b7WCE",
-	"kjNdD1jvv6+0MW3ssKZL6J/FMWkVFxM2TgRiF6RQSvWRyzEkKJ2RY+gKMn6wVefwEyLLZOf8LbS9EfJf",
-	"VNnbzT2YNksDOnmfh3cuTNeQ2AcS6NeeAGuAR97FsHunVqrMsxu/tdhiNBq5bynrBhUVhN+2OtlusPH7",
-	"uGZ28VuTB1+VJZ58So6nqeG3PygoUVQv+RNdB7uKUqVc6ycU0pMZK6kGCEoj6CdzdfOfbn7uuZv/TAbk",
-	"rNpWHblwwc0wbPcoPDauh16oPHO1hZ3nS4axO+y0KTTAarZyhTQogEjZZ5syKjzPE0kphlQpzYtGCjLC",
-	"RlH1/moh0gWsVJVnkNvosEWg7roFUnmwQ6v95ET7g2oNxfFRkTPRVmi9v8H1f719AQ+yltUF7czd7gdP",
-	"mrg768ik6NaBbmfIp9momidWi/C7QmlKVvLYMR7Fo7P9itJRprNDl3jRKM03U+QhX0st1J0e+B1kfIQo",
-	"8d/S9rAe369redSR6/eal60g9KNiniFtD7I99o/rzI/Wjv1prY+GLb6O7XEASxxifrQrrOwJjb7zD/4V",
-	"HN3jIKKFt5CnK9YT7IOvdrMzSHrdNNe7q/qpoALO2FUFi4hFo4kkBBaFVV8i2I72NHYBQo6g3LvLlcJh",
-	"xAxNkyb1Zrs2ny1KtlXszQdnRvAsyOghhN5KEHKliQe2PIxN+PGljGxRkVa9I3efhEzWZDh0vw0RWyU1",
-	"1SayfxyjhbsGd4locE4EK21AGYdy5sQI3tWkVk321kT6ajb1XBBTXdT7GhZccvXzdVAlnKwhB118E6oc",
-	"PpFTjpDISbj+gueEuxktSqZ1dFyz9YBeD6EMRfR45i692DorOeXxp2o5FdKlzl+8ft4lnF4JbYLTu9c7",
-	"+UbmwfsCNq2mVjmb2nXpiz8532UTuTnMsG+XV9k/oabGONmIrhRen8k1pEzbQsRbBfm6JlkXsGq9E2Pf",
-	"JZUHJrZQ2hUEc/HjZqo2CXAEb21xm5IQ4LJAAXlARb2J7AdVcvgt/x8nL1Vh6+XY7DxXZ8xVuXAcU7DS",
-	"WDfCZu3D/aX4dtDLuaf/IGrZMugiQP8blYIJXLTMg8tscGBRw67pN6HLz11DKNrtprcrBNp1bdUS3HVY",
-	"gqKE4cweU0Nwe6L+hQdNFV9P+SiUniQJ+/Z1BqEyGeyaLFX5Ovw9Mh++YFh0o3DcLotos3hxW2v+Fena",
-	"F+li2cE4JoST2iKaQnWVK/7ZFTRInJJwr5gJ3o1VXyoPfOttC2Ii26nvvtaLfYcDOYOC1/bVBfAyvlRA",
-	"Zrb1jthC3M08lD3dzNT+Qz8T769spqPZ+nwiXU40uZJ9G/9uH9128Fgc4x/yRWaFtN6Jut9csczWAacl",
-	"Qv8sPrMDrITmg3MEY7ZkuFS+LKTvxL1ZzFUUz7CfKUs/BilWtOzr7S2toV2QS0SvpWC5kvwcUo9pl85s",
-	"21U21Oa9tH+0fXbmwbxDXrGlJA6ImV5dPvdKIsgPQcxGPPdF0MiHw+LnOPxf0fNDZIrmpn7/CW9Kznez",
-	"fyBqLJeEgqaudLPTggqFymPet+euhFGeXsXHkLx9f53QdRM8Tn1VusPZyCR7bZUu1gSSZwBGTeTcr5gu",
-	"RdvJzJmQXQfixV2hyvpE/A4fgq/h82dgJkusbV9691538FK0Q0fZFOX6lZxW5NQ8E2SRNkKofmcK7rJz",
-	"Wlv2IxAb3GiJ6nqZkb3RG21UMCPOC+9rDto5qudN8ZHmILUCaGglWuvVaoFAAcBF2LZeU90c/6J0VbRR",
-	"GhXg3lrIdZ0baUHjlANzaaqkWOldp3h87DtPzEqk3Jea9rNGO9wrNPDhAeuw7fSs/cTLOW+ORCtdspuF",
-	"ghcWHzUv5fzM8/TvKs+PTw86gva1of/fzyxtZpckFtLpAu12uuOwVjvkfBMGOOQNzoMQYE5k662s9TF2",
-	"PiNXJsFdH766fB5IFu0wJ6dkiYvmjcr1dBxTeyb39XG7dR2B2rWFmsnbN1fXEALqBEpuqlJqMKobSZFs",
-	"+OuY/Pc4Jm47t0wjdyviAN22EURoXzP+5QMCW/I/OrRdlbm7zTs+Ojo++V+jeBSPjsffxd/FPXzWdb95",
-	"+l6hwcW1tld5n13aC7u5UgWV13AI3CfuRJ3AOfIaNYKllQ4yo2BlgLBs5Ns4bepsuGYAz3+/x40edFP7",
-	"ErY6emUds1HrJSZOOGzlpHTdJG0GcVmi22P4UGs7Tyho2Q6vdq9WFzwNjGXa4vqtAiJjBv+yYa2oFZjj",
-	"yym3F3OWwZB1wOj+w/3/CwAA//8=",
+	"7H19cxs30udXQXGfK5N7Q2okK7mYqvtD8UuiXcf2WfKmdkOdBpwBScRDgDvASGJc+u5X3Q3MYDhDiozj",
+	"3NaTbG3FFDmDl0aj+9eN7sanXqqXK62EsqY3/tQrxL9LYey3OpMCv3gl721Z0OdUKyuUhY98tcplyq3U",
+	"6uhnoxV8Z9KFWHL49F+FmPXGvb8c1Y0f0a/maOYavKlafniIGu2t+TL/vPYeol4mTFrIFTTYG/fOmXuM",
+	"ZTotl0LZiP3z/IfXTBfsb5dv30SMG8ZZMhz65hI2k7kY9SIkiSxE1hvbohRR794/M/Rt0S/QayHMSitD",
+	"5PqWZ++JnL8Z8fRKKL6SNy+LQhfdE13yfKaLpciYW8uIccWkuuW5zFpkAALMeJlb1r+6k7nULNWZYCdx",
+	"HB8PRr2HqHehrCgUzy9FcSsK6vj3m45ipRL3K5FakTEBj20O9Ks4poG+0faVLlX2+43uaiEYz5ZSsfN3",
+	"F0wapmcz1lfafWn1R6FYqtVMzstCZIMIqG3hpTTVJRJ/ooj6mRaGKW2ZuJemtRin8elgNFEwy8uVSIFj",
+	"f7NZvl0Jdf7u4oXn5e5VcE+xp6M42ELc4O4Z+YHBltoxsMM29mcODMZCA7Pcii8qvjoZ426hc8EMdO6k",
+	"S2vv2QW3zKxEnhumS8vErSjW7JbnpcCRX2n9mhdz8fty9FRna2TmW+G41bP4E8NyuZRt9jx+OvAD/oGr",
+	"9XelMOY3VBmPD1trtuRqzWZc5iJjvLQLoazrzbBZoZfMLqRhaS6B8uEEJuokPj15NhgzPrOiYMcx45Zp",
+	"lYqIaSUYZ0akWmVAE67MnShExk7j4wiJo+1CFGaioPWI3Um7YO+FLdbDc2hsxICihZwvrBMH0jAF68wK",
+	"MSuNyGBbR72F4JkokGLB2/Bnc6KXOBLDrGZ3XFo2FTNdCByIEveW2WLNULQY0Fw1dZdSyWW57I2Po55d",
+	"r0Rv3JPKirlAcj5EvQ8KaKYL+Yv4HQXom4aoRPHI2V2h1Rwp31JJyGYPfmJIrnMSpZcya1PrXFWS9vLi",
+	"Besn588TxlXGnp6whbhnmZxLawZAqhW3oOZ6497/PX/+Uzx8xoez8+Gr609PTx7+q1cRzdhCqjmw+isQ",
+	"2x1dOm3KDS6KseWUfRRiZZi02E+hV6KwDly50T1Gx2COHiqJjul+r+9oFzjFD32yBTdsKoRi7jVm9Rky",
+	"N/xYCJ4uhGGJlUthEuJomoA0IJkUDrrinrjNPbCkOV8/NgUk1wt8El4p9ArecI1Ntc4FR/UmPL54tDHH",
+	"VFGPVv7R5y+QeEB9TvT61CH7qp+BOjy1hml1xvjUgNCY6cKJ6OqxURdrrAo95VOZS4tkATTGbW/cy3Q5",
+	"zQXQk99Xu7GDtqpcTom0uCwdTFaPR2kSyY1l6trkIY79CWjmVqE53Jq7rqs29PRnkdqK51/45eZZJmFA",
+	"PH8XMPWM50Zs7vMfA1lFIlSq+ZglS6luliZh4p6nNl+jAEARmiz5Pf7CWakkUDBfT1TBVQaCXC4FifSq",
+	"AaurV0bs3LKlNpY9jZkZswXPZ8DXEwWb8YlhX8fMsLtCWoEt6dJGzGhSxpwhN4MKwWHiNrAyzxlQnGR1",
+	"cwtTr+01eqNhxjlsSRzjKFz3p3Ecx4/tK3rP9bH3exsL7RrZupoVnj9gNc+JNLhQqFQB5JQGJStJ7CfG",
+	"YXXEEsCnABo8Wjh5FoHO/SqOYb3hw9PBiJ2z05NnjOd3fG1YyotCgmAKtGEyUf2kgL9vUFEnTi+biB0z",
+	"OWO5mFmAUYMzxtlX8VOmVb5mdwuhJqr5njRsLm+FogdjUsidiyuM4YS/2rKinuETw9yTZzUBLOjjmQP8",
+	"jkLBKB0/vBZqbhe98clXX+O6+r+PO+RKMIfuEQXEYoQonhiCkxGTypPrjFbODQmIrouKXo+Le3oPBiAU",
+	"PPQTrOdXcRx9FT+9fpQf3dtb+fEi26pTnxgms7NarZKYJD2rlUBtx42Rc2VYP5kdJxFLZidJxEaj0aaO",
+	"/+l8+C8+/CUePruuP45uhtef4ujrpzs0/mtJ1nyTT3B8+ElaQXv2UX2E8p364EUBenGDVK7RraR6X+bi",
+	"0J3rlLsF3JWxvi4iv40FkxnTM8YVmaCSMFgEz65KC/wjrWGrnKdi8Bshmc9ADpmYEQDrnOfzXBtCxalW",
+	"SqSo0WGiYGVVCmjEvr+6eudMAsOWHJCTESqbKK6YzMRypQEEezzF+t+9vIrYi5evX169HLDpGnpYGpHf",
+	"CoNyhnFWCAD1ExX0m8JgDOoY7uhPOo5AF0u5YnPNSqW0lam3CP7joJHD4mBr1yipz1X91wUykK2fNSuR",
+	"RsyU6WKiuGHJK2HTxQcjiuda3YrC4FvJANkxtY9BLSSLuOfLFfB9r7Ox3qNCdAOcVXx03GUKpwsOSNlB",
+	"gyW36QL2heeHubCmhsxj5jRJxI4nihTZiP0YLHUEIgqsSAfFuQMqnhPwH5rnFwCNq1W+DgC+1fSHLIwl",
+	"NY62w+YkDaqFxsIcgDlbkut7wXNYmk0J2tIqPf0xEH1+/fbXJpveo62Ckpy6e/mVWH9h7cqMj46As0fO",
+	"vDUjXcyPNDdHt09H8ejpoOk0/qnnnutFPalmmhTRonvU70Wqi0yEfuPmyN4qUbGfbe7KQqRC3oosQiC2",
+	"0HfAbXe8dlrslNodnk1nOkM3vsvAsQL8ayq+QPEnLctkxpS2nXYR4L+dsoUQFcJEp4nwCwfF++iURg7k",
+	"bMqziVrxgi+FhR1n+HpQDUaDJDZlmgpDqBRHp7RvCYhS4/lKpGD7nRZuSSKoE+iD1Z1rNSdXGXVgtf6I",
+	"kGsp81w63DUKt7VU9uvTR7HWrNvJcFVp63o71+Z9uGARQE6tBEy5c01gQI/piH8AgjRokuzCw+7HjqWL",
+	"vDvEed88pzJpx+xusZ4ozk7j2LvEmhMwfP3owoLC3rWyvQt3/PGOz8Wl/EWMHXpky9KAnVaJ4uM4jrvo",
+	"tBR2oVGb1o2+e3t51fXsr1KkgRYdIAFASOAcqWum+FI0xHCpPip9pxD7jhqz/bDKuBUdurGtDTkJ4/Yo",
+	"qXuiZsRWokiFskOhUp2BdpAqzctMZGewrf5dimLdHMLR7fERDMAc8Vym4igciDl6/j1/5H9dg8Vu9mdW",
+	"x0E3XZ7Beh2GTtQOL7JwB5MBmjXlW4cEaZoV7/+Pcx1u9xsa8e/2cC6scQwZkfsWSIwejmOQImjhFBk6",
+	"jZ1SBoEO+wi1xUT1vYwfnIEUnmsBertui6eFNoYlhF3Z0Q1YUEe+tWQDc7SE0/FuQ7BNWwTWlVuAhnbG",
+	"YiLjJi7nhgGsX4kswOjutUBoBV0DxGl3/KNvvNJWRQFipiF4YWcM8f2OxbFFqVC17dgTfTwXOY7ik1M2",
+	"XVth6mM9ZFA8UdXFks2kyDNDz0/USRSffkMvgISE3UwiDO1zwwRPFwNaVtAmePTCFTmuftZloXhOjmSQ",
+	"mBxhpF9++GwXQhZsKuZSKTRtzmu+nYBlgZgOSJ2WdpuFcSt1Tju0Pf93hb5fs6XOxNhZi8YroFQrWwCA",
+	"r99vLIMuJgpsx3JlbCH40m+iBc9Y3wjBku9eXnmerNtIKoU+UW77KbEh2H/q3T7tRb3bU0BTle3dXtdd",
+	"djbsSMdSlZx3ktHLHKcnK55vQoJuIIdz/xutXBvv+q3XgfDyDIiGuBw4dy+PwiZufGzOVfddY3cidCti",
+	"/rQ3pTdx9TsP2AxYz7AHImR8MoiD40+ndqQiuTeut9dEUWfVpgv3GkGPJDyxuh/e3d0N4aFhWeSov0SW",
+	"TBR6JvtTjHOpjzq/Po3iOB7CNiXfJZ138kLg4fxHsbKDEXu5XNl1JcsK4X5vceen3mtu7HvBsx8IG12o",
+	"TNwD/U9Petdd5tE/PPd3I3/0vkDH0GdtB+jaKYaYy28wtz/9vpuoaaE/kl8EDRh2YdlCA+GUZmkhMoD2",
+	"PCcDQmm3FEBU5rh3PVH+bbbkxUcDEGElCgM8wjJueZcbdaeZgariW25kykojCuQK9CucV0ESiJU+ijW7",
+	"vHhRo3yvK4DuXcI8kwVpmHa/iY/TScYNCj3x2optUipxxKYXJsrTnp6TlmhWLYNHstKy/mkcD/xgJ2qm",
+	"izteEIbyMNVZvK7NXh1G1GEBe6fOvgDi9riBCBwQSHPBC7OBXm5/Oh4+uwYEc/3XTuyS63QLc/6ILImw",
+	"tdDTXCyZJEzqprYhTck53Yt6sMdqsXrdCbwrk6NGl8SYFXZXzGODnci99ROw2jZN7wQVcB+NtoG9A5++",
+	"X3eYShMDtwDmFzEWRnt5xQ5A/o4Nn5h9bQDWr6ynABV1H41qWKktxxd/u3z7hr2jJ1j//avn7Otn8fHA",
+	"izE9mwmFHdPyO2AMdD+bqGTSm/SSanFQeGPUDcbh1BZkaY3MRL1iG4biUdowVOKjUhWCZzeODc0NSbLO",
+	"05mMp1uhoxuyQUGwEHkWsYYgJXnQlqYex2GYyZ00oagLkNvhtg4SldvKQvcOHABl2yRq4U4cOnimzAXJ",
+	"QjUGEx1hCYjsO11krJ9AU0lEUhQwCHwG2ZBEE5U4EYTnNQjT4ZOzPfCjPyZzZzmo+hPafslE9cMDNgqi",
+	"y0Sac4q4S1wkyw0OgfWVY5ClyCSfKPgWnvrZaJWwvg3in6AhYEn42YVPJqyvlXAMWR0ogxHu9UG6EOlH",
+	"M9hkKyRllzW4w4ZyU3Lc7z1LsGZN5USjrlVYbY+48Z3G8W4zaj/jCFl4S9jExtZ0cYGsn0x6xyeTHqzi",
+	"V/AfVeY54Ho8muUTZVKe84KUZ2hp+13C+onfV8mAoe/ZIn/Ba5tEpr56jzmNMfbBTbLGCKEkbpsBFe6v",
+	"VKDbDbWCut4F57qPDXfZW7/KDKjh42MGQNB118CrKMfzGroddM7o9Jb3IZOvDsxWC9vFdLiiV/Lmo1h3",
+	"HVwQ+DNOXgUeaHIrSuO7idhUgHQ3eFQJT1Jg2d70q6e9kn8X6y6DBlq9wVb3buxSpIWw5PwpbmUqzE6H",
+	"+xPDQiXE/EsUS0jnNSCFyOqfKHeE5Z+L/IE4/pvUjrjRaJSgSjeMZ1khjDtqOowyl9SLC1C5oHeP23Qy",
+	"j589bjIZngpvGue4WwOiB0Tch3Evt2nEmti7QgPPkJO6TJTDgwaj3v1wrofw5dB8lKuhXtF2GlaoCNMI",
+	"wkkQGx4anuPtpbNw5M2YWGb5R7dPYP7cBMYXkAF+MMi3iEm4MaDJ29uWnvk1W+EQ/kAybGcPN4jd/FC1",
+	"0ckOjmIVO1z+fY9I0cu/f4lFbyD3Q+VuQ3L4hVzxwspUrriLC96QvNYWclpaL5bcoVPv00Mv6jhD9gy0",
+	"FJYDREW8h5NFX4IDATKr82pIF5DNLAsQZD9i9B3hXf92RLodvsDMnCVfraSaN3yVBxM1LQS3IruZrred",
+	"osGWsOvAlVmRD+QwvK6LbvcCt+LGtb/DF91YEPS/0itk4Dx9+vTZGbqVwJz5cPU8ct6ciaJTw8GIvRAu",
+	"vOAkPjkdxsfD+Pgqjsf4/3+xVV6ajqFPlFSZuPdhO05mYgC/se5oUsGau9hHgT+4UwaPb1EkNAwiNtN5",
+	"ru9c1IPMxWa0wi4AiRQr8WzqIIrl3Fjm3jtDLnGhpOESjCaqItTG93sPcFZIobJ8fbPdMbAol1wNwSTk",
+	"01w4F6Y3f0+++pqlC14AXi1MV4TfNvfGTeAgc/svjraFd3tbtE0tdOZhiNwafZLIAyKbqHg0avQ0PCa6",
+	"7Dh+3nOTwWN6CRhiZddOLKF7oRY53ZQE5jKghkBiwONnjJMS8uTUKhWHQ7d3dc9d+O0QvRNKYheyZnwy",
+	"0eEN4JvO6irMr2rjil59iHqlkv8uxRZGPXfR/iSph5mYSSUyx6z0pveeOMFwxkqDDC3VRJGX2UlEUIcg",
+	"mt6/NhXLbI+vetilgjfJ2ckWGxKYtPHz7zu1cS0aM4EnfejydC7qSuIhvnFOuoBsVbC58yGTyNvoHjeQ",
+	"c2nXev/5919a71c5a7U65qmVt6IXbfEUiC4VFrpgpapaqD5gaGLW9rt+5uivKg4/JEegU/5PRaqXoKV0",
+	"AZ9x3fxMcFVpCm1UQzqA5renrnF9sX7V18A1v13rHKb8qjX4jBH5Nj57TDv3apj2fRAApbTHzVTHraFn",
+	"u01hw/pWKNAhg/CgEBCNvlPBkRW54dFjerit71wcuy3aDcOjGv5Oo+ONtnLmxPBrcSvy5pb2n6It6vEJ",
+	"OiGrFlgOTXjJHTLKmCXL0oosYcbqlWGr0izw1L9617gsjOaJUz0AfP03EQSh/j2Med6qatpLgbH9C7nq",
+	"mu6W3f44tAxQyW5k2aULGnusVj1d2DscziEAFMZzE5433Eg6Me60XRDgO6mPM/EReNbxDyb/QXMj9tql",
+	"nWAwBrlhx83nlMZHGSaBasXWwrYxIrwIOMFjv7ZPuZ4CxiFbvlztWBDsHceOfXct9H6UC3n9Jvdbba/9",
+	"396kB8LEgOMdSoRpbT1YpGfxhBae8+E0ZIiiohO5y164vHgR0fk7PDlRbrENX1YAZz9QFoouHNxOsbUx",
+	"od0TCXxoP3x7MEzrgHsVViNRcHnxogXAfvj2SwCwy8qX1fKqVIqG9Wu3chiZQC6owRnLhcX4FtRHSIAq",
+	"ryrMP+LDX86H/4qHz67/Z+dRe8vf+lmOIMcrtfYk4wvxU2jetwVr4+ct51QV0m61dZgibji+PtN0c2QL",
+	"9uOjo8eHzhil/pBXSJrAXAr8KIfP7YNxR26boGL7Lgym8KiltGHu9JOLy91bcaLCvRgWJdnYhXXD3bbQ",
+	"xeWX2IofnAA9iOUbMca4nG1+9ku73SeBaYZeGHcayyN2rtaBo+cMMxEqdwcrxAxzAGoNN11X0OuR9KRD",
+	"eByI1OUUr+a4U8j7t3cRgnjpw+UBYt07L7usbz+wFhN9+C2ZqFl1oj29doZyl9jrTFXZTFPpPlbPhOUy",
+	"b7/+qizsQhSMfo9cHJ9rdC5vMUJLsD7HSK1TLMC0OyKq/ZsuADPOdEfMm89duru7G1nsdJTq5VGmU3OE",
+	"UzJHkzKOn6ZYFAU+iSTEX2UhDw1hCMLAI1aIVWWfPpIljOSvZxrOK9qe9IUHrGlZSLu+hL3irdelVFf+",
+	"wHZbASdS6FX8Hsb3W15YF5PO+slwiE8O8ckkYkLdTlRyefXh25vzFz9cvLm5evv3l2+SAR55JOeumooz",
+	"z74VvBAFI/piC47AtBVwa2NIDz5XEwjWjAqndC/qiwLZpho37kAX4xRRMJQwlplSWgESnHG1ZjlX85LP",
+	"xZhqyMwoPhsE1lSwchVhFiwe1U+FvRNAF2GsiZgRIsPoC6F4IXVE0S50sI/bPvA6shI0jOueajKpjK0K",
+	"fetjV2Zc5iCJoCMM5TNlcStvAdFO1MtbUawpaF2S2hWZazJxkeJJhHGpYibvwXhx+whj1hacTssnql2e",
+	"ayOtlE1L2whAX2CGYuICbgw7jU8HE1WqXBizg0G4anDS/vyC7nrFuoYFvdFwHKWVEJmZqP25i9UlcJ74",
+	"g7iG2wQTVicKZGYjijWcC9UrgkfMRs4hLRXKDjxvqGQrRv/UAhb3hFbttzESxwbRkhtKHGk9rCtQ9aIe",
+	"/ErMfzyKR3Gvlvi9cQ8TMKsMy/GnnltUbGDkqxfNu1B+0nh0zZd54iCWpbQ6mNO4tr/qpFBpYU1AZSeA",
+	"F9MFV3ORDUaYQwpv4tpiMj2Q1zGzuBWK3S1k7rwNm5xK1AkiPXvj3nfCnsNjVRG4jYqDJ3G8DT1Uzx1V",
+	"L4cCszf+6TrqmXK55MXaQ+OVSMm/IE29BFXVN1g7Pjcgr5+7DJDeNbTZIuRWmm/vhfUTvpLhYgwiDCxF",
+	"oYYf+MZ2nJbSpdaDODuI+qyD+Fji455qHzK/uj4YDx+n4LvEcR+O8i+j0QhjGj3Mqr8dgFjV+a1gfM6l",
+	"ovxd45gJ+fWxFf/Vq41l+T5jtfH9R1a7LoGRiVzQ4UVzKs9zwYtX9FhrJqdt5sDnRTZib7RDaQ9R7zQ+",
+	"fnzOjWJm+NLp4y9V5SPhhZNnj7+wUezuIep9tc+CdNXTxLWpVuO9WOpb4TSCd9B64jsCXj9E3VvqZf1W",
+	"1MwdxFNhTDDjWSayiOp7udIpLpR71GLA19LYbYsW/2aV4uraKluKEhJ7/WFYAEhRJ3eb7vVflV3Oqiwz",
+	"YVo4NSNUlS5OASCEWZgSd0wCsKrQDey0iaL0RK3A1qWAaMWX0iW5twvFUF+FwJNjCtR0hU2jRuEYJ4IB",
+	"N1HsmYsOnRXCLBBM0PRcOZDNCgda5QAlsL7RRjgbtOtisCcUq43f++iWNWDXZvWCyIUp+VS4EXulCzxk",
+	"qrN76hVAeGMLKTKYUB0rcxYU0aBDZJg6FtEQhvWrwNRqUw0i5223zbJ8jRogE7UWDozdSUWkSoLKJQnL",
+	"Cn4XlBKpUrYwT2DELuxEAbg3LMEiO4kbYj8tLTMLXVgmZ2FKPuYH8Tu+HkQOj0poySfWG5YgmksiTNU1",
+	"mzm8/QS+Tij0PPdlUaoFsYtCl/MFMBOxCuL9TAN75oI72jkGtYtCwH+lmhs/LztRU20XfhT4LXXZpTTf",
+	"lSSyelFQz3q9h7ByseSUocmteC2X0p0o1Xvz9ORZq86nZ1ai8kzYdNELIuar0j2NEl7HtfF8evKsmQu0",
+	"PZGHqrsco7zI9V1zbCdxDJDnmzhmS8PAaoaRkSap0nGpIoRPyguGWeXp9c6f75GgX5Vv8jXwvnHF6fCP",
+	"kzim0qIHaAAsafXQ9AY4r86XVT071Q6iSyfcMlRBJ6SCfs/+UWc7/beHiglqj/9BVOZ5lvn6WiiF3IIh",
+	"r6P/1TDK/NhUpJsY9uiTzB52AVnCZ7WEeQzI0vMtIPvnKm7HvrBoO5BvlZ4JP3zatm/Qk49HNfC1y+Sh",
+	"iDlKAtqs7H/Ahr3Ieg8P1wHreHtvLx9Dwzr8j3Qz+Pif39vT0A4dYuSA3tvt0KDtnp6Hrb06N0Rzvf6w",
+	"noiQKX4vZ8RuhtjHM7GoSs51csLnLM6YrXSeo/e8VFbmmNLgADNAMV/yOPDCO+tnC4VdebxfBXeCshMe",
+	"Vvb0x97eCMz1vQWJIHM7V7xU89HOJfxxIfCkywYvlqtgoVxf4TIthS1karau03OApqIwEVtIY/W84EuK",
+	"YJjzci4ovu1doZfQc2ki9l3BZ1xxdj5315xwtZ4okxZ8RSkOgAh8kd4lt2MwP4eYL1w7oHFoNwtrVzfe",
+	"Tryx2vL8E1/JwKqLqlMuh6EfkvFEsbpeky+CBKLD+TfpDC6JWIJshcaTbw/eDbP8z1jiyn3dFLq0IsEU",
+	"aMpSvVHa3vA813ciowT4+kCG0U6qbhdZ8FsxiBrlmfpJnLiier4KU23YDaAJTM51iZx9u3dlwERpJRJo",
+	"wG+Dhsl+5gz52mw6juMq8DNiCZqyyeBsn1W5qerxuGJ7G+vjloPXvFNZm3IpsAApLtDWzmqXwo0/t9rC",
+	"CIXgpuqwWn9fEGRa22F1k1QjBFnjriqkAQsHTaBCcZn1CUhn4BgspAEfqDYFfAJkmWwdP0HbG6l+xqt0",
+	"3NiDYfM0oJP3eXjnwnTNEnogYf3KE0AGeORdDNtXyheIuqmzjtsDqFKxI6wm4EayCspOOe/SZvmbflK9",
+	"+r8n3uCf9ChfnONW2qw81U8mlYTFJ5sZ9ZGr7RuWNcAd2apsYMoUK2TsKHAQFiuIoJVmRQJfeyAoMrCd",
+	"kHe6yLMbv0fgndFo5L7F8CXXQ/1to5H2Cxu/jyupIX+pEwrKogARilkGODT49jvNCtB5S/GkroGyKnQq",
+	"jHmCZ6Mq4wVWLwSxzvrJXN/81Y3PPXfz12SAXr+2Ds6lW4/w/PMgYDuuul7oPHO3ojgXYqPcETRal0ir",
+	"+cqVAMSTWAzj2xT2oWCcKIzVxBrPXsfgaS3buA6qf7eQ6YLd6TLPWE7H7ATlXd4KUHmwBR784HTko/gA",
+	"9NrRKueyiQx6f2FX/3z3kj3KWqRUmyHQ3Q+e1AEMvCMkpRtMuJVB53Cts5+QOhb3K20w6suD8HgUj053",
+	"Iw5Hmc4GXQRLjT7eToGHfBXoEIR4BL2XFRfC7f9II45c57+vCVeFAHwwomic5h90eBzSdi8jbne/zo5r",
+	"rNgf1oyr2eL3MeL2YIl97DgqdwlSZRs/XKgAL2AIjlf8sNjkBW/lNLtU580KcIaZBSBq1kdvPqCgXBo8",
+	"N3KJHRTphckLRggVTZTPJrTNQH+NJziM3InZeOtNcJwqCjXjiihJvnExJXIcclUuiQvdhQYu9hLWvy4U",
+	"6693wK+p3uGIXVAkpnQ1SF2YqytKWqAq8jco1CYMFQ0R2bbocTZdn/kcFFAdqB+w6yXPc1SpWhkgoqve",
+	"59qvk04MUnLE3mjMfy9Eo87p2C1hEIEPY2iG4DNp8LoXBItLwFcU12ZEldyDP66xSmoyHFLr7NXF65cJ",
+	"XQtkAjrWK4S3N8hcjNhpfFrVEav5LXKUtDJH1FkVOSVOUj67uZHf0r1B31ec/qv2p080/iP4i/GmRUAk",
+	"3XUc/S7edgNjv16/QSB/sNjthvAJ67XuCHB57x/8M8Rlx7LhxBv+A1fjOFgEXzt3a6jLVSidtl6GoINC",
+	"WmNXTD1C/RhNFNrRUVhDNmLtM/vauwP2TnBLnot4hW7kjHG1rgMo21caUC33Vo18LylG7HkQl4l+lkaY",
+	"pytDOaBisxS26SUjlYZqlIl2WYHoeEyGQ/fbEAy7pKLaRPWP4zgGc9elgg7OkGAFhQVBV84pNGLvK1Lr",
+	"OgZ3onxt3GosYNCdV+sa1ql21w6a4HI19Gk5u8m/gheuTdRUgEpz8KqP1eCma8ZxUiqtYpwMXw98uT7S",
+	"0C51kapl5ZiNlerlVCqXAHX+5kWX4H0tjQ12784zprcqD65Z3PR9NYqSVQdQvvipO4Gqz9/3c882i2Tt",
+	"HlB9NRt6+twNAn2u1izlRmzUDHX3GHQNsqqD17hKdFeq4SMDQ1iBMdouCqgeKoVyj9g7KlFWIIZYrkBA",
+	"7lGEdKL6Qa0zcSv+x8krvaKqZxRj7cqzu1pFjmMAppEzuFUJdOcNBlvo5csF/jbUomKmMnA9bFywhJZN",
+	"wzfRKgi79S6IruGHJRA/bw6haKdFb16sQPNqlSXdtlmC+qbhyA65eqE9UH9PZH35kad8FEpPlIR9ugUy",
+	"VCaDbYPFmuH7X797/QWDWzbK0G9zx2ze+dTUmn/GK+yKV+DZ3jgmhJOGEM1Kd93y9KMzJBOnJNzNvMGV",
+	"4lVpkOCEtOm+AGMyTGDyFbvo6kt06QdGZVUzNhNLTYiaXLN0f1k9Dk27G8xVdwrkR+JPnerhGL4+myiX",
+	"2YIHgv4dfyWyaXqXCcf4h3x9b6nINVq1m2ue0fVpOEXWR4vMV0genAEYo5vWlPa3afhG3IXs7iK2DNqZ",
+	"8vRjECiL077acq9FaDAgPEoJwjOr9ZhxEBEooZfRRFWX2XrqNej2xBX03GCcCkDSGQzhK7w0lOdaiTPq",
+	"ELtwrW+504Xc2hu/UqOdQZPvgSXJdtwjwOby4kVVl1sFJ4Kakse+COi53i/YCrr/M9RqH9FlhK0q2Yv6",
+	"QsDuXRZINOKSUJ5VZdG2Gmqh7Oq2xXFzmJXIc4OVSkhuuPxhDOouxZgl7z5cJZibCLu2rwsnA2rR1+01",
+	"GzCrJ2ruZ4wVNGgwcy47HTEv71e6qHbEn36YncxExGqfF3avdQcvRVtUIeWzePniRE7FM0HKQS2EGi5P",
+	"dzBH7IdYOUh/jKriyhE5NaMNjyZyXpjcP2gmNJzVlarqjdSItgBjlIQ4KZtAz/gbTkxzTtXr8BfmNoAp",
+	"VKsArzZMFUhP2HQqGHc5DeQR6yuN24dupLV3MhX+/g8/ajD3vd5k/giUDqU6Tw9+EMVc1FuiEVvfzUL+",
+	"ESnMUVVU7OEz99N/qjw/frrXFnzNi7n4/79ncTG7JLFU1ZVCtNIdm7XcIudr1ypW8dVFXQeYN48xAIwO",
+	"Qhw7UYGSCC6mdq4pV1PH1Zq4vHgRSBbjoK3AyLpzxVwsRT0cx9SeyX0x9W5dh9h5TYg2eff28oqFuD1h",
+	"hbBloQyzuhtJoWz4c5v899gmbjlbFphLodtDt9U4afPGB3+Q0NpHsnD3OYFA7ie3eJv9rb/N3l/n1E7X",
+	"RMf6P+pe/jyF2OsUosPU6zgOin79sfOum9vcsW/fxwg6xsJ7w3bd50aRaRPVDm3YPPVAM60+zaBh9N2h",
+	"xkTRyULkLk1y9ifibV/Kwd3KRMmBYVhcRBCp436mKMwqDS6Mc3FieJtceN8RVk3krJ/cDykydsw+raQc",
+	"A8M/UGSaYsFtMCTBnY8OTzEQJ30UKxuF1/lCB/4yUfa2dWxb1z4HkW8mCgtZjzrFPt2axrBWit52hNDY",
+	"fI8fIgS+BZ98/xne3m1Zg7+Vs/dL+iqbl+VscVXW5PrTR3mwj/Ixh1bXCXgzxqdZTumna2AIPKFzDF4W",
+	"uataND46Oj75X6N4FI+Ox9/E38Q9eNY1v7kTXstboYQxVLLo+QUVJsq1XmEZQcewPkEh6vT5RN4YjNiS",
+	"gK3KMJYwcA5QYKp1hqDzctYdeOj0aw6ag2Yqb3urodd0dBk1bkd3uLYVe99VMafuxGXDtfvwkZDNfIjg",
+	"zWb0Y7uBd9t02TiITq90UJ9GN3D+42YNqM2waq9bdkVsTBSFbJB8dWMmduxeGWg6cH276Ch3tbLMQEH4",
+	"CLmoEeMnllNBxRKWAXmq2LOH64f/FwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

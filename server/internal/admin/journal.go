@@ -47,6 +47,9 @@ type Entry struct {
 	// reason, say); 0 and "" for a success.
 	Code    int
 	Message string
+	// Violations are the ids of the contract violations of the request or
+	// its upstream answer (proxy mode); nil for none.
+	Violations []string
 }
 
 // Filter selects journal entries; zero fields select everything.
@@ -87,6 +90,9 @@ const entryOverhead = 256
 // bytes estimates what e holds in memory.
 func (e *Entry) bytes() int64 {
 	n := entryOverhead + len(e.Method) + len(e.Path) + len(e.Account) + len(e.Operation) + len(e.Fault) + len(e.RequestID) + len(e.Message)
+	for _, id := range e.Violations {
+		n += len(id) + 16
+	}
 	for _, v := range []url.Values{e.Query, e.Form} {
 		// A map entry (key and slice headers, its share of the buckets),
 		// then each value's header and bytes: measured, about 64 and 24.
@@ -190,6 +196,7 @@ func (j *Journal) Entries(f Filter) []Entry {
 		}
 		c := *e
 		c.Query, c.Form = cloneValues(e.Query), cloneValues(e.Form)
+		c.Violations = slices.Clone(e.Violations)
 		out = append(out, c)
 		if f.Limit > 0 && len(out) == f.Limit {
 			break
@@ -273,6 +280,7 @@ func (a *Admin) record(operation string, next echo.HandlerFunc) echo.HandlerFunc
 			entry.Fault, _ = c.Get(faultKey).(string)
 			entry.Status = c.Response().Status
 			entry.Code, entry.Message = a.answerError(c)
+			entry.Violations = a.marked(c)
 			// A client that left before its answer was written got none.
 			if p != nil || c.Get(noAnswerKey) != nil || req.Context().Err() != nil {
 				entry.Status, entry.Code, entry.Message = 0, 0, ""
