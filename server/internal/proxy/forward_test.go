@@ -91,7 +91,12 @@ func TestUpstreamFailuresAreTwilioErrors(t *testing.T) {
 		h.Set("Retry-After", "7")
 		return canned{http.StatusServiceUnavailable, h, []byte(`{"code":20503,"message":"Service Unavailable","more_info":"https://www.twilio.com/docs/errors/20503","status":503}`)}
 	})
-	huge := newFakeUpstream(t, func(*http.Request) canned {
+	huge := newFakeUpstream(t, func(r *http.Request) canned {
+		if strings.HasPrefix(r.URL.Path, "/declared/") {
+			h := twilioHeaders()
+			h.Set("Content-Length", strconv.Itoa(proxy.MaxBodyBytes+1)) // and nothing sent: refused unread
+			return canned{http.StatusOK, h, nil}
+		}
 		return canned{http.StatusOK, twilioHeaders(), bytes.Repeat([]byte(" "), proxy.MaxBodyBytes+1)}
 	})
 	tests := []struct {
@@ -102,7 +107,8 @@ func TestUpstreamFailuresAreTwilioErrors(t *testing.T) {
 		{"a slow upstream", slow.URL, http.StatusGatewayTimeout, []string{"did not answer within 200ms"}},
 		{"a dead upstream", dead(), http.StatusBadGateway, []string{"cannot be reached", "connection refused"}},
 		{"an upstream 5xx", unavailable.URL, http.StatusBadGateway, []string{"answered 503: Service Unavailable (code 20503)", "Twilio-Request-Id RQ0123456789abcdef0123456789abcdef"}},
-		{"an upstream answer too large", huge.URL, http.StatusBadGateway, []string{"over 16777216 bytes"}},
+		{"an upstream answer too large", huge.URL, http.StatusBadGateway, []string{"answered over 16777216 bytes"}},
+		{"an upstream answer said to be too large", huge.URL + "/declared", http.StatusBadGateway, []string{"answered over 16777216 bytes"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -232,6 +232,9 @@ func (p *Proxy) exchange(ctx context.Context, c echo.Context) (*http.Response, [
 		return nil, nil, err
 	}
 	defer resp.Body.Close()
+	if resp.ContentLength > MaxBodyBytes {
+		return nil, nil, errTooLarge // said up front: nothing to read
+	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes+1))
 	if err != nil {
 		return nil, nil, err
@@ -242,13 +245,17 @@ func (p *Proxy) exchange(ctx context.Context, c echo.Context) (*http.Response, [
 	return resp, data, nil
 }
 
-var errTooLarge = fmt.Errorf("its answer is over %d bytes", MaxBodyBytes)
+var errTooLarge = errors.New("the answer is too large")
 
-// failed words why the exchange failed: 504 for the timeout, 502 for the
-// rest. When the caller has gone, nobody reads the answer.
+// failed words why the exchange failed: 504 for the timeout, 502 for an
+// answer too large or an upstream that cannot be reached. When the caller
+// has gone, nobody reads the answer.
 func (p *Proxy) failed(callerCtx, ctx context.Context, err error) error {
 	if callerCtx.Err() != nil {
 		return callerCtx.Err()
+	}
+	if errors.Is(err, errTooLarge) {
+		return twilioerr.New(http.StatusBadGateway, fmt.Sprintf("The upstream %s answered over %d bytes", p.upstream, MaxBodyBytes))
 	}
 	var netErr interface{ Timeout() bool }
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) || (errors.As(err, &netErr) && netErr.Timeout()) {
