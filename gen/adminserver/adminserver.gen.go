@@ -59,6 +59,9 @@ type ServerInterface interface {
 	// GetTwilioSpec The spec of Twilio's User Conversation API, as YAML
 	// (GET /_stub/openapi.yaml)
 	GetTwilioSpec(ctx echo.Context) error
+	// GetRecording The world the upstream's answers showed, as a fixture document (proxy mode)
+	// (GET /_stub/recording)
+	GetRecording(ctx echo.Context) error
 	// ClearRequests Clear the request journal
 	// (DELETE /_stub/requests)
 	ClearRequests(ctx echo.Context) error
@@ -77,6 +80,12 @@ type ServerInterface interface {
 	// ReplaceState Replace the whole state with a fixture document
 	// (PUT /_stub/state)
 	ReplaceState(ctx echo.Context) error
+	// ClearViolations Clear the contract violations
+	// (DELETE /_stub/violations)
+	ClearViolations(ctx echo.Context) error
+	// ListViolations Read the contract violations (proxy mode)
+	// (GET /_stub/violations)
+	ListViolations(ctx echo.Context, params ListViolationsParams) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -196,6 +205,15 @@ func (w *ServerInterfaceWrapper) GetTwilioSpec(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetTwilioSpec(ctx)
+	return err
+}
+
+// GetRecording converts echo context to params.
+func (w *ServerInterfaceWrapper) GetRecording(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetRecording(ctx)
 	return err
 }
 
@@ -341,6 +359,33 @@ func (w *ServerInterfaceWrapper) ReplaceState(ctx echo.Context) error {
 	return err
 }
 
+// ClearViolations converts echo context to params.
+func (w *ServerInterfaceWrapper) ClearViolations(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ClearViolations(ctx)
+	return err
+}
+
+// ListViolations converts echo context to params.
+func (w *ServerInterfaceWrapper) ListViolations(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListViolationsParams
+	// ------------- Optional query parameter "operation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "operation", ctx.QueryParams(), &params.Operation, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operation: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListViolations(ctx, params)
+	return err
+}
+
 // This is a simple interface which specifies echo.Route addition functions which
 // are present on both echo.Echo and echo.Group, since we want to allow using
 // either of them for path registration
@@ -399,6 +444,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/_stub/faults", wrapper.ListFaults, options.OperationMiddlewares["ListFaults"]...)
 	router.PUT(options.BaseURL+"/_stub/faults", wrapper.PutFault, options.OperationMiddlewares["PutFault"]...)
 	router.DELETE(options.BaseURL+"/_stub/faults/:id", wrapper.RemoveFault, options.OperationMiddlewares["RemoveFault"]...)
+	router.DELETE(options.BaseURL+"/_stub/violations", wrapper.ClearViolations, options.OperationMiddlewares["ClearViolations"]...)
+	router.GET(options.BaseURL+"/_stub/violations", wrapper.ListViolations, options.OperationMiddlewares["ListViolations"]...)
+	router.GET(options.BaseURL+"/_stub/recording", wrapper.GetRecording, options.OperationMiddlewares["GetRecording"]...)
 	router.GET(options.BaseURL+"/_stub/metrics", wrapper.GetMetrics, options.OperationMiddlewares["GetMetrics"]...)
 	router.GET(options.BaseURL+"/_stub/openapi.yaml", wrapper.GetTwilioSpec, options.OperationMiddlewares["GetTwilioSpec"]...)
 	router.GET(options.BaseURL+"/_stub/openapi.json", wrapper.GetTwilioSpecJSON, options.OperationMiddlewares["GetTwilioSpecJSON"]...)
@@ -414,157 +462,182 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H19d9u20udXwdF99kR6HkqmHbfbyH+5TtL63jTNxs72PLfKmhAJSbihABYALas5/u57ZgCQoEi9JWn2",
-	"nm17elpLIvEyGMz85gWDj71ULgspmDC6N/7YU+y3kmnzvcw4wy9e8gdTKvt3KoVhwsCftChynlLDpTj5",
-	"l5YCvtPpgi0p/PUfis16497fTurGT+yv+mTmGryrWn58jBrtreky/7z2HqNexnSqeAEN9sa9S+IeI5lM",
-	"yyUTJiL/ffnTKyIV+fvNz68jQjWhJBkOfXMJmfGcjXoRkoQrlvXGRpUs6j34Z4a+LfsL9KqYLqTQllzf",
-	"0+ytJecXI54smKAFv3uhlFTdE13SfCbVkmXErWVEqCBc3NOcZy0yAAFmtMwN6d+ueM4lSWXGyFkcx6eD",
-	"Ue8x6l0Lw5Sg+Q1T90zZjr/edAQpBXsoWGpYRhg8tjnQb+LYDvS1NC9lKbKvN7rbBSM0W3JBLt9cE66J",
-	"nM1IX0j3pZEfmCCpFDM+LxXLBhFQ28BLaSpLJP5EWOpnkmkipCHsgevWYpzH54PRRMAsbwqWAsd+sVn+",
-	"XDBx+eb6uefl7lVwT5GnozjYQlTj7hn5gcGW2jGw4zb2Zw4MxmIHZqhhf6j46mSM1ULmjGjo3EmX1t4z",
-	"C2qILlieayJLQ9g9U2tyT/OS4chvpXxF1Zx9XY6eymyNzHzPHLd6Fn+iSc6XvM2ep08HfsA/UbH+oWRa",
-	"f0GVsX/YUpIlFWsyozxnGaGlWTBhXG+azJRcErPgmqQ5B8qHE5iIs/j87NlgTOjMMEVOY0INkSJlEZGC",
-	"EUo0S6XIgCZU6BVTLCPn8WmExJFmwZSeCGg9IituFuQtM2o9vITGRgQoqvh8YZw44JoIWGei2KzULINt",
-	"HfUWjGZMIcWCt+Fjc6I3OBJNjCQryg2ZsplUDAci2IMhRq0JihYNmqum7pILviyXvfFp1DPrgvXGPS4M",
-	"mzMk52PUeyeAZlLx39lXFKCvG6ISxSMlKyXFHCnfUknIZo9+YkiuSytKb3jWptalqCTtzfVz0k8urxJC",
-	"RUaenpEFeyAZn3OjB0CqghpQc71x7/9cXv0aD5/R4exy+PL9x6dnj//Rq4imjeJiDqz+EsR2R5dOm1KN",
-	"i6JNOSUfGCs04Qb7UbJgyjhw5Ua3j47BHD1UYh3T/VGu7C5wih/6JAuqyZQxQdxrxMgLZG74UTGaLpgm",
-	"ieFLphPL0XYCXINkEjjoinviNvdEPZAX+2aA1PoeHnyMgLfumdLUDvtjm7YZy+lhTT7HJ+EVJYugramU",
-	"OaOoMJlHLHsbc2wa9Swv7X3+GpcD1rOaSluaVj8TQZcsuyB0qkECzaRy8r56YtTFZ9Wvek/7uNo0NZpI",
-	"YRfSrDgAvzQvs66OJ6LuGYUQN2ypOxfEfUGVstQulJzSKc+5wWUCvElNb9zLZDnNGXAMfajkTQf3iHI5",
-	"tcyjmGame+F0Kgt20ELc4JPwClP3PGXdcwAW79iwNVWEtOqtwfKnXSxfaiucNzp5DI2FX4GN/Cwcg/r5",
-	"NilYb+n3VWdy+i+WmkrQfO/22KZ8A21klQ4lU4UKBrbjmCSVGZCg3gLxCZBEs4lINiV6Uul8QKCA6C5I",
-	"YlQpUmpcA8BPitHcacBoIgDZlBrFqdNeFa9FJC2N06YLms8INxq7QL4U8J+JSKUQLMWdkeay0oRMANV/",
-	"7VXjh03hhxIQaEMSP/cig2YZh0Zp/iYQtTOaa7apfX4JNKidFhdzIB0Xd0udEPZAU5OvUS0hjZMlfcBf",
-	"KCkFh+Hl64lQVGQAL/iSWaBRNWBk9cqIXBqylNqQpzHRY0sWpAOoiCeafBsTTVaKG4YtydJEREsLESlB",
-	"iQjAxq44CGfD85wA71q6NRWL7bXNMa8lzDgHRYFjHIV79Wkcx/E+aW/fc30c/N7GznCNbGX3yso8YjXD",
-	"zYBQL2BQiyOeaGdBui0CsCKJ0AirHpgzwRRPLeSYOXPNtdQHCBKT/3KfL6yVjE/RiTiP48iCFPuNhYjw",
-	"xXn1xTeDEbkk52fPSEqV4kxPRBLgvYT0EwUf76j9aIGnjsgp4TOSs5kBO2FwQUDLI/Ks9qEU+ZqsYHc1",
-	"m+CazPk9E11cApPs1ioOeFlyIS0ksiuS7iIgyibJgmECb7EHuixy1hsjxA547Rn8s0/MLpnWdL5liPVS",
-	"PtHEPXlRr7QBOLyxgBuDW9KHV0zMzaI3PvvmWxyM/3zaIWcCsnaPKFhJJxKfaGvNRYQLv5iNLffdt+f7",
-	"t5wdPfRZkbNJzG8apMQW92xA1+TWDXidbYW2TzTh2UWNbq0utxpCCmZhiNZ8LjTpJ7PTJCLJ7CyJyGg0",
-	"2oTav14O/0mHv8fDZ+/rP0d3w/cf4+jbpzuA9ytunWpNfsbx4V8VlNmLHdrwZoNUrtGtpHpb5uxYUeUw",
-	"tgHzJyN9qSIvtxjhGew1KqwniFtTKIJni9IAH4EyLXKassEXMig+G8A3Z/czSKLKBLFbECzv4KUxTqIU",
-	"/LeSIS4GFQtfJVc/JhNxc/08Iktq0gWoPE0SwFsgyqw5nXNtQtyLDQikkpYgii11HSwK+3Wmt0PJQO6l",
-	"Qx1+Y/VQmtH8ePHwGUZLxmbWmuzklitAR8gaAWSCyUkAWR63jMiPt7dvnH9DkyWFNdBMZBNBBeEZWxYS",
-	"LHq/MqT/w4vbiDx/8erF7YsBma6RGprl90xbPUKJYqVmWRuqaUtoEtDZWZAkpYLMJSmFkIanHtT921ll",
-	"Tr9dvrkODLQ+FfWn68yrPPesLlg6IEZOBE0NkWKnJUcug6Z8Q26ZJ8KZKaSfvGQmXbzTTF0FXJoMQGGJ",
-	"zG4e2BbuhSEaE9lEoGXn3r6xv3U0YqSMSClypjVJ8NWEaLrWE4HQYcU1u0DvVtg4Ol6a3bN8hvBic6t0",
-	"Dr63d6NsGI8V8592OSPTBRUp8zAYZQKIRM/Ec2Z07bQYk9ju8IicTgTNV3StR+SXgD8j0E5gDzlnCHWg",
-	"3LMv/s/O80sYtbs39lt4bHNj9ym5vXpD3t7cDtqbfGyfxj0ObMQ0mfSCl7Fj2MsFY2rSG5FX/AMjCciZ",
-	"JAJZaL2fSwpmC0oH0i0cpmu38Nv27+cZ57sURikypkhycn964lhbn3y8WlDjPt3w7DGpYX69m26un18Q",
-	"voSF9fw+9sydOPhbQ4/rm0O8fNucBkWRrwNnmZH2A1faWG2HfrhNdrUovSE4jvc5HKRs4WGrZHnGhOFm",
-	"XWnYdzcJQQVL0WvNyEqqPEM/ITdW8je8gDRD7xHjIDOcVtagZT2v4N4EHWx3InTtn17RltCgOfDAkdr1",
-	"cRv4uvFsWO20HhXrXsvSX/B0QQpqFoG08DBgTBL3dkLMAnRtwIIg3nQSTUTiOan9zHY2jUhCxTohU2kW",
-	"TfeGH6Uddb05uhwcPzKaA1024W5gF7hW5YeOBg6H/psRt62o1gbCD4rFkf7CmEKPT05AgY5cSECPpJqf",
-	"SKpP7p+O4tHTQTPQ/mvPPdeLelzMpN26i+5Rv2WpVBkLY+2be4SRmlkbyl+xlPF7lkXWjyVXuAdoHejZ",
-	"CbE7osEu3GDdZbbLIBiFcLba/7jXuCEZz4iQptP9e6SJDmYDfuEcRf3ARUGmNJuIgiq6ZAZ0pKbrQTUY",
-	"CYBPl2kKaAGIgaMT0rcERKm9TYFdH8ed4iorLfjpdEP9KFckl2Juw4u2AyPlB7STlzzPeWAsV4qYC/Pt",
-	"+d5wxKw7MHNbmVaBAKhCIuGCRYTPEAWtqO5cExjQPtX3v8Hs13udGO7HjqWLfAjJ6WzPqYSbMVkt1hNB",
-	"yXkc+zBicwKarvcuLNgFu1a2d+1SRt7QObvhv7OxM/XJsgSEwCrwdBrHcRedlswsZNbwW/Te/HxzuzPM",
-	"cQxeD8D6AAkAQgLnaLtGrdRQt6X4IORKoKOi4Z/qvSsyalgHmm3jV2qFcXuUtntLzYgUTKVMmCETqcwA",
-	"BdShGCHJbyVT6+YQKn1zgkryJByIPrn6ke75Z9tg73DP6+3ivDME1zW5J5pU8kMDSETTu5/AqG94Bvou",
-	"HDR+NRFJUy0mg5o2GQPJBfBiWZh1jT78Qk6EW0mqGAYnaIddVTPHBgt/7G2MpmHfu0FXmKQLZOAqHb7X",
-	"3Qa86wpG12w8dJpqeJ2FAtC6hLOmeugQwE0c+/Z/ORy7HcRq9lt7ONdGu/0c2YwB4FAMX5yCEEZvnsow",
-	"T8GBS9CHIIZQ2U5E36vIwQUosblk6FOp2qKpkmB4Wg8DObnTppye+NaSDSOrJdtPd3tC27RF90fl87dD",
-	"uyBxzVOh94RqAkYR2Lu1keVeC2R+0DVYAu2Of/GNV8peKZDSDb0FgmWI73dZGFVsa7tI6WMqzmkUn52T",
-	"6dowXWeSIYNiEp9USzLjLM+0fX4izqL4/Dv7AmwVC9FBOqJPWhNG08XALisoY8z2oS469y9ZKkFzm7sA",
-	"CoeiMeCX34UEuSJTNudCoAPqsubbiRDSoOkDpE5L021HbkJT9lvPUbrSHk7eNiWZ35hOF1eM0YQd3WAR",
-	"1+nvdnptTO35swNF5hksMNp4ozBavks0bGLTfc7mqvuusTs5s0OMHx7Bb87tTUuoR8gd1swO0tKcauPC",
-	"CodxzYMTYTurODNkSAtvGnHnh+FqtRrCQ8NS5agjWZZMBEai+1PMP65T0L49j+I4HgIv21i1zUPzWuED",
-	"K8xgRF40lIhi7nfBWnrhFdXmLaPZTxZ/XYuMPQD9z89677v0QJX1d1mj/6Mc/k5HefvA4jDYU4bIldAd",
-	"ZkbB7z6wdZfz4c01gV+cUyywLixkBJvddhORKdM8w5iMxidtotXB7FtPu+D/YOsuRoJW77DVgxu7Yali",
-	"JnAJ6Z3G1JNm7MC7dFwwwPpcAK5bkTQRzqj2z0U+MoX/r436k9FolDifAM0yxbTeSIM5cDLWcLeh8Wv7",
-	"7mmbTnq/+3qTyTA8sykiMakkIHpAxPcHMO7NNmhSE3tXqtwFchKq2u+p5qn19oDAOD6JLuo9DOdyCF8O",
-	"9QdeDGVht9OwkKB4lUurDydh2fDYxADitsxFOPJmjigx9IPbJzB/quuZIRmsFx74Fn4rqNYrqTq8A/aZ",
-	"T9kKx/AHkmE7e7hB7OaHqo1OdnAUq9jh5h8HZE7e/OOPWPSrjWjjUXK3ITn8QhZUGZ7ygro82Q3Ja4zi",
-	"09J4seQdix8fW37Fy1qhgclJM2roGMxtnCxZyBwNP2tHV+dMrC6wDlSuQJD9gnk/GDiv3o6svQNf4EmV",
-	"JS0KgFkT8RlETRUDrHk3XW/zkHhv8cxj5op8IIfhdak6vSKAcu9c+zuAcmNBEBzaV0j/7csr8vTp02cX",
-	"qM4BY7y7vYqcc2YirEdoMCLPmQv2nMVn58P4dBif3sbxGP/9JynyUncMfSI46HgfP3cyExPatXFuJwFr",
-	"7rKufJQZTSDpUrVQJITtajKTeS5XzqvMc7YZO9oF/ZFiJfodjqJYTrUh7r0L5BKXxBYuwWgiKkJtfH/w",
-	"AGeKM5Hl6zsQg90MsyiXVAwVoxmd5sxBR+8YOvvmW5IuqKIpQMuulJsOnxECsrvAx+r2XxxtS3d277SX",
-	"HTegxlyVNWJB5AEwXuPRqNHT8NTSZYdr8cBNBo/JJWCIwqydWEI/TC1yuikJzKVBDYHEgMcvCLVKyJNT",
-	"ipQdD93e1D134bdj9M6mN8VZ5OzTGsA3nWWt9Ce1cWtffYx6NpdkC6Neuux3K6mHGZtxwTLHrC4Lxfk8",
-	"nGC4IKVGhuZiIjDZxktEUIcgmt6+0hXLHBe42krOTrbYkMBWG1/92KmNa9GYMXRDoEPHRvlqiYf4RljX",
-	"U0C2Ks1VlsbDZUz9CLvHDdSKpV79+Efr/eoMVxDnSw2/Z70uVyUyZZcKGwUROC6qFqo/bCJyO4b2maO/",
-	"rTj8mOzkTvk/ZalcgpaSCv7GdfMzwVV1udQtVGN1gJ3fgbrG9UX6VV8D1/x2rXOc8qvW4DNG5Nv47DHt",
-	"3KvhMeijAKg9Brh59G9rWHG3KaxJ3zABOmQQOmgA0ciVACiF+I3m1s8HcPQTbH3n4tht0W4YHtXwdxod",
-	"r6XhMyeGX7F7lje3dB0O71aPT/CAQtUCyaEJL7mb+YXJssSjC9rIQpOi1At0SVbv+uSmZlS+HgC+/kUE",
-	"Qah/j2Oen0U17SXDJNsFL7qmu2W374eWASrZjSy7dEFjj9Wqpwt7h8M5BoDCeO4AXN55tMatp67TdkGA",
-	"76Q+zsRHV6u0lAXVBJobkVcuDxyz/xNR5nkybj4nJD5K8FCkFGTNTBsjwouAEzz2a8cN6ilgLpGhy2LH",
-	"gmDvOHbsu2uhD6NcyOt3ud9qB+3/9iY9EiYGHO9QYnfu0m3IgRgzsmlLJjBEUdGx3CXAYt6SnDlgPBFu",
-	"sTVdVgDnMFAWii4c3E6xtTGh3RMJfGg/fX80TOuAexVWs6Lg5vp5C4D99P0fAcBuKl9Wy6tSKRrSr93K",
-	"sFTOb+R8ZYMLkjODcQXUR0gAm0u6cRCADn+/HP4zHj57/1+dMcyWv/WzHEE+ZbDSntb4QvwUmvejjiMz",
-	"wc/dnFAj7VZbxynihuPrM023Ovzu9+Pe0eNDFy5B1HqFuA7MpcCPcvzc3mkXVt0EFdt3YTCFvZbShrnT",
-	"T65vdm/FiQj3YlikY2MX1g1320IH5JV+wlZ85wToUSzfyB/B5Wzzs1/a7T6JJzoQxp3G8ohcinXg6LnA",
-	"LLPK3UEUm2F+V63hML34AEl9HI/7hI72OVw3x51CvkoH2UEIy0vvbo4Q69552WV9+4G1mOjdl2SiZhWG",
-	"9vTaZyNHh54U3ExB7E6dyJihPG+//rJUmCVsf4/ICmO2rtE5v8eEEkb6FBNLzrEg0XaXYWfYeykVYMaZ",
-	"bPee+LzU1Wo1MtjpKJXLk0ym+gSnpE8mZRw/TbFICPzFkhB/lYp3ZtsclqMSEcWKyj7dc1wPyV/PNJxX",
-	"tD2hFwOsaam4Wd/AXvHW65KLWx+w3VbQyCr06pAfJh8ZqoxLmCH9ZDjEJ4f4ZBIRJu4nIrm5fff93eXz",
-	"n65f393+/I8Xr5MBhjySS1ddxJln3zOqmCKWvtiCI7DdCri1MVMEn6sJBGtmC4l0L+pzhWxTjRt3oCyN",
-	"5hmLbHo804bokhsGEhwP0uZUzEs6Z2NbU2UGJgHHpP4pI2URuWMVeFjcrBjQhWmjI6IZywglOmWCKi4j",
-	"ki5Y+sEG9nHbB15HlzBuu7c1ikRGCiXv5QfmclJ5DpIIOsIUS12qe34PiHYiXtwztbYZNdyqXZZVOeg2",
-	"tQpPeBSKzfgDGC9uH2EC0YLaaPlEtMtVbRxdItPSkOSHF7c+Y2uB2eeJS47S5Dw+H0yEO1a0nUGoaHDS",
-	"4fxyYWsEdA0LerPDcZQWjGV6Ig7nLlKXhHniA3ENtwkeH8LKGABwokpUh3OxhwjhEd3OP5wIlLMa4w2V",
-	"bP37zc+vAwGLe8IeQGxlLxpuMBvUfd9U4kjrYV2RqRf14FfL/KejeBT3aonfG/cwub7Knh9/7LlFxQZG",
-	"vprPvAvlJ41H13SZJw5iGZsyDXMa1/ZXnfDPDawJqOwE8GK6oGLOssEIzwfAm7i2eF4TyOuYmd0zQVYL",
-	"njtvwyanWuoEKb+9ce8HZi7hsaoo2kYFvrM43oYequdOqpdDgdkb//o+6ulyuaRq7aFxwVLrX8BjMW54",
-	"VRU0WDs61yCvr6QwAIZ676HNFiG30nx7L6Sf0IKHizGIMLUPhRr+QTe247Tk7nQmiLOjqE86iI9n7h9s",
-	"LUDiV9cZ4PZxHHk/cdyHo/zbaDTCFGAPs+pvByBWZX7PCJ1TLuzZDO2YCfl134p/8mpjmbrPWG18f89q",
-	"12fRM5YzG7xoTuUqZ1S9tI+1ZnLeZg58nmUj8lo6lPYY9c7j0/1zbhT3wpfO979UlVOEF86e7X9ho/jb",
-	"Y9T75pAF6aoviWtTrcZbtpT3zGkE76D1xHcEfP8YdW+pF/VbUTOxGaPCmP2KR9wiW+/K1TBwqfqjFgO+",
-	"4tpsW7T4i1VOq4scbCnSZ9nrT8MCQIr64I7uXv+i7HJWZVnjzJ9thonqKJBNAHHFAgRbEZ6RAN3ATpsI",
-	"mzstBdi6NgFV0CV3B5jaFRtsX4ph5NgmarqqBFGjgoMTwYCbbO6Zyw6dKaYXCCbs9Ig9cr55ek2KHKAE",
-	"FhzZSGeDdl0y8cSe48HvfXbLGrBr82Ra5NKUfAryiLyUCoNM4VFPvwIIb4ziLIMJ1bkyF8FBWBtEhqn7",
-	"U6P9KjG12lSDyHnbTbNMXeNE9kSsmQNjKy4sqZLgHHlCMkVXwcFu+6yQtkjOiFybiQBwr0mCdRoSN8R+",
-	"WhqiF1IZwmfhcSs8zkBXdD1wNavsiVZ/aEqTBNFcEuE5At06xW3PXNs8/dwfUq8WxCyULOcLYCbLKoj3",
-	"MwnsmTPqaOcY1CwUg/9yMdd+XmYiptIs/CjwW9tll9J8U1qR1YuC+s7rA4SVy5hG8WbLi/kXm7oSa08i",
-	"E/izLJ6skWfbjaxc5F1ArzQvUTfaIiTBcYjGmTAUAB2Hs9wx9CBw505sn4L8mEvBXkp1mTuHcT3oSzBj",
-	"gMAVQq8r7brqF/ASmTHLuO7UEO5ed7bZF3arZtCsihIcNGJ1zeTMlkKKzwO3BVLQrQtWbdayVCkeP8Rt",
-	"MUMRXDsWzuPz5oG5rYUYbNjFH296jHqKGvaKL7mLCtb0OD971qpd6lfO7hSkRDjdalaNukinwTjPnh04",
-	"znDNdC5XzbGdxTHA1u/imCw1WUoFzOPQgBdM0p7Y9Gdzg2FWx3V7l1cHHKCrqrj4CmrfufpM+OEsjm25",
-	"1CO0ONYHemx6dJxn7o+FDzuhA3KXU1AZwogzCyO+Zv+IuxyGOQAmBPXU/ySw5zLLfJkd1CRuwZDXbYkO",
-	"ggnfLTC0aYecfOTZ4y5jxGLsWkvsM0bs8y1j5K9V3G6/wKLtsF7qg7W98a8ft+0bjMZguA2+dkfjbNaj",
-	"rTe6eVvBERv2Ous9Pr4PWMfb7Af5iRoW/r+lq8jncH1tb1E7/YvYIMLBrqMGbQ/0Hm3t1bmSmuv1p/Um",
-	"hUzxtRxKuxniEO/SoioJ08kJn7M4Y1LIPMcISCkMz/FYijN6AIr5grlBJMVZsFso7MrXfBLcCY5seljZ",
-	"kx96ByMw1/cWJILM7cIpXMxHO5fwlwVD3G+CF8siWCjXV7hMS2YUT/XWdboCaMqUjsiCayPnii5tFsqc",
-	"lnNmcxTfKLmEnksdkR8UnVFByeXcXd1CxXoidKpoYY+pACLwlU+X1IwnYiKGJGkkouDQ7hbGFHfe1r8z",
-	"0tD8Iy14YJlHVaTSYejHZDwRpC4I4E/Zg+hwPmobR8W6R8BWaAD79uDdsGTHBUlcOY47JUvDEphQYo99",
-	"3wlp7mieyxXLEiRDHVQjdidVN6Ys6D0bRI3z//0kTlzRG3/MvzbOB9AEENkfxu2bgyv3JEIKlkADfhs0",
-	"3C4XzhlTm02ncVwl70YkQXdEMrg4ZFXuqrPsrhjOxvq45aA171QeA75kWFwUF2hrZ7Vb6M7HHrcwgmJU",
-	"Vx1W6+9Lz0xrO6xukvTP4xi1iovrGycCoQlUKOhPGJMEpDNwDB4jhz9s7Vz4C5BlsnX8FtrecfEvvB7I",
-	"jT0YNk0DOnm/lXcQTdcksQ8kpF95c3ytPOcm2r5SWDXtzi8tvDEajdy3pS8aRsJvG420X9j4fVwxO/+9",
-	"PstQKgU7Hw844NDg2x8kUSCql+yJrgKWhZIp0/qJtsUcqcKiOCCNSD+Zy7v/dONzz939ZzJAh2NbdeTc",
-	"BajD0OtReGxcdb2QeeYuKHHeSxHGX23JF186glZs5UqjYBAYMwg3ZVS4n139WKxQ6kUjBorJxs1M/RWW",
-	"hVvJMs9IbiP8FoG6IzNA5cEWrfaTE+171RqI45Mip7yp0Hp/I7f//eYF2ctaVhc0s6+7Hzyrcydo1+0E",
-	"nTrQrQx6tmpV88RqEfZQSI0JZx47xqN4dL5bUTrKdDbokmdqpfnzFHjIlwMNdacHfgcZHyFK/Le0Payf",
-	"8etaHpVv851mqpFIcFTcOqTtQbbH7n6d+dFYsT+t9VGzxdexPQ5giUPMj2aVnB3h7bf+wb8C3DscRDjx",
-	"BvJ05ZeCdfAVi7YGuoMogt5e5lIGVYzGrkxehCwaTQQisCis3BORdsSutgsAcgR3Rrl8N+iGz8A0qdOn",
-	"2sUqbZW+VvVDH2AbkasgKwsReiPJy12wMLAlfmzSli9OZQvDNCpYuTNBaLImw6H7bQjYKqmoNhH90xgs",
-	"3LWPVg0ukGDKJgVAV86cGJG3FallnYE3Eb4iUTUWwFSX1bqGJbTcJVw6uNQFrSEHXfwreNHLREwZQCIn",
-	"4foLliPupjgpkVYZDpquB/4in5xjQGnNzIhcAnloRmwQtF8WMO5TogfVHRnexqc5PLjGJEWXA+mHPJ6I",
-	"qoY0Fh+yRYN1VbJSKqLpykWyq2Coo1lEZlxkGgS4rmZnx+hE8ozneFYklcspF+54xuXr513C8xXXJpAu",
-	"O72nzSLJm1Zdo2RS5Vr1Bcacb7WOLB3meGiW8Nk9oPrKGrRhXcXDPhVrklJtr3loVdDsGmRVMq1x8d+u",
-	"g1B7BoaVjjGD1OUo1EO1iaYj8sYWUFKIUJcFCPADSmBORD+oxMTu2f84eykLW5PJZoC6ynaukorj6IIq",
-	"Y90cm8VKd9fO3EIv5z7/QtSqim/vKFDpUGdYuPQijPVvRsmbhfircwS+Vj/eA4Bl/qnNZrZiYJM4W2ub",
-	"dhGlDth+Mcpg2hXXNmS+OdYtw/Dh9SPiF67S/L7RHFlgngT15bcO1h1KC4d7ZK35g7mr1CBp8U4njAEG",
-	"9d2xAj4N00x2VWb3tdz3MI8v2N41b0wwaLDJcVXdP+HqmGDqG/fHuKL2wW0xWy526ZpJuplX8ofMqLo+",
-	"dkPke7dl7OYMYrdVl7SpB/AGqE5e9KUwG3Pouiiq85qozgmE0NQqhWbNWjuVVnXbbdslKJO7ZcfsrWrb",
-	"Hqi/X6++fsGTPQrRHyK5vr09LwTDg22DxUqTh1+m+/4PTOvYKF66zaOzeetEE/X/FanfFamn2cF2WGgO",
-	"u/teCtl1/8AvbicnDkS6e3aDC8KrwiZBbLDpAcF7/oLjV77eWC0Nk+HQv5lURVgztpT2gg/r3bV34dTj",
-	"kHZ3U1PFP/xIfLylHo6m64uJcOdyUIn4d/wFx7rpoLZ2mH/IV43nwnpXq3ZzSTN7FQ9OkfQxNc/fUDS4",
-	"AGPS3tojpC9U7Btx16vz+qYSMqXphyDNF6d9217SyjQN8lnxckCaS8EuSOpt8qVzO20rZG1zL5s/2jY7",
-	"czHx0h9bzuiAnI+b6+ceGgb5bWCWIc/9IdbK+8Pyf6D7v7J/DpEp/pYnu9Wru4K62T8QNZZLQkFTVVvb",
-	"6gEKhQrWjmxlGuBu1wXLc40FUOyGdseSMVe8ZGOSvHl3m+CRR9hOfTDscXPWMsmWTkDAFUgee0Pa3M8Y",
-	"C3PYwcwpF10b4sVDIVW1Iz7BB+rryP0ZmMkSqx0L7F7rDl6Ktugoe0zGyxdvjXqeCU4y1EKourESVtkF",
-	"3Sz79VEV1P67qKrZHNmqEtFGFU3kvLBmwKB5TuKiLoBVb6RGAgBZM2O9b1YLBAqAXIbvVnOqXodPeGRC",
-	"sYmoVYDVXorpKj/fgsYpI9QdlbA3Z/WFxO1j70o0K7AV3eUHftRg5HuFRnx40wacOiMDPzE1Z/WWaKTs",
-	"d7OQf4QzfVLVKnv8zP307yrPT58etAVfUTVn/+/3LC5mlyTmwukC7Va6Y7OWW+R8HcbE4sBS1eWFaUMg",
-	"I0ochABzIgIlEVw863xPrlSPK2Fxc/08kCzaYU6GyV6XgnB3R1A1HMfUnsl9jfZuXYegdm2hZvLm55tb",
-	"EgLqhChmSiU0MbIbSaFs+Gub/P+xTdxytkwjdzLvAN22EQRtlrr49T0AW4yfOLRdqtxVlBifnJye/c9R",
-	"PIpHp+Pv4u/iHjzrmt/cfa/A4GJa23ISV9e2aEQuZYEOJ4fAfeJh1AmcI69RI7K00kFkmGwRICybuWOc",
-	"NnU2XN2B579PCQMGzVS+hFZDr2xgKWrcSuaEQyunrquaQd2Jy3Jv9+FTRZp5jsGbzfSQ7tnqgqWBsYxL",
-	"XN1zwzNq4JMNy0eNxAK2nDJ7OHQZdFkFvB/fP/7fAAAA//8=",
+	"7H1rcxs3tuBfQfHeLZNzmxQlK9mYqv2g+JFoxnG8ljypO2mvGuoGRYybAKeBFsVx6b9vnXOAbvSDFGk7",
+	"2amdTE3FFNmNx8F5v/BpkOrlSiuhrBnMPg0K8Y9SGPu9zqTAL17Je1sW9DnVygpl4SNfrXKZciu1Ovq7",
+	"0Qq+M+lCLDl8+s9CzAezwX8c1YMf0a/maO4GvK5GfniIGuNt+DL/svEeokEmTFrIFQw4mA3OmXuMZTot",
+	"l0LZiP33+U+vmS7Yny9/fhMxbhhnyXjsh0vYXOZiMogQJLIQ2WBmi1JEg3v/zNiPRb/ArIUwK60Mget7",
+	"nr0jcH414OmVUHwlr18WhS76N7rk+VwXS5Exd5YR44pJdcdzmXXAAACY8zK3bHi1lrnULNWZYCfT6fR4",
+	"NBk8RIMLZUWheH4pijtR0MS/33YUK5W4X4nUiowJeKy90G+mU1roG21f6VJlv9/qrhaC8WwpFTt/e8Gk",
+	"YXo+Z0Ol3ZdWfxSKpVrN5W1ZiGwUAbQtvJSmukTgx4qgn2lhmNKWiXtpOodxOj0dTWIFu7xciRQw9qvt",
+	"8ueVUOdvL154XO4/BfcUezqZBiTEDVLPxC8MSGrHwg4j7C9cGKyFFma5Fb8p++pFjPVC54IZmNxxlw7t",
+	"2QW3zKxEnhumS8vEnSg27I7npcCVX2n9mhe34vfF6BudbRCZ74TDVo/iTwzL5VJ20fP46cgv+CeuNj+U",
+	"wpivKDIeX7bWbMnVhs25zEXGeGkXQlk3m2HzQi+ZXUjD0lwC5MMNxOpkenrybDRjfG5FwY6njFumVSoi",
+	"ppVgnBmRapUBTLgya1GIjJ1OjyMEjrYLUZhYwegRW0u7YO+ELTbjcxhswgCihbxdWMcOpGEKzpkVYl4a",
+	"kQFZR4OF4JkoEGLB2/Bnc6OXuBLDrGZrLi27EXNdCFyIEveW2WLDkLUYkFw1dJdSyWW5HMyOo4HdrMRg",
+	"NpDKiluB4HyIBu8VwEwX8p/id2SgbxqsEtkjZ+tCq1uEfEckIZo9+I0huM6JlV7KrAutc1Vx2suLF2yY",
+	"nD9PGFcZe3rCFuKeZfJWWjMCUK24BTE3mA3+z/nzX6fjZ3w8Px+/+vDp6cnDfw4qoBlbSHULqP4K2HbP",
+	"lE6acoOHYmx5wz4KsTJMWpyn0CtRWKdcudU9Bsdgj15VEj3b/VGviQqc4Ic52YIbdiOEYu41ZvUZIjf8",
+	"WAieLoRhiZVLYRLCaNqANMCZFC66wp5pF3uiAfCLx3aA0PoeHnyIALfuRGE4LftTF7aZyPl+Q77AJ+GV",
+	"Qq+CsW60zgVHgSm8xvLoYA5NowHh0qPPX+BxwHlWW+ly0+pnpvhSZGeM3xjgQHNdOH5fPTHpw7PqV/PI",
+	"+HjaPLWGaUUHadcSFL80L7O+iWNVz4xMSFqxNL0H4r7gRUHQXhX6ht/IXFo8JtA3uR3MBpkub3IBGMPv",
+	"K37Tgz2qXN4Q8hTCCNt/cCbVK7HXQVzik/CKKO5kKvr3ACjeQ7A1VJQm8dZA+eM+lC8NMefWJA+hsfAr",
+	"oJHfhUNQv98mBGuS/lBNpm/+LlJbMZrvHY21+RtIIxI6nN0UKGCAHGcsqcyABOUWsE9QSYyIVdLm6Ekl",
+	"80EDBY3ujCW2KFXKrRsA8KkQPHcSMIoVaDalQXbqpFeFaxFLS+uk6YLncyatwSkQLxX8J1apVkqkSBlp",
+	"ritJKBRA/ddBtX4gCr+UAEAtTvzCswyeZRIG5fnbgNXOeW5EW/r8EkhQ2pZUtwA6qa6XJmHinqc236BY",
+	"QhgnS36Pv3BWKgnLyzexKrjKQL2QS0GKRjWA1dUrE3Zu2VIby55OmZkRWBAOICKeGPbtlBm2LqQVOJIu",
+	"bcSMJhWRM+SIoNjQiQNztjLPGeAuwa0pWGjWLsa80bDjHAQFrnES0urT6XQ6fYzb03tujr3fa1GGG2Qr",
+	"uldW5gGnGRIDqnoBgpIe8cQ4C9KRCKgVSYRGWPXArVCikCmpHHNnrrmRhqCCTNl/ub/PyErGp3isTqfT",
+	"iJQU+oZURPjitPrim9GEnbPTk2cs5UUhhYlVEuh7CRsmBfx5zelPUjxNxI6ZnLNczC3YCaMzBlIeNc+K",
+	"DrXKN2wN1NUcQhp2K++E6sMS2GS/VHGKF4ELYaERXRF0ZwFQ2iALlgm4Je75cpWLwQxV7ADXnsH/HmOz",
+	"S2EMv92yxPoonxjmnjyrT9qCOtw6wNbilvz+tVC3djGYnXzzLS7G/33cw2cCsPavKDhJxxKfGLLmIiaV",
+	"P8wGyX337enjJEerhzkrcDaB+U0DlDjiIwTohtxKgBfZVtX2iWEyO6u1W5LlJCG0EqSGGCNvlWHDZH6c",
+	"RCyZnyQRm0wmbVX71/Px3/j4n9Pxsw/1x8n1+MOnafTt0x2K92tJTrUmPuP68FOlyjyqO3TVmxao3KBb",
+	"QfWuzMWhrMrp2BbMn4wNdRF5viWYzIDWuCJPkCRTKIJnV6UFPAJhusp5KkZfyaD4YgW+ubufgRNVJgiR",
+	"IFjewUsz3ESp5D9KgXoxiFj4Knn+YxKry4sXEVtymy5A5BmWgL4FrIzM6VwaG+q9OIBCKBkNrJig69Si",
+	"cF5nejstGcC9dFqHJ6wBcjOeH84evsBoycScrMlebHkO2hGiRqAyweY0KFleb5mwH6+u3jr/hmFLDmdg",
+	"hMpixRWTmViuNFj0/mTY8IeXVxF78fL1y6uXI3azQWgYkd8JQ3KEs0KURmRdVc0QoFkAZ2dBspQrdqtZ",
+	"qZS2MvVK3b+cVebk2/nbi8BAG3JV/3WReZHnnjUrkY6Y1bHiqWVa7bTk2HkwlB/IHXOsnJnChskrYdPF",
+	"eyOK5wGWJiMQWCoj4gGycC+M0ZjIYoWWnXv7kn7rGcRqHbFS5cIYluCrCTN8Y2KFqsNaGnGG3q1wcHS8",
+	"NKcX+RzVizap9C5+8CihtIzHCvmP+5yR6YKrVHg1GHkCsESPxLfCmtppMWNTovCIHceK52u+MRP2S4Cf",
+	"EUgnsIecM4Q7pdyjL/5D+/waRu1uwn4Hj7UJe8jZ1fO37N3l1ahL5DN6Gmkc0EgYFg+Cl3FioOWVEEU8",
+	"mLDX8qNgCfCZJAJeSN7PJQezBbkD62cONxt38Nvo98uM810Co1SZKFhydHd85FDbHH16vuDW/XUps4ek",
+	"VvNrarq8eHHG5BIO1uP7zCN34tTfWvW4uNzHy7fNabBa5ZvAWWY1/SELY0naoR+uja6kpTcYx+E+h72E",
+	"LTxMQlZmQllpN5WEfX+ZMBSwHL3Wgq11kWfoJ5SWOH/DC8gz9B4JCTzDSWUDUtbjCtImyGCiRJjaP73m",
+	"HabBc8CBA6Xrwzbl69KjYUVpA642g46lv5Dpgq24XQTcwqsBM5a4txNmFyBrAxQE9maSKFaJx6TuM9vR",
+	"NGIJV5uE3Wi7aLo3/Cpp1TVx9Dk4fhQ8B7i01d3ALnCj6o89A+yv+rcjblu1WgqE7xWLY8OFtSszOzoC",
+	"ATpxIQEz0cXtkebm6O7pZDp5OmoG2n8duOcG0UCquSbSXfSv+p1IdZGJMNbephHBamRtCP9CpELeiSwi",
+	"P5ZeIw3wOtCzU8XuiQa7cAO5y2jKIBiF6mxF/0hr0rJMZkxp2+v+PdBEB7MBv3COomHgomA3PIvVihd8",
+	"KSzISMM3o2oxGhQ+U6YpaAsADFyd0n4kAErtbQrs+um0l11lJSk/vW6oH/Wa5VrdUniRJrBaf0Q7eSnz",
+	"XAbGciWIpbLfnj4ajpj3B2auKtMqYABVSCQ8sIjJOWpBa256zwQW9Jjo+yuY/eZRJ4b7sefoIh9CcjLb",
+	"YyqTdsbWi02sODudTn0YsbkBwzePHizYBbtOdnDhUkbe8ltxKf8pZs7UZ8sSNARRKU/H0+m0D05LYRc6",
+	"a/gtBm9/vrzaGeY4RF8PlPURAgCYBO6Rpkap1BC3pfqo9Fqho6Lhnxq8X2Xcih5ttqu/cmLG3VXS9ATN",
+	"iK1EkQplx0KlOgMtoA7FKM3+UYpi01xCJW+OUEgehQsxR89/5I/8b9tir5HmzXZ23huC69vcE8Mq/mFA",
+	"SUTTe5jAqi9lBvIuXDR+FaukKRaTUQ2bTADnAvViubKbWvvwBxkrd5K8EBic4D12VY0cLRT+NGitpmHf",
+	"u0VXOkmfkoGntD+tOwK87gtG12g8dpJqfJGFDJBcwllTPPQw4KYe++5/Oz12uxJrxD+6y7mwxtFzRBkD",
+	"gKEYvjgGJozevCLDPAWnXII8BDaEwjZWQy8iR2cgxG61QJ9KNRZPCw2GJ3kY2NG1seXNkR8taRlZHd5+",
+	"vNsT2oUtuj8qnz8t7YxNa5wKvSfcMDCKwN6tjSz3WsDzg6nBEuhO/IsfvBL2RQFcuiG3gLGM8f0+C6OK",
+	"bW1nKUNMxTmOpien7GZjhakzyRBBMYlPF0s2lyLPDD0fq5NoevodvQCkQio6cEf0SRsmeLoY0bGCMMZs",
+	"H+6ic3/XZaF4TrkLIHA4GgP++F1IUBbsRtxKpdABdV7jbayUtmj6AKjT0m6zI++kzreFt98W+n7DljoT",
+	"M+cZNZ7kU61swVPL6vcbx6CLWKGLcWVsIfjSE9GCZ2xohGDJDy+vPE7WYySVPhQrR35KtJjKr4O7p4No",
+	"cHcKyui+IfO2Di7+MXAoVYlJJ1iaLNtzIKd0VBTQ1K/6tWKExJ/pHLvGgyfEHnU5zwCEaMxOwrSAXTyw",
+	"rYQ/BoFq+r61O4a6Q17tn6rQQqmO9IqQDMifEOTfORkuFXHBWU1ssaLJKhIMKY/0uEaA/X68Xq/H8NC4",
+	"LHJUBkSWxApD7sMbTLSuc+2+PY2m0+kYiJaC8pRw58XfR7Gyowl72ZCWhXC/d3D10+A1N/ad4NlPpGhe",
+	"qEzcA/xPTwYf+gTeXz0t9JtRGHeAiWHO2qjSdTgIFVhPbo5aPRXGCnMU6GGwBtmFZQsNgFOapYVAXwXP",
+	"yRpT2h0FAJU57N2QzwLeZktefDSgb61EYQBHWMYt7wt07rTZUHB8z41MyXdBOg1X7LzK0kXF86PYsMuL",
+	"F7XJ5CUHwL2PtWeyIHnTnTfxieLJrAGhJ152sTakEgdseqH2vtBz0hLMqmPwZoG0bHg6nVa+xFjNdbHm",
+	"BSmktumUcGMO6jz2Xn9En3azXZ24O27oB04tSHPBC9PSZe5+PR4/+wD6zIc/9WoyuU63IOcviJKoOhb6",
+	"JhdLJknBd1tzvNVzUwrPDlzsK+o6RUIrprLfalWdELMyhBTzmsJOM6jzE6DaNrnvGBVgH622YcgEUW1/",
+	"7rCVpkHRUTd/E8trsldQ4AAzyqEhGht7GVRsWJmigY7US5MrDSe1JYD/58uf37C39AQbvnv1nH37bHo8",
+	"8mxMz+dC4cR0/E5NxpSIWCXxIB4k1eEg88a0b0wEr83x0hqZifrEWlb3Udqw+qZHpSoEz64dGppr4mS9",
+	"+QkZT7cqkm7JBhnBQuRZxBqMlPhBl5t6ra4KGU169bjDLR8EKreVu8N7w0BF28ZRCxdr78GZMhcuA27G",
+	"OCO1BFj2WhcZGyYwFJinXgeBz8Ab0D51LAgzFVBph0/OEsGP3lftshhQ9CdEfkmshmGKCeXQZSLNOZV8",
+	"JC6V+hqXwIbKIchSZJLHCr6FpygPb2iDBHyfjAc/u/qdhA218sk4Ve6YXqtKFqcLkX40ozZaISj7bMMd",
+	"FpXPLJo33HRwZk3hRKuuRVhtnbj1nU6nu42q/UwlROEtWbAt0nSFKWyYxIPjk3gAp/gN/EeVeQ5aPqZL",
+	"8ViZlOe8IOEZ2t2eSjAji+gqGTEM2FjEL3itDWSaaxDtkxfqNlnrCCEn7hoFld5fiUBHDbWA+rBLnetP",
+	"mNllfX2WGVCrj48ZAMHUfQuvymzOa9XtoAwbJ7e8Q54cn2DEWiAX0+PXX8nrj2LTF+0j5c84fhW488lH",
+	"K42fJmI3Ari7wVAbPEmVDXvDr972Sv5FbPoMGhj1Gkfde7BLkRbCBjFYszN68aSZrONjqC77hoKcwIXI",
+	"BxArF8Xyz0U+FQz/raNoR5PJJHFBOJ5lhTCmlXe+52YoUka5qBf07nEXTubxfJE2kmE+VNtUR2oNgB4A",
+	"cR/EvdwmEWtg76pNOUNM6jNRDq9aiQb341s9hi/H5qNcjfWKyGlcaUVYxxpugtDw0Excby+dhStvFmUx",
+	"yz86OoH9cxMYXwAGSnsBvEWdhBsDkrxLtvTM55DCIfiBYNiOHm4Ru/GhGqMXHRzEKnS4/MsepUqXf/kt",
+	"Dv15K73vIL7b4Bz+IFe8sDKVK+4K01qc19pC3pTWsyUfyf/00Ankn9eOFbYUloOKivoebhZ9CU4JkFld",
+	"2E2ygGxmWQAj+wUT7Unf9W9HJNvhCywNX/LVSqrbhufyYKCmheBWZNc3m20hSZ+eUTk2K/ABH4bXddHv",
+	"XuBWXLvxd3imGweC3lh6hQycp0+fPjtDtxKYM++vnkfOmxMrCsGOJuyFcNlVJ9OT0/H0eDw9vppOZ/j/",
+	"v7FVXpqepcdKqkzc+4RVxzOxgtRYF+dVcOauzMGndWLMweu3yBIaBhGb6zzXa5fGIXPRTtbapUAixEoM",
+	"9B0EsZwby9x7Z4glrmokPIJJrCpAtb7fe4HzQgqV5Zvr7Y6BRbnkagwmIb/JhXNhevP35JtvWbrgBeir",
+	"henLcd/m3rgOHGSO/qbRtvpCb4t2oYXOPEwO36BPEnFAZLGaTiaNmcbHBJcdsfw9iQwe00vQIVZ249gS",
+	"uhdqltMPSUAuA2IIOAY8fsY4CSEPTq1Scbjq9raeuU9/O0TutMOXzmATnzcAvumsrsJ81hhX9OpDNKDk",
+	"7S2Ieu7KTYlTjzMxl0pkDlld2rfznjjGcMZKgwgtVazIy+w4IohDYE3vXpsKZQ7LFNsKzl60aHFgksbP",
+	"f+yVxjVrzATG/dDl6VzUFcdD/cY56QKwVXVlzodclcWF0yMBdZIXn//4W8v9qmlCkFiXWnknBtEWT4Ho",
+	"E2GhC1aqaoTqA1X+df2uX7j6qwrDDykH7OX/NyLVS5BSuoDPeG5+J3iqrnixo9WQDKD97Slr3FxsWM01",
+	"csNvlzqHCb/qDL5gRX6ML17TTloN+w4dpIBS3412r42teXy7TWHDhlYokCGjMFAIGo1eqyBkRW549Jge",
+	"bus7F8dui7ZleFTL32l0vNFWzh0bfi3uRN4k6Tr/tF88PkEnZDUCy2EIz7mbBT3JssRaYWP1yrBVaRaY",
+	"A1C966sJmhGnegH4+ldhBKH8PQx5flbVtpcCq9oWctW33S3U/rhqGWgluzXLPlnQoLFa9PTp3uFyDlFA",
+	"YT3XYbzhWlLEuNd2QQXfcX3ciU9nrPLAF9wwGG7CXrvCS0zNIDfsrPmc0vgowy4kWrGNsF0dEV4EPcHr",
+	"fl2fcr0FTN63fLnacSA4O64d5+476P0gF+L6de5JbS/67xLpgWpigPFOS+wvFrgKMRAjtFQnYANDFAWd",
+	"yF3FGRYKYPwdnoyVO2zDl5WCs59SFrIuXNxOttXa0O6NBD60n74/WE3rUfcqXY1YweXFi44C9tP3v4UC",
+	"dln5sjpelUrQsGHtVg4zE8gFNTpjubCY34LyCAFAxVutyls+/uf5+G/T8bMP/9Ubau/4W7/IEeRrdCrp",
+	"ScYX6k+heT/pqVEPft4Sp6o07c5YhwnihuPrC023Ot/V0+Ojq8eHzlxFFnmFpAnMpcCPcvje3hsXcmsr",
+	"FdupMNjCo5ZSy9wZJheXu0kxViEthl3xWlRYD9xvC+1RyPUZpPjeMdCDUL6RsI3H2cVnf7TbfRJPTMCM",
+	"e43lCTtXm8DRc4ZlHZW7gxVijgUVtYTDer49OPVhOO4zqLsBTrfHnUy+yr/eAQjCpfeXB7B177zss779",
+	"wjpI9P5rIlGz7Vl3e91mJJN9W3O0a376w+qZsFzm3ddflQWW5dHvkcvjc4PeyjvM0BJsyDFT6xQ7gO7O",
+	"iOr+pgvQGee6J+fNF4Kt1+uJxUknqV4eZTo1R7glcxSX0+nTFLvywSeRhPpXWchDUxiCpPCIFWJV2aeP",
+	"9MdA8Nc7DfcVba+gwwBrWhbSbi6BVrz1upTqygdst3UQJYFe5e9htr/lhXUZ6myYjMf45BifTCIm1F2s",
+	"ksur999fn7/46eLN9dXPf3n5JhlhyCM5d+38nHn2veCFKBjBF0dwACZSQNLGlB58rgYQnBl17us/1BcF",
+	"ok21bqRAl+MUUTKUMJaZUloBHBw71+Rc3Zb8VsyoieGcsrWBYd0IVq4iV8eM3ZnsWgBchLEmYkaIDLMv",
+	"hOKF1BFlu1BgH8k+8Dq6Ck2anpqCqoytCn3nc1fmXObAiWAiTOUzZXEn70CjjdXLO1FsKIVdktgVWVX0",
+	"SXnjWFK9KsRc3oPx4ugIc9YWnKLlser2h231CmA3pW2koy+w3DNxCTeGnU5PR7FydfzbEYSrBibtjy9n",
+	"1JSrb1kwGy3HQVoJkZlY7Y9drO7B+MQH4hpuE6zXx1Z0qpHFGu6FunbAI6Zb8BMr5LMG4w0Vb8Xsn5rB",
+	"Ik1Qx49OuZCVNsiWbAlxhPW4boE6iAbwKyH/8WQ6mQ5qjj+YDbCatSpXnX0auEPFASa+feZtn5afNB7d",
+	"8GWeOBXLUo0i7GlW2191ha20cCYgshPQF9MFV7ciG02wIBfexLPFBikAXofM4k4otl7I3Hkb2phK0Aky",
+	"PQezwQ/CnsNjVRfiVsvrk+l0m/ZQPXdUvRwyzMHs1w/RwJTLJS82XjVeiZT8C1iH7pZXtR2Gs+O3Bvj1",
+	"c1cPMvgAY3YAuRXm22dhw4SvZHgYowgTS5Gp4QfeIsebUrp2KMDODoI+6wE+Nrm6p+bbzJ+uT8bDxyn5",
+	"LnHYh6v8j8lkgjmNXs2qvx0BW9X5nWD8lktFxdDGIRPi62Mn/tmnjX2hv+C08f1HTrtu/pSJXFDwormV",
+	"57ngxSt6rLOT0y5y4PMim7A32mlpD9HgdHr8+J4b3XTxpdPHX6r6l8MLJ88ef6HVbfkhGnyzz4H0NXTH",
+	"s6lO451Y6jvhJIJ30HrgOwB+eIj6Sepl/VbUrCTEqDCWm2FPiYgazLqmYS6Ve9JBwNfS2G2HNv1qrYrr",
+	"rmJbumITev3boACAoq6UN/3nvyr7nFVZ1miyQcMIVdXeUwKI686lxJrJjAXaDVBarKhYUSuwdSkhWvGl",
+	"dB0Dui3SaK5CYOSYEjVdG7Co0TLNsWDQmyj3zGWHzgthFqhM0PYY9Xhqt4vQKgdVAjv8tdLZYFyXgx1T",
+	"rjZ+77NbNqC7NltBRC5NyZfCTdgrXWCQKeyt4k8A1RtbSJHBhupcmbOg8wwFkWHrvk3LsEpMrYhqFDlv",
+	"u232hW60QIrVRjhlbC0VgSoJGjclLCv4OuikVJVsYZ3AhF3YWIFyb1iCjdESt8RhWlpmFrqwTM7D/gZY",
+	"H8TXfDNyTWKphYzvUmBYgtpcEmHhrum0TaImR5R6nvuuUNWB2EWhy9sFIBOhCur7mQb0zAV3sHMIaheF",
+	"gP9KdWv8vmysbrRd+FXgtzRln9B8WxLLGkTBhSqbPZiVyyVH9kbVDP7FpqzEZu+IBL543IM18mjbyspF",
+	"3B0ESfTU9S+oP26UAiED6CnjcX2fgsCda5F0DPzjVivxShfnuXMY14s+BzMGAFxp6PXVFq7dHLzE5oIQ",
+	"15XpI/W6ZkK+k3K1g2YbwqCyX9SXlGTUe3R6GrgtwiIjvCbF6LJIsd8HksUcWXDtWDidnjbrpLYWOVHY",
+	"xfcTeIgGBbfitVxKFxWs4XF68qxzWYA/OaIUhES43WpXjUakx8E6T57tuc7wzEyu1821nUynoLZ+N52y",
+	"pWFLXQDyOG2gKrCmFim+sDJYZlVrOTh/vkfHiqptom9Z/J1riIp/nEyndD/BAVIcG3I+ND06zjP326oP",
+	"O1UHxC4noDJUI05Ijfg950e9y+kwe6gJwQVG/yZqz3mW+b6WKEncgSGuU088RtU7bWWobYccfZLZwy5j",
+	"hHTsWko8ZozQ8x1j5I9T3G6/wKHtsF7qTjaD2a+fttENRmMw3AZfu2osynqkQq729WAHEOxFNnh4+BCg",
+	"jrfZ9/ITNSz8f0lXkc/h+r29Rd30L0ZBhL1dRw3Y7uk92jqrcyU1z+vf1psUIsXv5VDajRD7eJcWVQ/G",
+	"Xkz4ksOZsZXOc4yAlMrKHMtSnNEDqpi/oSKIpDgLdguEXb/Iz1J3gtYhXq0c6I+DvTUwN/cWTQSR24VT",
+	"pLqd7DzCXxYC9X4bvFiugoNyc4XHtBS2kKnZek7PQTUVhYnYQhqrbwu+pCyUW17eCspRfFvoJcxcmoj9",
+	"UPA5V5yd37q7ErnaxMqkBV9RmQpoBP6qgSW3s1jFaow133UQAZd2vbB2de1t/WurLc8/8ZUMLPOoilQ6",
+	"HfohmcWK1R24fFsrYB3OR01xVGw0CmiFBrAfD94NOzWcscT1v7sudGlFgmXsVGl8rbS95nmu1yKjJgZ1",
+	"UI0RJVVXFC74nRhFjYZbw2SauC6Tvq9WbZyPYAgssHbFuEO7d6vMRGklEhjAk0HD7XLmnDG12XQ8nVbJ",
+	"uxFL0B2RjM72OZXrqqeS6z7ZOh93HLzGncpjIJcCu/njAW2drHYLXfvY4xZEKAQ31YTV+fumLje1HVYP",
+	"SX1eEDXWVTMUODgYAgWK646QAHcGjMFmKPCB+ovAJ9Ask63rJ9X2Wqq/432cbu3BsnkawMn7rbyD6GbD",
+	"EnogYcPKm+ObUzs30faT8i2/ruvK8e4CqnL6CDtCuJWsgkZizkPYbmE0TKpX/1fsnTbxgGr+OZJSu5fY",
+	"MIkrDotPNrsiRK6nftiaAimy053ClCl2OdnRpCJsOBHBKM2uEr5/RNAoYjsgsd/ztacReGcymbhvS9/u",
+	"mIXfNgbpvtD6fVZxDfnPuiikLApgoVgpgkuDb3/QrACZtxRP6j42q0KnwpgnhtrQ8wLbeQJbZ8PkVl//",
+	"ya3PPXf9p2SEntuuDM6lO48whn2QYjurpl7oPHNXKzo3cKNlFTWr9E3varxyTR0xmo6pmG1mHzJGd/MF",
+	"3q3gZQxG3FnrTtnhGhtar3WZZyynVAlS5V3tEUB5tEU9+MnJyEf1A5BrR6ucy6ZmMPgPdvXfb1+yR1GL",
+	"hGozjb3/wZM6CYX33avWq0y4k0EXYS2zn5A4FvcrbTBzzyvh08l0crpb43CQ6R3QZSHV2sfPN4BD/iKD",
+	"UAnxGvReVlyobv9LGnHksP19TbjKSfzeiKKRkXFQAkAI272MuN3zOjuucWL/tmZcjRa/jxG3B0rsY8dR",
+	"A1PgKtvw4UIF+gKmUXnBD4dNXvBOXborV2938TPMLECjZkOKa2QRBm3gX1ecQ9l6WIBihFBRrHxFqG0W",
+	"a7gLPsmdmM22XifNqStUMzeMGh00brdHjEOsyiVhobtjxOXPwvnXrX/95VT4NfWsnLALyqaVrqtscJ0T",
+	"RitBFPmbi2oThhq/iGxbBQC72Zz5OiIQHSgfcOolz3MUqVoZAKLrwOivpqwKhwxCcsLeaOxhUIhG59qZ",
+	"O8KgigLW0CyjYBIYrHP+LkG/otxEvF2F7BD8cYN9b5PxmEZnry5ev0zoFkcTwLE+Ibw1SeZiQuEw1wuu",
+	"xrfIQdLKHLXOqm0tYZLyFeqNGqV+An1XYfpn0acvFv938BdfVbeg9Pbi9FS87Rr3YX1+o4D/YPviFvMJ",
+	"e+7uSFJ65x/8I01px7Hhxhv+A9e1OjgE3/94a7rSVcidtt4OooNmaDN3u0CE8jGKFdrRUdgHOGLdvIva",
+	"uwP2TnDVtstahmnknHG1qZNgu3d80OUGnUsjPKeYsOdBbi36WRqpuq6V6IgaBlPqreeM1N6r0fjbVXai",
+	"4zEZj91vYzDskgpqsRoeT6dTMHddVsDoDAFWUGoXTOWcQhP2rgK1rvOoY+X7G1drAYPuvDrXsPO4u7vc",
+	"BHfhok/L2U3+FbwfN1Y3AkSaU6+G2NHvZsM4bkqlVZ6a4ZuRb7lIEhrLT9l5jN03GaWyDMsVrPuYmVHV",
+	"59OzCJ7DgxtMNXfSohI5saqu3kIZTXctmar1pS6Y4WuXj1SltDiYRWwuVWaon7nfHa3R6YNzmWPFX6qX",
+	"N1K5IrvzNy/6BMNraWzAXXbGwJp3S7V9c43Gd1WAzDfYdRGyOj9gP/dxsxHb7gXVN/2iJ9JdFDHkasNS",
+	"bkSrL627eKRvkVWvxXqNj5SzPrIwVHuwDsBlmtVLpXKBCXtLbfAK1HGWK2DgezS6jdUw6Kcn7sT/OHml",
+	"V9RZj/L43YUArh+Ww2hQI8lZ3ek2u/PKkS3w8i0pvw60qjvLdtzr4UzesOvwWZix1c51at5fWFWD+SsO",
+	"8fpEvB2RU00KsYE2cLZeCdMHlLB551eCDCbPSkOJT+21blmGT5I6IArtLuh7bDUH3svHgmv5ti7WlRaH",
+	"yz3wir69sQvU5oiuwsZMjuBaPLw4kIfJgrsutPNX4D2CPP6eu759Y5pYA00OuwzvM27cDbbeunbX3QUY",
+	"XLK75T7cvp2k7ezA32RHPu7VZvk++DR1ewa227nOpSkH8OLsXlz0DXYbe+i7X7v3du3eDYSqKQmF5lU/",
+	"tJVOa+xt5BL02N5CMY9eBtRd6LnrdVbfWunBHoXaH2pyQ1SqGsrwaNti8d6KNi/cerXPw4ffMDmvdRXK",
+	"Nndy+7LOptb/R77Vrnwrnu1th4XmsLsmd6X7rm38xVFy4pTIhBCS+jtRxzHfnirI8Gi6X2PVLKL1XSNr",
+	"bhg6xaq+5ZlYavIIUGiJrhCu16GJurmtoth+JT5qXi/H8M1ZrFx1JQoR/w6ZWKj1h9ExssP8Q/6OCako",
+	"tFONm2ue0Q3GuEU2RI+S79I/OgNjki47Vtrf7+QHwXmqu5AzGOeGpx+DYg3c9tWWm5ZChweadym5IECn",
+	"mjEOLAL1smUUK9fjroZeA25PXFPpFuJUBjDFkMk+zMXcMp5rJc5oQpzCjb7lljEKy7V+pUF7E/fxSmby",
+	"fe2RIHh58aK6G0IFGQ2aCph/E6Pow37JojD9H6mi+7Aufwc3cZTqJud+Kgs4GmFJyM+q1pxbHU0h7+r3",
+	"JSJxmJXIc4PdsohvuB4WWFhUihlL3r6/SrA+Hqh2qAvHA2rW1+/1p/vrb/2OsYsTLeaWy15H8sv7lS4q",
+	"ivjDj7wTmQhY3XyH/rPuwaVoiyikmkrPX7zR63EmKHurmVAjZOMSCwj9hihxajdhVDX4jygoE7UiMoh5",
+	"YYOZUbOo7qzullgTUiNbjG2EJSZOwiaQM/6WLdPcU/U6/IX1dYWIVS0CvNgwVTEX6aY3gnFXV0ce/aHS",
+	"SD6lEVms7BpMUncHlV/16KyWm8yncFBQvTf6+ZMobkVNEo36rn4U8o9IYY6qxpYPX0hP/6r8/PjpXiT4",
+	"mhe34v89zeJh9nFiqapr7eike4i13MLn69AQdpLXRd2LnjfDsKCMjkI9NlaBkIhqMnYuLtfXzfU7urx4",
+	"EXAW41RbgZnB54q5XLB6OQ6pPZL7Cz36ZR3qzhvSaJO3P19esVBvT1ghbFkow6zu16SQN/xBJv9/kIk7",
+	"zo4F5sq495BttZ7UvnXIB0I7dCQLd6cgMORhcnecRCy5O3G3cPkrBbstAzAw+Nd6lj+iqHtFUXtMvZ5w",
+	"dvT5aTO7bg91aStDn+PsEAvvrtx1pyhl1saqm5rVjtqimVZHY2kZQxeUjRVFRiN3cZ+zP1Hf9u2E3M2A",
+	"VKAepvVGpCL13BEYhZ0NgktLXZ4r3mga3rmHnXs5Gyb3Y8rsn7FPKylngPAPlFmrWHAjGXFw56PDKCzq",
+	"SR/Fykbh/fwwgb/emv3cSTup798Alm9ihZcpTHrZPt3cybBfl94WYmwQ3+NBxsC34BvAPBYNYodfQfm1",
+	"wja/pa+yeWHbFldlDa4/fJQH+ygfc2j1ZfA0cxSbLf1+/QAIgRkGDsHLIned82ZHR8cn/3MynUwnx7Pv",
+	"pt9NB/CsG75NCa/lnVDCGGqb9/yCmuPlWq8wJOMQ1hdYRb0+n8gbgxFbkmKrMsyFDpwDlFhvnSHovJz1",
+	"BF51+pxEmWCYytveGeg1pV5ELq2lSqAAvbZTO9TXta2exFXzdufwmdzNeq7gzWb2dneAt9tk2Syorqlk",
+	"0JBWN3L+42YfwnZZiJctuzLOYkUpZ8Rf3ZoJHftPBoYOXN8uu9Nd9i8zEBA+wzdq5CiL5Y2ghj3LADxV",
+	"7uzDh4f/GwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -27,8 +27,14 @@ func TestLoadOwned(t *testing.T) {
 			copied, owned := memory.New(), memory.New()
 			load(t, copied, w)
 			given := w.Clone()
+			before := owned.Version()
 			if err := owned.LoadOwned(ctx, &given); err != nil {
 				t.Fatal(err)
+			}
+			// What a process caches of the credentials (store.Versioned)
+			// must not outlive the world they came from.
+			if owned.Version() == before {
+				t.Error("LoadOwned left the store's version as it was")
 			}
 			if !reflect.DeepEqual(given, store.World{}) {
 				t.Error("LoadOwned left the World it took over")
@@ -62,11 +68,16 @@ func TestLoadOwnedRefusesAnInvalidWorld(t *testing.T) {
 	w := bigWorld(3, 4, 2)
 	w.Accounts[0].Services[0].Conversations[3].Participants[1].UserSID = "US00000000000000000000000000000999"
 	given := w.Clone()
-	err := memory.New().LoadOwned(context.Background(), &given)
+	st := memory.New()
+	before := st.Version()
+	err := st.LoadOwned(context.Background(), &given)
 	if !errors.Is(err, store.ErrInvalidWorld) {
 		t.Fatalf("LoadOwned: %v; want ErrInvalidWorld", err)
 	}
 	if !reflect.DeepEqual(given, w) {
 		t.Error("the refused World was changed")
+	}
+	if st.Version() != before {
+		t.Error("a refused World counted as a write")
 	}
 }
