@@ -22,9 +22,9 @@ type loaded struct {
 
 // loadWorld reads the fixtures file (the demo world when name is "") and
 // loads it into a new store; keep keeps the World too. A fixtures file is
-// read after restoreGC (see startupGC). A signal ends it: reading a pipe
-// that never closes, or parsing a large file, must not keep the stub from
-// stopping.
+// loaded after restoreGC (see startupGC), under loadGC. A signal ends it:
+// reading a pipe that never closes, or parsing a large file, must not
+// keep the stub from stopping.
 func loadWorld(ctx context.Context, name string, keep bool, restoreGC func()) (loaded, error) {
 	type result struct {
 		loaded
@@ -51,6 +51,7 @@ func load(ctx context.Context, name string, keep bool, restoreGC func()) (loaded
 		return l, l.store.Load(ctx, l.world)
 	}
 	restoreGC()
+	defer loadGC()()
 	w, err := fixtures.Load(name)
 	if err != nil {
 		return l, err
