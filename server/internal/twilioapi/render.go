@@ -75,62 +75,94 @@ func (p resourcePaths) render(items []store.UserConversation) []conversations.Us
 	}
 	timers := make([]conversations.ConversationTimers, n)
 	links := make([]conversations.UserConversationLinks, n)
-	// Three URLs per item: the conversation's, the item's own, the
-	// participant's.
-	urls := make([]string, 3*n)
-	ends := make([]int, 3*n)
+	urls := make([][3]string, n)
+	ends := make([][3]int, n)
 	prefix := p.prefix()
 	var b strings.Builder
 	b.Grow(n * (3*len(prefix) + 256))
 	for i := range items {
-		uc := &items[i]
-		b.WriteString(prefix)
-		b.WriteString("/Conversations/")
-		b.WriteString(uc.ConversationSID)
-		ends[3*i] = b.Len()
-		b.WriteString(prefix)
-		b.WriteString("/Users/")
-		b.WriteString(url.PathEscape(uc.UserSID))
-		b.WriteString("/Conversations/")
-		b.WriteString(uc.ConversationSID)
-		ends[3*i+1] = b.Len()
-		b.WriteString(prefix)
-		b.WriteString("/Conversations/")
-		b.WriteString(uc.ConversationSID)
-		b.WriteString("/Participants/")
-		b.WriteString(uc.ParticipantSID)
-		ends[3*i+2] = b.Len()
+		ends[i] = writeURLs(&b, prefix, &items[i])
 	}
 	all, start := b.String(), 0
-	for k, end := range ends {
-		urls[k], start = all[start:end], end
-	}
 	for i := range items {
-		uc := &items[i]
-		timers[i] = conversations.ConversationTimers{DateInactive: uc.Timers.DateInactive, DateClosed: uc.Timers.DateClosed}
-		links[i] = conversations.UserConversationLinks{Conversation: &urls[3*i], Participant: &urls[3*i+2]}
-		out[i] = conversations.UserConversation{
-			AccountSid:           &uc.AccountSID,
-			ChatServiceSid:       &uc.ServiceSID,
-			ConversationSid:      &uc.ConversationSID,
-			ParticipantSid:       &uc.ParticipantSID,
-			UserSid:              &uc.UserSID,
-			FriendlyName:         uc.FriendlyName,
-			UniqueName:           uc.UniqueName,
-			CreatedBy:            uc.CreatedBy,
-			Attributes:           &uc.Attributes,
-			ConversationState:    conversations.ConversationState(uc.State),
-			NotificationLevel:    conversations.NotificationLevel(uc.NotificationLevel),
-			DateCreated:          &uc.DateCreated,
-			DateUpdated:          &uc.DateUpdated,
-			LastReadMessageIndex: uc.LastReadMessageIndex,
-			UnreadMessagesCount:  uc.UnreadMessagesCount,
-			Timers:               &timers[i],
-			Url:                  &urls[3*i+1],
-			Links:                &links[i],
+		for k, end := range ends[i] {
+			urls[i][k], start = all[start:end], end
 		}
+		fill(&out[i], &items[i], &timers[i], &links[i], &urls[i])
 	}
 	return out
+}
+
+// renderOne is render of one item, for a fetch or an update: the model
+// and all it points to in one allocation, its URLs in another.
+func (p resourcePaths) renderOne(uc store.UserConversation) *conversations.UserConversation {
+	one := &struct {
+		model  conversations.UserConversation
+		item   store.UserConversation
+		timers conversations.ConversationTimers
+		links  conversations.UserConversationLinks
+		urls   [3]string
+	}{item: uc}
+	prefix := p.prefix()
+	var b strings.Builder
+	b.Grow(3*len(prefix) + 256)
+	ends := writeURLs(&b, prefix, &one.item)
+	all, start := b.String(), 0
+	for k, end := range ends {
+		one.urls[k], start = all[start:end], end
+	}
+	fill(&one.model, &one.item, &one.timers, &one.links, &one.urls)
+	return &one.model
+}
+
+// writeURLs writes uc's three URLs to b, the conversation's, its own and
+// the participant's, and returns where each ends.
+func writeURLs(b *strings.Builder, prefix string, uc *store.UserConversation) (ends [3]int) {
+	b.WriteString(prefix)
+	b.WriteString("/Conversations/")
+	b.WriteString(uc.ConversationSID)
+	ends[0] = b.Len()
+	b.WriteString(prefix)
+	b.WriteString("/Users/")
+	b.WriteString(url.PathEscape(uc.UserSID))
+	b.WriteString("/Conversations/")
+	b.WriteString(uc.ConversationSID)
+	ends[1] = b.Len()
+	b.WriteString(prefix)
+	b.WriteString("/Conversations/")
+	b.WriteString(uc.ConversationSID)
+	b.WriteString("/Participants/")
+	b.WriteString(uc.ParticipantSID)
+	ends[2] = b.Len()
+	return ends
+}
+
+// fill makes out the model of uc, pointing into uc, timers, links and
+// urls (as writeURLs orders them).
+func fill(out *conversations.UserConversation, uc *store.UserConversation, timers *conversations.ConversationTimers,
+	links *conversations.UserConversationLinks, urls *[3]string) {
+	*timers = conversations.ConversationTimers{DateInactive: uc.Timers.DateInactive, DateClosed: uc.Timers.DateClosed}
+	*links = conversations.UserConversationLinks{Conversation: &urls[0], Participant: &urls[2]}
+	*out = conversations.UserConversation{
+		AccountSid:           &uc.AccountSID,
+		ChatServiceSid:       &uc.ServiceSID,
+		ConversationSid:      &uc.ConversationSID,
+		ParticipantSid:       &uc.ParticipantSID,
+		UserSid:              &uc.UserSID,
+		FriendlyName:         uc.FriendlyName,
+		UniqueName:           uc.UniqueName,
+		CreatedBy:            uc.CreatedBy,
+		Attributes:           &uc.Attributes,
+		ConversationState:    conversations.ConversationState(uc.State),
+		NotificationLevel:    conversations.NotificationLevel(uc.NotificationLevel),
+		DateCreated:          &uc.DateCreated,
+		DateUpdated:          &uc.DateUpdated,
+		LastReadMessageIndex: uc.LastReadMessageIndex,
+		UnreadMessagesCount:  uc.UnreadMessagesCount,
+		Timers:               timers,
+		Url:                  &urls[1],
+		Links:                links,
+	}
 }
 
 // pageURL is a list URL with its query in Twilio's order: PageSize, Page,
