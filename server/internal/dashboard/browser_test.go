@@ -187,19 +187,37 @@ func fault(t *testing.T, b *browser, stub *stubtest.Stub, api *conversations.Api
 }
 
 func violations(t *testing.T, b *browser, stub *stubtest.Stub, api *conversations.ApiService) {
-	// The stub's journal may carry contract violations (a proxy's, say);
-	// the page shows them on their entry. The browser's Fetch domain adds
-	// some to the journal's answers, as such a stub would send them.
-	intercept(t, b, "/v1/Users/bob/", `[{"in": "response", "path": "$.unread_messages_count", "rule": "maximum", "message": "number must be at most 1000"}, {"path": "$.url"}]`)
+	// A stub in proxy mode marks journal entries with the ids of their
+	// contract violations and lists those at GET /_stub/violations; the
+	// page shows them on their entry. The browser's Fetch domain plays that
+	// part here: bob's list breaks the contract twice (v1, v2), and
+	// carol's fetch names a violation the stub no longer keeps (v0).
+	intercept(t, b, map[string][]string{"/v1/Users/bob/": {"v1", "v2"}, "/v1/Users/carol": {"v0"}}, `{"violations": [
+		{"id": "v1", "time": "2026-11-30T13:35:06Z", "direction": "response", "operation": "ListUserConversation", "method": "GET",
+		 "path": "/v1/Users/bob/Conversations", "status": 200, "location": "body", "pointer": "/conversations/0/unread_messages_count",
+		 "rule": "type", "message": "value must be an integer", "value": "\"12\""},
+		{"id": "v2", "time": "2026-11-30T13:35:06Z", "direction": "response", "operation": "ListUserConversation", "method": "GET",
+		 "path": "/v1/Users/bob/Conversations", "status": 200, "location": "body", "pointer": "/conversations/1/friendly_name",
+		 "rule": "maxLength", "message": "maximum string length is 256", "redacted": true}]}`)
 	b.do(chromedp.Click(chromedp.CSS(`nav a[href="#journal"]`)))
 	if _, err := api.ListUserConversation("bob", new(conversations.ListUserConversationParams).SetPageSize(2).SetLimit(2)); err != nil {
 		t.Fatal(err)
 	}
-	row := `#journal-list li[data-status="200"] .badge.violation`
-	b.waitUntil(fmt.Sprintf(`document.querySelector(%s)`, quote(row)), waitTime)
+	if _, err := api.FetchUserConversation("carol@example.com", "general"); err != nil {
+		t.Logf("carol in general: %v", err) // an entry either way
+	}
 	entry := `#journal-list li:has(.badge.violation)`
-	b.do(chromedp.Click(chromedp.CSS(entry + " summary")))
-	contains(t, "the violations", b.text(entry+" .violations"), "Contract violations", "response", "$.unread_messages_count", "maximum", "number must be at most 1000", "$.url")
+	b.waitUntil(fmt.Sprintf(`document.querySelectorAll(%s).length === 2`, quote(entry)), waitTime)
+	bob := `#journal-list li[data-path^="/v1/Users/bob/"]`
+	contains(t, "bob's badge", b.text(bob+" .badge.violation"), "2 violations")
+	b.do(chromedp.Click(chromedp.CSS(bob + " summary")))
+	contains(t, "bob's violations", b.text(bob+" .violations"), "Contract violations",
+		"v1", "response body", "/conversations/0/unread_messages_count", "type", "value must be an integer", `value "12"`,
+		"v2", "/conversations/1/friendly_name", "maxLength", "value withheld (personal data)")
+	carol := `#journal-list li[data-path^="/v1/Users/carol"]`
+	b.do(chromedp.Click(chromedp.CSS(carol + " summary")))
+	contains(t, "carol's violation", b.text(carol+" .violations"), "v0", "no longer kept")
+	b.do(chromedp.Click(chromedp.CSS(carol + " summary"))) // closed again, for the screenshot
 	b.shot("dashboard-journal")
 }
 

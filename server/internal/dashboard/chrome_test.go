@@ -200,6 +200,9 @@ func (b *browser) saveShot(dir, name string) {
 	if err != nil {
 		b.t.Fatal(err)
 	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.t.Fatal(err)
+	}
 	path := filepath.Join(dir, name+".png")
 	if err := os.WriteFile(path, png, 0o644); err != nil {
 		b.t.Fatal(err)

@@ -9,19 +9,26 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// intercept has the browser add violations (a JSON array) to the entries
-// of the journal's answers (GET /_stub/requests) whose path starts with
-// prefix, until the test ends: what a stub that checks the contract of the
-// traffic it sees would report.
-func intercept(t *testing.T, b *browser, prefix, violations string) {
+// intercept has the browser do, until the test ends, what a stub in proxy
+// mode does when the traffic breaks the contract: mark journal entries
+// (GET /_stub/requests) with the ids of their violations, here those whose
+// path starts with one of marks' prefixes, and list the violations at GET
+// /_stub/violations, here as violations (a JSON ViolationList), whatever
+// the stub itself answers there.
+func intercept(t *testing.T, b *browser, marks map[string][]string, violations string) {
 	t.Helper()
-	var list []any
+	var list struct {
+		Violations []map[string]any `json:"violations"`
+	}
 	if err := json.Unmarshal([]byte(violations), &list); err != nil {
 		t.Fatal(err)
 	}
 	paused := chromedp.Events(b.ctx, fetch.RequestPaused)
-	pattern := &fetch.RequestPattern{URLPattern: `*/_stub/requests\?*`, RequestStage: fetch.RequestStageResponse}
-	if _, err := chromedp.Call(b.ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{pattern}}); err != nil {
+	patterns := []*fetch.RequestPattern{
+		{URLPattern: `*/_stub/requests\?*`, RequestStage: fetch.RequestStageResponse},
+		{URLPattern: `*/_stub/violations*`, RequestStage: fetch.RequestStageResponse},
+	}
+	if _, err := chromedp.Call(b.ctx, fetch.Enable, fetch.EnableParams{Patterns: patterns}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _, _ = chromedp.Call(b.ctx, fetch.Disable, struct{}{}) })
@@ -31,17 +38,22 @@ func intercept(t *testing.T, b *browser, prefix, violations string) {
 				return
 			}
 			fulfill := fetch.FulfillRequestParams{RequestID: ev.RequestID, ResponseCode: ev.ResponseStatusCode, ResponseHeaders: ev.ResponseHeaders}
-			if body, err := chromedp.Call(b.ctx, fetch.GetResponseBody, fetch.GetResponseBodyParams{RequestID: ev.RequestID}); err == nil {
-				fulfill.Body = withViolations(body.Body, prefix, list)
+			if strings.Contains(ev.Request.URL, "/_stub/violations") {
+				fulfill.ResponseCode = 200
+				fulfill.ResponseHeaders = []*fetch.HeaderEntry{{Name: "Content-Type", Value: "application/json"}}
+				fulfill.Body = []byte(violations)
+			} else if body, err := chromedp.Call(b.ctx, fetch.GetResponseBody, fetch.GetResponseBodyParams{RequestID: ev.RequestID}); err == nil {
+				fulfill.Body = withViolations(body.Body, marks)
 			}
 			_, _ = chromedp.Call(b.ctx, fetch.FulfillRequest, fulfill)
 		}
 	}()
 }
 
-// withViolations adds violations to the requests of a journal whose path
-// starts with prefix; anything else (an error body) it returns as it is.
-func withViolations(body []byte, prefix string, violations []any) []byte {
+// withViolations marks the requests of a journal whose path starts with a
+// prefix of marks with its violation ids; anything else (an error body) it
+// returns as it is.
+func withViolations(body []byte, marks map[string][]string) []byte {
 	var journal map[string]any
 	if err := json.Unmarshal(body, &journal); err != nil {
 		return body
@@ -49,8 +61,11 @@ func withViolations(body []byte, prefix string, violations []any) []byte {
 	requests, _ := journal["requests"].([]any)
 	for _, r := range requests {
 		if entry, ok := r.(map[string]any); ok {
-			if path, _ := entry["path"].(string); strings.HasPrefix(path, prefix) {
-				entry["violations"] = violations
+			path, _ := entry["path"].(string)
+			for prefix, ids := range marks {
+				if strings.HasPrefix(path, prefix) {
+					entry["violations"] = ids
+				}
 			}
 		}
 	}

@@ -5,7 +5,7 @@
 import * as api from './api.js';
 import { $, el, say, clock, hiddenLabel } from './dom.js';
 import { Poller } from './poll.js';
-import { violationsOf } from './violations.js';
+import { Violations } from './violations.js';
 
 // How many entries the view asks for: the latest ones.
 const LIMIT = 200;
@@ -17,6 +17,7 @@ export class Journal {
     this.list = $('journal-list');
     this.rows = new Map(); // seq -> <li>
     this.query = null;
+    this.violations = new Violations();
     this.poller = new Poller(() => this.refresh(), INTERVAL_MS);
     // A filter applies as it is typed, once the typing pauses: a half-typed
     // SID is no error worth showing.
@@ -66,6 +67,7 @@ export class Journal {
       return;
     }
     say($('journal-error'), '');
+    await this.violations.lookUp(journal.requests);
     if (query !== this.query) {
       this.query = query;
       this.rows.clear();
@@ -87,7 +89,7 @@ export class Journal {
     const fresh = [];
     for (const r of requests) {
       if (!this.rows.has(r.seq)) {
-        const row = entry(r);
+        const row = entry(r, this.violations.of(r));
         this.rows.set(r.seq, row);
         fresh.unshift(row);
       }
@@ -119,8 +121,7 @@ function statusClass(status) {
 
 // entry renders one journal entry: a summary line that opens onto the
 // request, the answer and any contract violations.
-function entry(r) {
-  const violations = violationsOf(r);
+function entry(r, violations) {
   const summary = el('summary', {},
     el('span', { class: 'time' }, clock(new Date(r.time))),
     el('span', { class: 'method' }, r.method),
@@ -161,15 +162,19 @@ function entry(r) {
     ),
     violations.length ? el('section', { 'aria-label': 'Contract violations', class: 'violations' },
       el('h3', {}, 'Contract violations'),
-      el('ul', {}, violations.map((v) => el('li', {},
-        v.where ? el('span', { class: 'where' }, v.where) : null,
-        el('code', { class: 'json-path' }, v.path || '(whole body)'),
-        v.rule ? el('span', { class: 'rule' }, v.rule) : null,
-        v.message ? el('span', { class: 'message' }, v.message) : null,
-      ))),
+      el('table', {},
+        el('thead', {}, el('tr', {},
+          ['Id', 'Where', 'JSON Pointer', 'Rule', 'Message'].map((h) => el('th', { scope: 'col' }, h)))),
+        el('tbody', {}, violations.map((v) => el('tr', {},
+          el('td', { 'data-label': 'Id' }, v.id ? el('code', {}, v.id) : '–'),
+          el('td', { 'data-label': 'Where', class: 'where' }, v.where || '–'),
+          el('td', { 'data-label': 'JSON Pointer' }, v.path ? el('code', { class: 'json-path' }, v.path) : '–'),
+          el('td', { 'data-label': 'Rule', class: 'rule' }, v.rule || '–'),
+          el('td', { 'data-label': 'Message', class: 'message' }, v.message || '–'),
+        )))),
     ) : null,
   );
-  return el('li', { class: 'entry', 'data-seq': r.seq, 'data-status': r.status, 'data-code': r.code || '' },
+  return el('li', { class: 'entry', 'data-seq': r.seq, 'data-path': r.path, 'data-status': r.status, 'data-code': r.code || '' },
     el('details', {}, summary, detail));
 }
 

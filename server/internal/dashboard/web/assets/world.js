@@ -42,7 +42,10 @@ export class World {
     say($('world-error'), '');
     this.accounts = state.accounts || [];
     $('accounts').replaceChildren(...this.accounts.map((a) => el('option', { value: a.sid })));
-    $('world-tree').replaceChildren(...this.accounts.map((a) => this.account(a)));
+    $('world-tree').replaceChildren(...(this.accounts.length === 0
+      ? [el('p', { class: 'empty' }, 'No accounts: the state is empty. Import a fixtures file above ' +
+        '(or PUT /_stub/state), or Reset everything to go back to the fixtures the stub started with.')]
+      : this.accounts.map((a) => this.account(a))));
     const n = this.accounts.length;
     $('world-status').textContent = `${n} ${n === 1 ? 'account' : 'accounts'}; loaded ${clock(new Date())}.`;
   }
