@@ -75,6 +75,51 @@ func (e HealthStatus) Valid() bool {
 	}
 }
 
+// Defines values for ViolationDirection.
+const (
+	ViolationDirectionRequest  ViolationDirection = "request"
+	ViolationDirectionResponse ViolationDirection = "response"
+)
+
+// Valid indicates whether the value is a known member of the ViolationDirection enum.
+func (e ViolationDirection) Valid() bool {
+	switch e {
+	case ViolationDirectionRequest:
+		return true
+	case ViolationDirectionResponse:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ViolationLocation.
+const (
+	ViolationLocationBody   ViolationLocation = "body"
+	ViolationLocationHeader ViolationLocation = "header"
+	ViolationLocationPath   ViolationLocation = "path"
+	ViolationLocationQuery  ViolationLocation = "query"
+	ViolationLocationStatus ViolationLocation = "status"
+)
+
+// Valid indicates whether the value is a known member of the ViolationLocation enum.
+func (e ViolationLocation) Valid() bool {
+	switch e {
+	case ViolationLocationBody:
+		return true
+	case ViolationLocationHeader:
+		return true
+	case ViolationLocationPath:
+		return true
+	case ViolationLocationQuery:
+		return true
+	case ViolationLocationStatus:
+		return true
+	default:
+		return false
+	}
+}
+
 // AccountSid An account SID (`AC` and 32 hex digits).
 type AccountSid = string
 
@@ -351,6 +396,14 @@ type RecordedRequest struct {
 	// journal keeps: what is recorded is their beginning. Absent when
 	// nothing was cut.
 	Truncated *bool `json:"truncated,omitempty"`
+
+	// Violations Proxy mode: the ids of the contract violations the request or
+	// its upstream answer had (see `GET /_stub/violations`); absent
+	// when none.
+	//
+	//
+	// Example: ["v3","v4"]
+	Violations *[]string `json:"violations,omitempty"`
 }
 
 // RequestJournal defines model for RequestJournal.
@@ -365,6 +418,90 @@ type RequestJournal struct {
 //
 // Example: {"LastReadMessageIndex":["42"]}
 type Values map[string][]string
+
+// Violation One place where a request to the stub or an answer of the upstream
+// broke the spec. It holds no credential, and no value of a property
+// the spec marks as personal data.
+type Violation struct {
+	// Account The HTTP Basic user name (an Account or API key SID); absent without one.
+	Account *string `json:"account,omitempty"`
+
+	// Direction `response`: the upstream's answer broke the spec. `request`: the
+	// request broke it, and the stub refused it (400) without
+	// forwarding it.
+	Direction ViolationDirection `json:"direction"`
+
+	// Id Its number, counting from v1; it goes on across clears.
+	Id string `json:"id"`
+
+	// Location Where the problem is.
+	Location ViolationLocation `json:"location"`
+
+	// Message Example: value must be an integer
+	Message string `json:"message"`
+	Method  string `json:"method"`
+
+	// Name The parameter or header; absent for the status and the body.
+	//
+	// Example: Twilio-Request-Id
+	Name *string `json:"name,omitempty"`
+
+	// Operation The Twilio API operation (operationId).
+	//
+	// Example: FetchUserConversation
+	Operation string `json:"operation"`
+
+	// Path The request's path as sent, percent-encoding included (at most 1,024 bytes).
+	Path string `json:"path"`
+
+	// Pointer The JSON Pointer (RFC 6901) of the offending value in the body;
+	// `""` for the body as a whole; absent outside the body.
+	//
+	//
+	// Example: /conversations/0/unread_messages_count
+	Pointer *string `json:"pointer,omitempty"`
+
+	// Redacted The value is withheld, the spec marking it as personal data. Absent otherwise.
+	Redacted *bool `json:"redacted,omitempty"`
+
+	// RequestId The Twilio-Request-Id of that answer, when it had one.
+	RequestId *string `json:"request_id,omitempty"`
+
+	// Rule The rule broken: a schema keyword (`type`, `required`, `enum`,
+	// `pattern`, `format`, `minimum`, `maxLength`, ...), or `status`
+	// (the status is not declared), `content_type` (nor the media
+	// type), `json` (the body is not JSON), `invalid` (one of the
+	// stub's own request checks).
+	//
+	//
+	// Example: type
+	Rule string `json:"rule"`
+
+	// Status The status of the answer that broke the spec (the upstream's), or the stub's 400.
+	Status int       `json:"status"`
+	Time   time.Time `json:"time"`
+
+	// Value The offending value as JSON (`"12"`, `5`, `null`); only a
+	// scalar, and absent when withheld (`redacted`) or not a scalar.
+	//
+	//
+	// Example: "12"
+	Value *string `json:"value,omitempty"`
+}
+
+// ViolationDirection `response`: the upstream's answer broke the spec. `request`: the
+// request broke it, and the stub refused it (400) without
+// forwarding it.
+type ViolationDirection string
+
+// ViolationLocation Where the problem is.
+type ViolationLocation string
+
+// ViolationList defines model for ViolationList.
+type ViolationList struct {
+	// Violations Oldest first.
+	Violations []Violation `json:"violations"`
+}
 
 // BadRequest Twilio's error body.
 type BadRequest = externalRef0.Error
@@ -438,6 +575,12 @@ type ListRequestsParams struct {
 type ResetStateParams struct {
 	// Account The SID of the one account to reset.
 	Account *AccountSid `form:"account,omitempty" json:"account,omitempty"`
+}
+
+// ListViolationsParams defines parameters for ListViolations.
+type ListViolationsParams struct {
+	// Operation Only violations of this operation of the Twilio API (its operationId).
+	Operation *string `form:"operation,omitempty" json:"operation,omitempty"`
 }
 
 // PutFaultJSONRequestBody defines body for PutFault for application/json ContentType.
@@ -646,6 +789,11 @@ type ClientInterface interface {
 	//   was broken: `path`, `query`, `header`, `body`;
 	// - `conversations_stub_faults_injected_total{operation, action}`:
 	//   faults applied, by `action` (`error`, `drop`, `delay`);
+	// - `conversations_stub_contract_violations_total{operation, direction, rule}`:
+	//   proxy mode: places where a request (`direction="request"`) or an
+	//   upstream answer (`"response"`) broke the spec, by the rule broken
+	//   (a schema keyword such as `type`, `required`, `enum`, or `status`,
+	//   `content_type`, `json`, `invalid`);
 	// - `conversations_stub_world_accounts`, `..._world_users`,
 	//   `..._world_conversations`, `..._world_user_conversations`: the
 	//   size of the current state;
@@ -679,6 +827,23 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /_stub/openapi.yaml (the `GetTwilioSpec` operationId).
 	GetTwilioSpec(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetRecording The world the upstream's answers showed, as a fixture document (proxy mode)
+	//
+	// In proxy mode (`--upstream`), every user conversation the
+	// upstream's answers showed (fetched, listed, updated), as last seen,
+	// without the participations it deleted: a fixture document that a
+	// stub started with it as `--fixtures` serves offline, answering the
+	// same requests with the same bodies. Identities and unique names are
+	// those the requests addressed users and conversations by; message
+	// counts the smallest consistent with the read horizons seen. No
+	// secret is recorded: every auth token and API key secret is
+	// `replaceme`, to be set before replaying. `--record FILE` writes the
+	// same document to a file. 404 outside proxy mode, and until an
+	// answer has shown a user conversation.
+	//
+	// Corresponds with GET /_stub/recording (the `GetRecording` operationId).
+	GetRecording(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ClearRequests Clear the request journal
 	//
@@ -715,8 +880,10 @@ type ClientInterface interface {
 	// the fixtures loaded at start (404 otherwise); if it is no longer in
 	// the state, it is added back at the end.
 	//
-	// The request journal and the faults are left alone; clear them with
-	// `DELETE /_stub/requests` and `DELETE /_stub/faults`.
+	// The contract violations (proxy mode) are cleared too: all of them,
+	// or with `account` that account's. The request journal and the faults
+	// are left alone; clear them with `DELETE /_stub/requests` and
+	// `DELETE /_stub/faults`.
 	//
 	// Corresponds with POST /_stub/reset (the `ResetState` operationId).
 	ResetState(ctx context.Context, params *ResetStateParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -809,6 +976,27 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /_stub/ui/assets/{asset} (the `GetDashboardAsset` operationId).
 	GetDashboardAsset(ctx context.Context, asset DashboardAsset, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ClearViolations Clear the contract violations
+	//
+	// Their numbering (`v1`, `v2`, ...) goes on.
+	//
+	// Corresponds with DELETE /_stub/violations (the `ClearViolations` operationId).
+	ClearViolations(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListViolations Read the contract violations (proxy mode)
+	//
+	// In proxy mode (`--upstream`), every place where a request to the
+	// stub (refused with a 400) or an answer of the upstream broke
+	// `api/openapi.yaml`, oldest first: the operation, where (status,
+	// header, body and the value's JSON Pointer), the rule broken, and
+	// the offending value, unless the spec marks the property as personal
+	// data (`x-twilio: {pii: ...}`: then `redacted`). The latest 1000 are
+	// kept, at most 100 per answer. Outside proxy mode the list stays
+	// empty. `POST /_stub/reset` clears it too.
+	//
+	// Corresponds with GET /_stub/violations (the `ListViolations` operationId).
+	ListViolations(ctx context.Context, params *ListViolationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // GetAdminSpecJSON The spec of this admin API, as JSON
@@ -1034,6 +1222,11 @@ func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (
 //     was broken: `path`, `query`, `header`, `body`;
 //   - `conversations_stub_faults_injected_total{operation, action}`:
 //     faults applied, by `action` (`error`, `drop`, `delay`);
+//   - `conversations_stub_contract_violations_total{operation, direction, rule}`:
+//     proxy mode: places where a request (`direction="request"`) or an
+//     upstream answer (`"response"`) broke the spec, by the rule broken
+//     (a schema keyword such as `type`, `required`, `enum`, or `status`,
+//     `content_type`, `json`, `invalid`);
 //   - `conversations_stub_world_accounts`, `..._world_users`,
 //     `..._world_conversations`, `..._world_user_conversations`: the
 //     size of the current state;
@@ -1088,6 +1281,33 @@ func (c *Client) GetTwilioSpecJSON(ctx context.Context, reqEditors ...RequestEdi
 // Corresponds with GET /_stub/openapi.yaml (the `GetTwilioSpec` operationId).
 func (c *Client) GetTwilioSpec(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetTwilioSpecRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetRecording The world the upstream's answers showed, as a fixture document (proxy mode)
+//
+// In proxy mode (`--upstream`), every user conversation the
+// upstream's answers showed (fetched, listed, updated), as last seen,
+// without the participations it deleted: a fixture document that a
+// stub started with it as `--fixtures` serves offline, answering the
+// same requests with the same bodies. Identities and unique names are
+// those the requests addressed users and conversations by; message
+// counts the smallest consistent with the read horizons seen. No
+// secret is recorded: every auth token and API key secret is
+// `replaceme`, to be set before replaying. `--record FILE` writes the
+// same document to a file. 404 outside proxy mode, and until an
+// answer has shown a user conversation.
+//
+// Corresponds with GET /_stub/recording (the `GetRecording` operationId).
+func (c *Client) GetRecording(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRecordingRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -1153,8 +1373,10 @@ func (c *Client) ListRequests(ctx context.Context, params *ListRequestsParams, r
 // the fixtures loaded at start (404 otherwise); if it is no longer in
 // the state, it is added back at the end.
 //
-// The request journal and the faults are left alone; clear them with
-// `DELETE /_stub/requests` and `DELETE /_stub/faults`.
+// The contract violations (proxy mode) are cleared too: all of them,
+// or with `account` that account's. The request journal and the faults
+// are left alone; clear them with `DELETE /_stub/requests` and
+// `DELETE /_stub/faults`.
 //
 // Corresponds with POST /_stub/reset (the `ResetState` operationId).
 func (c *Client) ResetState(ctx context.Context, params *ResetStateParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1318,6 +1540,47 @@ func (c *Client) GetDashboard(ctx context.Context, reqEditors ...RequestEditorFn
 // Corresponds with GET /_stub/ui/assets/{asset} (the `GetDashboardAsset` operationId).
 func (c *Client) GetDashboardAsset(ctx context.Context, asset DashboardAsset, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetDashboardAssetRequest(c.Server, asset)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ClearViolations Clear the contract violations
+//
+// Their numbering (`v1`, `v2`, ...) goes on.
+//
+// Corresponds with DELETE /_stub/violations (the `ClearViolations` operationId).
+func (c *Client) ClearViolations(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewClearViolationsRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListViolations Read the contract violations (proxy mode)
+//
+// In proxy mode (`--upstream`), every place where a request to the
+// stub (refused with a 400) or an answer of the upstream broke
+// `api/openapi.yaml`, oldest first: the operation, where (status,
+// header, body and the value's JSON Pointer), the rule broken, and
+// the offending value, unless the spec marks the property as personal
+// data (`x-twilio: {pii: ...}`: then `redacted`). The latest 1000 are
+// kept, at most 100 per answer. Outside proxy mode the list stays
+// empty. `POST /_stub/reset` clears it too.
+//
+// Corresponds with GET /_stub/violations (the `ListViolations` operationId).
+func (c *Client) ListViolations(ctx context.Context, params *ListViolationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListViolationsRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1655,6 +1918,33 @@ func NewGetTwilioSpecRequest(server string) (*http.Request, error) {
 	}
 
 	operationPath := fmt.Sprintf("/_stub/openapi.yaml")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetRecordingRequest constructs an http.Request for the GetRecording method
+func NewGetRecordingRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/_stub/recording")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -2095,6 +2385,87 @@ func NewGetDashboardAssetRequest(server string, asset DashboardAsset) (*http.Req
 	return req, nil
 }
 
+// NewClearViolationsRequest constructs an http.Request for the ClearViolations method
+func NewClearViolationsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/_stub/violations")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListViolationsRequest constructs an http.Request for the ListViolations method
+func NewListViolationsRequest(server string, params *ListViolationsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/_stub/violations")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Operation != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "operation", *params.Operation, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -2278,6 +2649,11 @@ type ClientWithResponsesInterface interface {
 	//   was broken: `path`, `query`, `header`, `body`;
 	// - `conversations_stub_faults_injected_total{operation, action}`:
 	//   faults applied, by `action` (`error`, `drop`, `delay`);
+	// - `conversations_stub_contract_violations_total{operation, direction, rule}`:
+	//   proxy mode: places where a request (`direction="request"`) or an
+	//   upstream answer (`"response"`) broke the spec, by the rule broken
+	//   (a schema keyword such as `type`, `required`, `enum`, or `status`,
+	//   `content_type`, `json`, `invalid`);
 	// - `conversations_stub_world_accounts`, `..._world_users`,
 	//   `..._world_conversations`, `..._world_user_conversations`: the
 	//   size of the current state;
@@ -2318,6 +2694,25 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /_stub/openapi.yaml (the `GetTwilioSpec` operationId).
 	GetTwilioSpecWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetTwilioSpecResponse, error)
 
+	// GetRecordingWithResponse The world the upstream's answers showed, as a fixture document (proxy mode)
+	//
+	// In proxy mode (`--upstream`), every user conversation the
+	// upstream's answers showed (fetched, listed, updated), as last seen,
+	// without the participations it deleted: a fixture document that a
+	// stub started with it as `--fixtures` serves offline, answering the
+	// same requests with the same bodies. Identities and unique names are
+	// those the requests addressed users and conversations by; message
+	// counts the smallest consistent with the read horizons seen. No
+	// secret is recorded: every auth token and API key secret is
+	// `replaceme`, to be set before replaying. `--record FILE` writes the
+	// same document to a file. 404 outside proxy mode, and until an
+	// answer has shown a user conversation.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /_stub/recording (the `GetRecording` operationId).
+	GetRecordingWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetRecordingResponse, error)
+
 	// ClearRequestsWithResponse Clear the request journal
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -2357,8 +2752,10 @@ type ClientWithResponsesInterface interface {
 	// the fixtures loaded at start (404 otherwise); if it is no longer in
 	// the state, it is added back at the end.
 	//
-	// The request journal and the faults are left alone; clear them with
-	// `DELETE /_stub/requests` and `DELETE /_stub/faults`.
+	// The contract violations (proxy mode) are cleared too: all of them,
+	// or with `account` that account's. The request journal and the faults
+	// are left alone; clear them with `DELETE /_stub/requests` and
+	// `DELETE /_stub/faults`.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -2459,6 +2856,31 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /_stub/ui/assets/{asset} (the `GetDashboardAsset` operationId).
 	GetDashboardAssetWithResponse(ctx context.Context, asset DashboardAsset, reqEditors ...RequestEditorFn) (*GetDashboardAssetResponse, error)
+
+	// ClearViolationsWithResponse Clear the contract violations
+	//
+	// Their numbering (`v1`, `v2`, ...) goes on.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /_stub/violations (the `ClearViolations` operationId).
+	ClearViolationsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ClearViolationsResponse, error)
+
+	// ListViolationsWithResponse Read the contract violations (proxy mode)
+	//
+	// In proxy mode (`--upstream`), every place where a request to the
+	// stub (refused with a 400) or an answer of the upstream broke
+	// `api/openapi.yaml`, oldest first: the operation, where (status,
+	// header, body and the value's JSON Pointer), the rule broken, and
+	// the offending value, unless the spec marks the property as personal
+	// data (`x-twilio: {pii: ...}`: then `redacted`). The latest 1000 are
+	// kept, at most 100 per answer. Outside proxy mode the list stays
+	// empty. `POST /_stub/reset` clears it too.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /_stub/violations (the `ListViolations` operationId).
+	ListViolationsWithResponse(ctx context.Context, params *ListViolationsParams, reqEditors ...RequestEditorFn) (*ListViolationsResponse, error)
 }
 
 type GetAdminSpecJSONResponse struct {
@@ -3093,6 +3515,82 @@ func (r GetTwilioSpecResponse) ContentType() string {
 	return ""
 }
 
+// GetRecordingResponse429Headers the declared response headers of an HTTP 429 response for GetRecording
+type GetRecordingResponse429Headers struct {
+	RetryAfter *int
+}
+
+type GetRecordingResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *State
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyGuesses
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetRecordingResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetRecordingResponse) GetJSON200() *State {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetRecordingResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetRecordingResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetRecordingResponse) GetJSON429() *TooManyGuesses {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetRecordingResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetRecordingResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetRecordingResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetRecordingResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetRecordingResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ClearRequestsResponse429Headers the declared response headers of an HTTP 429 response for ClearRequests
 type ClearRequestsResponse429Headers struct {
 	RetryAfter *int
@@ -3700,6 +4198,158 @@ func (r GetDashboardAssetResponse) ContentType() string {
 	return ""
 }
 
+// ClearViolationsResponse429Headers the declared response headers of an HTTP 429 response for ClearViolations
+type ClearViolationsResponse429Headers struct {
+	RetryAfter *int
+}
+
+type ClearViolationsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyGuesses
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ClearViolationsResponse429Headers
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ClearViolationsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ClearViolationsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ClearViolationsResponse) GetJSON429() *TooManyGuesses {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ClearViolationsResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ClearViolationsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ClearViolationsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ClearViolationsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ClearViolationsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListViolationsResponse429Headers the declared response headers of an HTTP 429 response for ListViolations
+type ListViolationsResponse429Headers struct {
+	RetryAfter *int
+}
+
+type ListViolationsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ViolationList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyGuesses
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListViolationsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListViolationsResponse) GetJSON200() *ViolationList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListViolationsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListViolationsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListViolationsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListViolationsResponse) GetJSON429() *TooManyGuesses {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListViolationsResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListViolationsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListViolationsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListViolationsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListViolationsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetAdminSpecJSONWithResponse The spec of this admin API, as JSON
 //
 // `/_stub/admin.yaml` converted to JSON: the same document (its
@@ -3899,6 +4549,11 @@ func (c *ClientWithResponses) GetHealthWithResponse(ctx context.Context, reqEdit
 //     was broken: `path`, `query`, `header`, `body`;
 //   - `conversations_stub_faults_injected_total{operation, action}`:
 //     faults applied, by `action` (`error`, `drop`, `delay`);
+//   - `conversations_stub_contract_violations_total{operation, direction, rule}`:
+//     proxy mode: places where a request (`direction="request"`) or an
+//     upstream answer (`"response"`) broke the spec, by the rule broken
+//     (a schema keyword such as `type`, `required`, `enum`, or `status`,
+//     `content_type`, `json`, `invalid`);
 //   - `conversations_stub_world_accounts`, `..._world_users`,
 //     `..._world_conversations`, `..._world_user_conversations`: the
 //     size of the current state;
@@ -3957,6 +4612,31 @@ func (c *ClientWithResponses) GetTwilioSpecWithResponse(ctx context.Context, req
 	return ParseGetTwilioSpecResponse(rsp)
 }
 
+// GetRecordingWithResponse The world the upstream's answers showed, as a fixture document (proxy mode)
+//
+// In proxy mode (`--upstream`), every user conversation the
+// upstream's answers showed (fetched, listed, updated), as last seen,
+// without the participations it deleted: a fixture document that a
+// stub started with it as `--fixtures` serves offline, answering the
+// same requests with the same bodies. Identities and unique names are
+// those the requests addressed users and conversations by; message
+// counts the smallest consistent with the read horizons seen. No
+// secret is recorded: every auth token and API key secret is
+// `replaceme`, to be set before replaying. `--record FILE` writes the
+// same document to a file. 404 outside proxy mode, and until an
+// answer has shown a user conversation.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /_stub/recording (the `GetRecording` operationId).
+func (c *ClientWithResponses) GetRecordingWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetRecordingResponse, error) {
+	rsp, err := c.GetRecording(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRecordingResponse(rsp)
+}
+
 // ClearRequestsWithResponse Clear the request journal
 //
 // Returns a wrapper object for the known response body format(s).
@@ -4008,8 +4688,10 @@ func (c *ClientWithResponses) ListRequestsWithResponse(ctx context.Context, para
 // the fixtures loaded at start (404 otherwise); if it is no longer in
 // the state, it is added back at the end.
 //
-// The request journal and the faults are left alone; clear them with
-// `DELETE /_stub/requests` and `DELETE /_stub/faults`.
+// The contract violations (proxy mode) are cleared too: all of them,
+// or with `account` that account's. The request journal and the faults
+// are left alone; clear them with `DELETE /_stub/requests` and
+// `DELETE /_stub/faults`.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -4157,6 +4839,43 @@ func (c *ClientWithResponses) GetDashboardAssetWithResponse(ctx context.Context,
 		return nil, err
 	}
 	return ParseGetDashboardAssetResponse(rsp)
+}
+
+// ClearViolationsWithResponse Clear the contract violations
+//
+// Their numbering (`v1`, `v2`, ...) goes on.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /_stub/violations (the `ClearViolations` operationId).
+func (c *ClientWithResponses) ClearViolationsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ClearViolationsResponse, error) {
+	rsp, err := c.ClearViolations(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseClearViolationsResponse(rsp)
+}
+
+// ListViolationsWithResponse Read the contract violations (proxy mode)
+//
+// In proxy mode (`--upstream`), every place where a request to the
+// stub (refused with a 400) or an answer of the upstream broke
+// `api/openapi.yaml`, oldest first: the operation, where (status,
+// header, body and the value's JSON Pointer), the rule broken, and
+// the offending value, unless the spec marks the property as personal
+// data (`x-twilio: {pii: ...}`: then `redacted`). The latest 1000 are
+// kept, at most 100 per answer. Outside proxy mode the list stays
+// empty. `POST /_stub/reset` clears it too.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /_stub/violations (the `ListViolations` operationId).
+func (c *ClientWithResponses) ListViolationsWithResponse(ctx context.Context, params *ListViolationsParams, reqEditors ...RequestEditorFn) (*ListViolationsResponse, error) {
+	rsp, err := c.ListViolations(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListViolationsResponse(rsp)
 }
 
 // ParseGetAdminSpecJSONResponse parses an HTTP response from a GetAdminSpecJSONWithResponse call
@@ -4633,6 +5352,73 @@ func ParseGetTwilioSpecResponse(rsp *http.Response) (*GetTwilioSpecResponse, err
 		}
 		response.YAML200 = &dest
 
+	}
+
+	return response, nil
+}
+
+// ParseGetRecordingResponse parses an HTTP response from a GetRecordingWithResponse call
+func ParseGetRecordingResponse(rsp *http.Response) (*GetRecordingResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetRecordingResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest State
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyGuesses
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetRecordingResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	}
 
 	return response, nil
@@ -5210,6 +5996,143 @@ func ParseGetDashboardAssetResponse(rsp *http.Response) (*GetDashboardAssetRespo
 			headers.XFrameOptions = value
 		}
 		response.Headers200 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseClearViolationsResponse parses an HTTP response from a ClearViolationsWithResponse call
+func ParseClearViolationsResponse(rsp *http.Response) (*ClearViolationsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ClearViolationsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyGuesses
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ClearViolationsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListViolationsResponse parses an HTTP response from a ListViolationsWithResponse call
+func ParseListViolationsResponse(rsp *http.Response) (*ListViolationsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListViolationsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ViolationList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyGuesses
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListViolationsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	}
 
 	return response, nil

@@ -50,6 +50,9 @@ type ServerInterface interface {
 	// GetTwilioSpec The spec of Twilio's User Conversation API, as YAML
 	// (GET /_stub/openapi.yaml)
 	GetTwilioSpec(ctx echo.Context) error
+	// GetRecording The world the upstream's answers showed, as a fixture document (proxy mode)
+	// (GET /_stub/recording)
+	GetRecording(ctx echo.Context) error
 	// ClearRequests Clear the request journal
 	// (DELETE /_stub/requests)
 	ClearRequests(ctx echo.Context) error
@@ -68,6 +71,12 @@ type ServerInterface interface {
 	// ReplaceState Replace the whole state with a fixture document
 	// (PUT /_stub/state)
 	ReplaceState(ctx echo.Context) error
+	// ClearViolations Clear the contract violations
+	// (DELETE /_stub/violations)
+	ClearViolations(ctx echo.Context) error
+	// ListViolations Read the contract violations (proxy mode)
+	// (GET /_stub/violations)
+	ListViolations(ctx echo.Context, params ListViolationsParams) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -187,6 +196,15 @@ func (w *ServerInterfaceWrapper) GetTwilioSpec(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetTwilioSpec(ctx)
+	return err
+}
+
+// GetRecording converts echo context to params.
+func (w *ServerInterfaceWrapper) GetRecording(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetRecording(ctx)
 	return err
 }
 
@@ -332,6 +350,33 @@ func (w *ServerInterfaceWrapper) ReplaceState(ctx echo.Context) error {
 	return err
 }
 
+// ClearViolations converts echo context to params.
+func (w *ServerInterfaceWrapper) ClearViolations(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ClearViolations(ctx)
+	return err
+}
+
+// ListViolations converts echo context to params.
+func (w *ServerInterfaceWrapper) ListViolations(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListViolationsParams
+	// ------------- Optional query parameter "operation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "operation", ctx.QueryParams(), &params.Operation, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operation: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListViolations(ctx, params)
+	return err
+}
+
 // This is a simple interface which specifies echo.Route addition functions which
 // are present on both echo.Echo and echo.Group, since we want to allow using
 // either of them for path registration
@@ -390,6 +435,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/_stub/faults", wrapper.ListFaults, options.OperationMiddlewares["ListFaults"]...)
 	router.PUT(options.BaseURL+"/_stub/faults", wrapper.PutFault, options.OperationMiddlewares["PutFault"]...)
 	router.DELETE(options.BaseURL+"/_stub/faults/:id", wrapper.RemoveFault, options.OperationMiddlewares["RemoveFault"]...)
+	router.DELETE(options.BaseURL+"/_stub/violations", wrapper.ClearViolations, options.OperationMiddlewares["ClearViolations"]...)
+	router.GET(options.BaseURL+"/_stub/violations", wrapper.ListViolations, options.OperationMiddlewares["ListViolations"]...)
+	router.GET(options.BaseURL+"/_stub/recording", wrapper.GetRecording, options.OperationMiddlewares["GetRecording"]...)
 	router.GET(options.BaseURL+"/_stub/metrics", wrapper.GetMetrics, options.OperationMiddlewares["GetMetrics"]...)
 	router.GET(options.BaseURL+"/_stub/openapi.yaml", wrapper.GetTwilioSpec, options.OperationMiddlewares["GetTwilioSpec"]...)
 	router.GET(options.BaseURL+"/_stub/openapi.json", wrapper.GetTwilioSpecJSON, options.OperationMiddlewares["GetTwilioSpecJSON"]...)

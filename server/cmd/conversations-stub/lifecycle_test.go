@@ -29,7 +29,14 @@ func TestFixturesMustBeARegularFile(t *testing.T) {
 // from a standard input that never closes.
 func TestSignalEndsALoadingStartUp(t *testing.T) {
 	p := startProcessWithStdin(t, "--addr", "127.0.0.1:0", "--fixtures", "-")
-	time.Sleep(200 * time.Millisecond) // let it block on standard input
+	// It says so once it reads standard input, its signal handler set: a
+	// signal before that would end the process as the runtime does.
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(p.stderr.String(), "reading the fixtures from standard input"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("the stub did not start reading standard input: %s", p.stderr)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}

@@ -8,12 +8,15 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
+	"path/filepath"
 	"strconv"
 	"time"
 
 	"github.com/twilio-stubs/userconversations/server"
 	"github.com/twilio-stubs/userconversations/server/fixtures"
 	"github.com/twilio-stubs/userconversations/server/internal/admin"
+	"github.com/twilio-stubs/userconversations/server/internal/proxy"
 	"github.com/twilio-stubs/userconversations/server/store"
 	"github.com/twilio-stubs/userconversations/server/store/memory"
 )
@@ -48,6 +51,10 @@ type options struct {
 	journalBytes      int64
 	shutdownTimeout   time.Duration
 	version           bool
+	upstream          string
+	upstreamTimeout   time.Duration
+	upstreamStrict    bool
+	record            string
 }
 
 // envOf names each flag's environment variable: the flag's default comes
@@ -63,6 +70,10 @@ var envOf = map[string]string{
 	"journal-size":       "STUB_JOURNAL_SIZE",
 	"journal-bytes":      "STUB_JOURNAL_BYTES",
 	"shutdown-timeout":   "STUB_SHUTDOWN_TIMEOUT",
+	"upstream":           "STUB_UPSTREAM",
+	"upstream-timeout":   "STUB_UPSTREAM_TIMEOUT",
+	"upstream-strict":    "STUB_UPSTREAM_STRICT",
+	"record":             "STUB_RECORD",
 }
 
 // newFlagSet defines the flags on o, with defaults taken from the
@@ -108,6 +119,18 @@ func newFlagSet(o *options, getenv func(string) string) (*flag.FlagSet, error) {
 		return nil, fmt.Errorf("%s: %w", envOf["shutdown-timeout"], err)
 	}
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", shutdownTimeout, "once told to stop (SIGINT, SIGTERM), how long requests in flight get to finish before they are cut (a Go `duration`)")
+	fs.StringVar(&o.upstream, "upstream", envOr("upstream", ""), "proxy mode: forward the Twilio API to this base `URL` (https://conversations.twilio.com) with the callers' credentials, checking its answers against the spec")
+	upstreamTimeout, err := time.ParseDuration(envOr("upstream-timeout", server.DefaultUpstreamTimeout.String()))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", envOf["upstream-timeout"], err)
+	}
+	fs.DurationVar(&o.upstreamTimeout, "upstream-timeout", upstreamTimeout, "proxy mode: how long the upstream gets to answer before the caller gets a 504 (a Go `duration`, at most 50s)")
+	strict, err := strconv.ParseBool(envOr("upstream-strict", "false"))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", envOf["upstream-strict"], err)
+	}
+	fs.BoolVar(&o.upstreamStrict, "upstream-strict", strict, "proxy mode: answer 502 instead of passing on an upstream answer that breaks the spec")
+	fs.StringVar(&o.record, "record", envOr("record", ""), "proxy mode: keep writing what the upstream showed to this fixtures `file` (YAML for .yaml or .yml, else JSON), replaced atomically")
 	fs.BoolVar(&o.version, "version", false, "print the version, commit and Go version, and exit")
 	return fs, nil
 }
@@ -140,7 +163,36 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	if o.logFormat != logText && o.logFormat != logJSON {
 		return o, fmt.Errorf("--log-format %q: must be text or json", o.logFormat)
 	}
-	return o, nil
+	return o, checkProxyOptions(o)
+}
+
+// checkProxyOptions checks the flags of proxy mode: a usable upstream, and
+// the proxy's other flags only with it.
+func checkProxyOptions(o options) error {
+	if o.upstream == "" {
+		switch {
+		case o.record != "":
+			return errors.New("--record needs --upstream: only proxy mode records")
+		case o.upstreamStrict:
+			return errors.New("--upstream-strict needs --upstream")
+		}
+		return nil
+	}
+	if _, err := proxy.ParseUpstream(o.upstream); err != nil {
+		return fmt.Errorf("--upstream: %w", err) // not the URL: it may hold credentials
+	}
+	if o.fixtures != "" {
+		return errors.New("--fixtures and --upstream exclude each other: in proxy mode the upstream answers (replay a recording with --fixtures alone)")
+	}
+	if o.upstreamTimeout <= 0 || o.upstreamTimeout > server.MaxUpstreamTimeout {
+		return fmt.Errorf("--upstream-timeout %v: must be above 0 and at most %v", o.upstreamTimeout, server.MaxUpstreamTimeout)
+	}
+	if o.record != "" {
+		if info, err := os.Stat(filepath.Dir(o.record)); err != nil || !info.IsDir() {
+			return fmt.Errorf("--record %q: its folder does not exist", o.record)
+		}
+	}
+	return nil
 }
 
 // run is main, testable: it serves until ctx is done. ready, if not nil,
@@ -163,6 +215,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	logger := newLogger(o, stderr)
 
+	if o.fixtures == "-" {
+		// Say why nothing happens until standard input is closed.
+		fmt.Fprintln(stderr, "conversations-stub: reading the fixtures from standard input")
+	}
 	world, st, err := loadWorld(ctx, o.fixtures)
 	switch {
 	case ctx.Err() != nil:
@@ -182,6 +238,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Fixtures:          world,
 		JournalSize:       o.journalSize,
 		JournalBytes:      o.journalBytes,
+		Upstream:          o.upstream,
+		UpstreamTimeout:   o.upstreamTimeout,
+		UpstreamStrict:    o.upstreamStrict,
 	})
 	if err != nil {
 		logger.Error("cannot start", "error", err)
@@ -195,12 +254,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	url := "http://" + ln.Addr().String()
 	logStart(ctx, logger, url, st, o, demo)
 	if o.logFormat == logText {
-		printBanner(stdout, url, world, demo, o.adminToken != "")
+		printBanner(stdout, url, world, demo, o)
 	}
 	if ready != nil {
 		ready <- ln.Addr()
 	}
+	stopRecording := keepRecording(ctx, srv, o.record, logger)
 	err = server.Serve(ctx, server.NewHTTPServer(srv), ln, o.shutdownTimeout)
+	stopRecording()
 	switch {
 	case errors.Is(err, server.ErrRequestsCut):
 		// Told to stop, the stub stopped: the cut requests are logged.
@@ -263,22 +324,37 @@ func logStart(ctx context.Context, logger *slog.Logger, url string, st *memory.S
 	if demo {
 		source = "demo"
 	}
-	sizes, _ := st.Sizes(ctx)
-	logger.Info("world", "fixtures", source, "accounts", sizes.Accounts, "users", sizes.Users,
-		"conversations", sizes.Conversations, "user_conversations", sizes.UserConversations)
+	if o.upstream != "" {
+		logger.Info("proxy", "upstream", o.upstream, "timeout", o.upstreamTimeout, "strict", o.upstreamStrict, "record", o.record)
+	} else {
+		sizes, _ := st.Sizes(ctx)
+		logger.Info("world", "fixtures", source, "accounts", sizes.Accounts, "users", sizes.Users,
+			"conversations", sizes.Conversations, "user_conversations", sizes.UserConversations)
+	}
 	logger.Info("admin API", "enabled", o.adminToken != "", "journal_size", o.journalSize, "journal_bytes", o.journalBytes,
 		"health", url+"/_stub/health", "metrics", url+"/_stub/metrics")
 }
 
 // printBanner is for a person at a terminal: the URL, and the demo world's
 // credentials to try it with.
-func printBanner(w io.Writer, url string, world store.World, demo, admin bool) {
+func printBanner(w io.Writer, url string, world store.World, demo bool, o options) {
 	fmt.Fprintf(w, "conversations-stub serving on %s\n", url)
 	// The admin token is never printed: whoever started the stub has it.
-	if admin {
+	if o.adminToken != "" {
 		fmt.Fprintf(w, "admin API on: %s/_stub/ (Authorization: Bearer <admin token>)\n", url)
 	} else {
 		fmt.Fprintf(w, "admin API off (no --admin-token); health check: %s/_stub/health\n", url)
+	}
+	if o.upstream != "" {
+		fmt.Fprintf(w, "proxy mode: the Twilio API goes to %s with your credentials; contract violations in the log", o.upstream)
+		if o.adminToken != "" {
+			fmt.Fprintf(w, " and at %s/_stub/violations", url)
+		}
+		fmt.Fprintln(w)
+		if o.record != "" {
+			fmt.Fprintf(w, "recording to %s (replay it with --fixtures after setting its auth tokens)\n", o.record)
+		}
+		return
 	}
 	if !demo {
 		fmt.Fprintf(w, "fixtures: %d account(s)\n", len(world.Accounts))

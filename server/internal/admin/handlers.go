@@ -37,6 +37,7 @@ func (h handlers) ResetState(c echo.Context, params admingen.ResetStateParams) e
 		if err := h.load(c, h.fixtures); err != nil {
 			return err
 		}
+		h.violations.Clear()
 		return c.NoContent(http.StatusNoContent)
 	}
 	sid := *params.Account
@@ -50,6 +51,7 @@ func (h handlers) ResetState(c echo.Context, params admingen.ResetStateParams) e
 	if err != nil {
 		return err
 	}
+	h.violations.ClearAccount(sid)
 	return c.NoContent(http.StatusNoContent)
 }
 
@@ -231,6 +233,9 @@ func (h handlers) ListRequests(c echo.Context, params admingen.ListRequestsParam
 		}
 		if e.Code != 0 {
 			out.Requests[i].Code = &e.Code
+		}
+		if len(e.Violations) > 0 {
+			out.Requests[i].Violations = &e.Violations
 		}
 	}
 	return c.JSON(http.StatusOK, out)

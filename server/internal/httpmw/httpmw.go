@@ -120,6 +120,20 @@ func Authenticate(auth store.Authenticator, cache *AuthCache) echo.MiddlewareFun
 	}
 }
 
+// ClaimedAccount stands in for Authenticate in proxy mode, where the
+// upstream checks the credentials: it records the account the request
+// claims, its HTTP Basic user name, when that is an Account SID or an API
+// key SID. The password is never read, nor a user name of another shape
+// kept (it could be a secret pasted in the wrong field).
+func ClaimedAccount(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if username, _, ok := c.Request().BasicAuth(); ok && (store.IsSID(username, "AC") || store.IsSID(username, "SK")) {
+			ensureState(c).account = username
+		}
+		return next(c)
+	}
+}
+
 // RequestLog writes one log line per request, after the response is known:
 // an error answer's line carries its Twilio code and message, so that a
 // failing test suite's log says why a request was refused. 5xx lines are

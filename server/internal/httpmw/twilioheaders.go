@@ -18,6 +18,10 @@ func RequestID(c echo.Context) string {
 	return ""
 }
 
+// SetRequestID replaces the request's id, for the journal, when its
+// answer carries another: in proxy mode, the upstream's.
+func SetRequestID(c echo.Context, id string) { ensureState(c).id = id }
+
 // Canonical names, assigned without re-canonicalising per request.
 const (
 	headerRequestID       = "Twilio-Request-Id"

@@ -53,8 +53,9 @@ var (
 //
 // failed, if not nil, is told of every request refused, with the reason's
 // kind: where the request broke the spec ("path", "query", "header",
-// "body"), for metrics.
-func Request(ownBody func(*routes.Route) bool, failed func(route *routes.Route, reason string)) routes.Step {
+// "body"), for metrics, and the error answered, which RequestProblems
+// takes apart, for proxy mode's violations.
+func Request(ownBody func(*routes.Route) bool, failed func(c echo.Context, route *routes.Route, reason string, err error)) routes.Step {
 	return func(route *routes.Route) echo.MiddlewareFunc {
 		if route == nil || route.NotAllowed() {
 			return nil
@@ -77,7 +78,7 @@ func Request(ownBody func(*routes.Route) bool, failed func(route *routes.Route, 
 				}
 				if reason, err := validateRequest(c, route, options); err != nil {
 					if reason != "" && failed != nil {
-						failed(route, reason)
+						failed(c, route, reason, err)
 					}
 					return err
 				}
@@ -216,7 +217,11 @@ func validateRequest(c echo.Context, route *routes.Route, options *openapi3filte
 		Options:    options,
 	}
 	if err := openapi3filter.ValidateRequest(req.Context(), input); err != nil {
-		return requestError(err)
+		reason, answer := requestError(err)
+		if reason == "" {
+			return "", answer
+		}
+		return reason, &refusal{answer: answer, cause: err}
 	}
 	if name, err := repeatedFormField(route.OpenAPI, req); err != nil {
 		return ReasonBody, twilioerr.New(http.StatusBadRequest, "Invalid request body: the form cannot be parsed")
