@@ -3,6 +3,7 @@ package dashboard_test
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	twclient "github.com/twilio/twilio-go/client"
 	conversations "github.com/twilio/twilio-go/rest/conversations/v1"
 
+	"github.com/twilio-stubs/userconversations/server"
 	"github.com/twilio-stubs/userconversations/server/stubtest"
 )
 
@@ -40,6 +42,7 @@ func TestDashboardInABrowser(t *testing.T) {
 		{"the world view mutes a conversation, through the Twilio API", mute},
 		{"a fault added in the faults view fires", fault},
 		{"violations show on their journal entry", violations},
+		{"a proxy-mode stub's violations show on their journal entry", proxyViolations},
 		{"every control has a label and a narrow window scrolls no sideways", usable},
 		{"signing out forgets the token", signOut},
 	}
@@ -219,6 +222,40 @@ func violations(t *testing.T, b *browser, stub *stubtest.Stub, api *conversation
 	contains(t, "carol's violation", b.text(carol+" .violations"), "v0", "no longer kept")
 	b.do(chromedp.Click(chromedp.CSS(carol + " summary"))) // closed again, for the screenshot
 	b.shot("dashboard-journal")
+}
+
+// proxyViolations puts a stub in proxy mode in front of the test's stub:
+// a request that breaks the contract is refused there with a 400, listed
+// at its GET /_stub/violations and marked on its journal entry, which the
+// page shows. The tab then goes back to the test's stub, still signed in
+// there (sessionStorage is per origin).
+func proxyViolations(t *testing.T, b *browser, stub *stubtest.Stub, _ *conversations.ApiService) {
+	proxy := stubtest.New(t, stubtest.WithConfig(func(c *server.Config) { c.Upstream = stub.URL }))
+	b.do(chromedp.Navigate(proxy.URL+"/_stub/ui"), chromedp.WaitVisible(chromedp.ID("token")))
+	b.typeInto("#token", proxy.AdminToken+kb.Enter)
+	b.waitUntil(`!document.getElementById("journal").hidden`, waitTime)
+
+	req, err := http.NewRequest(http.MethodGet, proxy.URL+"/v1/Users/alice/Conversations?PageSize=5000", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.SetBasicAuth(proxy.AccountSID, proxy.AuthToken)
+	resp, err := proxy.HTTPClient().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("PageSize=5000 through the proxy: %d, want its 400", resp.StatusCode)
+	}
+	entry := `#journal-list li[data-status="400"]:has(.badge.violation)`
+	b.waitUntil(fmt.Sprintf(`document.querySelector(%s)`, quote(entry)), waitTime)
+	b.do(chromedp.Click(chromedp.CSS(entry + " summary")))
+	b.waitUntil(fmt.Sprintf(`document.querySelector(%s)`, quote(entry+" .violations")), waitTime)
+	contains(t, "the proxy's violation", b.text(entry+" .violations"), "v1", "request query PageSize", "maximum", "value 5000")
+
+	b.do(chromedp.Navigate(stub.URL + "/_stub/ui"))
+	b.waitUntil(`!document.getElementById("journal").hidden`, waitTime)
 }
 
 func usable(t *testing.T, b *browser, stub *stubtest.Stub, _ *conversations.ApiService) {
