@@ -178,7 +178,7 @@ func BenchmarkHTTPFetch(b *testing.B) {
 // figures less these.
 func BenchmarkHTTPCeiling(b *testing.B) {
 	rec := benchDo(benchServer(b, false), http.MethodGet, benchFetchTarget(), "")
-	benchLoop(b, ceiling.New(rec.Body.Bytes()), http.MethodGet, benchFetchTarget(), "")
+	benchLoop(b, ceiling.New(ceiling.Bodies{Conversation: rec.Body.Bytes()}), http.MethodGet, benchFetchTarget(), "")
 }
 
 func BenchmarkHTTPUpdate(b *testing.B) {

@@ -1,6 +1,6 @@
 // Package ceiling is the benchmarks' ceiling: a bare echo server (the web
 // framework the stub is built on) with no authentication, no validation
-// and no store, answering the fetch paths with a fixed body and the
+// and no store, answering the stub's paths with fixed bodies and the
 // headers the stub's answer carries (Twilio's CORS set, a request id and
 // duration, the content type). Loaded like the stub, its cost is the least
 // the stub's could be: the difference is the stub's own work.
@@ -14,18 +14,36 @@ import (
 	"github.com/twilio-stubs/userconversations/server/internal/httpmw"
 )
 
-// New returns the ceiling's handler, answering with body.
-func New(body []byte) *echo.Echo {
+// Bodies are the answers the ceiling gives: Conversation to a fetch or an
+// update of a user conversation, List to a list. A nil body leaves its
+// routes out.
+type Bodies struct {
+	Conversation []byte
+	List         []byte
+}
+
+// New returns the ceiling's handler.
+func New(bodies Bodies) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	serve := func(c echo.Context) error {
-		h := c.Response().Header()
-		h["Twilio-Request-Id"] = requestID
-		h["Twilio-Request-Duration"] = duration
-		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, body)
+	answer := func(body []byte) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			h := c.Response().Header()
+			h["Twilio-Request-Id"] = requestID
+			h["Twilio-Request-Duration"] = duration
+			return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, body)
+		}
 	}
-	e.GET("/v1/Users/:user/Conversations/:conversation", serve, httpmw.TwilioCORS)
-	e.GET("/v1/Services/:service/Users/:user/Conversations/:conversation", serve, httpmw.TwilioCORS)
+	for _, prefix := range []string{"/v1", "/v1/Services/:service"} {
+		if bodies.Conversation != nil {
+			one := answer(bodies.Conversation)
+			e.GET(prefix+"/Users/:user/Conversations/:conversation", one, httpmw.TwilioCORS)
+			e.POST(prefix+"/Users/:user/Conversations/:conversation", one, httpmw.TwilioCORS)
+		}
+		if bodies.List != nil {
+			e.GET(prefix+"/Users/:user/Conversations", answer(bodies.List), httpmw.TwilioCORS)
+		}
+	}
 	return e
 }
 

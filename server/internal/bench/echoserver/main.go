@@ -1,8 +1,9 @@
 // Command echoserver serves the benchmarks' ceiling (package ceiling) on
-// the stub's http.Server settings, answering the fetch paths with the
-// stub's own fetch response, read from -body. Loaded with the same load
-// generator and settings as the stub, its throughput is the most the stub
-// could reach on this machine.
+// the stub's http.Server settings, answering a fetch or an update of a
+// user conversation with the stub's own fetch response, read from -body,
+// and a list with the stub's list page, read from -list-body. Loaded with
+// the same load generator and settings as the stub, its cost per request
+// is the least the stub's could be on this machine.
 package main
 
 import (
@@ -22,23 +23,30 @@ import (
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "listen address (loopback)")
-	bodyFile := flag.String("body", "", "file holding the JSON body to answer with (required)")
+	bodyFile := flag.String("body", "", "file holding the JSON body to answer a fetch or update with (required)")
+	listFile := flag.String("list-body", "", "file holding the JSON body to answer a list with (optional)")
 	flag.Parse()
-	if err := run(*addr, *bodyFile); err != nil {
+	if err := run(*addr, *bodyFile, *listFile); err != nil {
 		fmt.Fprintln(os.Stderr, "echoserver:", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr, bodyFile string) error {
+func run(addr, bodyFile, listFile string) error {
 	if bodyFile == "" {
 		return fmt.Errorf("-body is required")
 	}
-	body, err := os.ReadFile(bodyFile)
-	if err != nil {
+	var bodies ceiling.Bodies
+	var err error
+	if bodies.Conversation, err = os.ReadFile(bodyFile); err != nil {
 		return err
 	}
-	e := ceiling.New(body)
+	if listFile != "" {
+		if bodies.List, err = os.ReadFile(listFile); err != nil {
+			return err
+		}
+	}
+	e := ceiling.New(bodies)
 
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {

@@ -10,12 +10,21 @@
 //	loadgen get  -url URL [-user U -pass P]
 //	loadgen freeport [-n 3]
 //
-// run prints one tab-separated line per -url: label, requests/s, p50 and p99
-// latency in milliseconds, requests, non-2xx responses, transport errors,
-// the CPU time the -pid process spent per request in microseconds ("-"
-// without -pid), and the load generator's own. Several -url are loaded one at a time, in alternating
-// rounds, with the same request, connections and duration, so that a
-// machine whose speed drifts (other work on it) drifts for all of them.
+// run loads each -url for -d, split into -rounds rounds: several -url are
+// loaded one at a time, in alternating rounds, with the same request,
+// connections and duration, so that a machine whose speed drifts (other
+// work on it) drifts for all of them. It prints one tab-separated line per
+// -url:
+//
+//	label
+//	requests/s: median, min and max over the rounds
+//	p50 and p99 latency in milliseconds, over all rounds
+//	requests, non-2xx responses, transport errors
+//	CPU µs per request of the -pid process: median, min and max over the
+//	  rounds ("-" without -pid); user + system time of all its threads
+//	the load generator's own CPU µs per request, median
+//	the -pid process's CPU µs per request of each round, comma-separated,
+//	  for pairing rounds of two servers
 // wait polls until URL answers 200 and prints the milliseconds since -since
 // (a process start time) or since it began. get prints the response body,
 // or fails. freeport prints free loopback ports.
@@ -33,6 +42,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -275,20 +285,17 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 // loadTarget is one server under load, with what was measured of it.
 type loadTarget struct {
-	label   string
-	pid     int // its process, for CPU time; 0 if not given
-	conns   []*conn
-	elapsed time.Duration
-	cpu     time.Duration
-	hasCPU  bool
-	// selfCPU is this load generator's own CPU time while it loaded lt.
-	selfCPU    time.Duration
-	hasSelfCPU bool
+	label string
+	pid   int // its process, for CPU time; 0 if not given
+	conns []*conn
 
 	latencies []time.Duration
 	non2xx    int
 	errors    int
 	lastErr   error
+
+	// Per round: requests/s and CPU µs per request (NaN when unknown).
+	roundRPS, roundCPU, roundSelfCPU []float64
 }
 
 func runCmd(args []string) error {
@@ -350,17 +357,14 @@ func runCmd(args []string) error {
 			}
 			cpu0, ok0 := processCPU(lt.pid)
 			self0, selfOK0 := processCPU(os.Getpid())
-			lt.elapsed += lt.load(slice, true)
+			n0 := len(lt.latencies) + lt.errors
+			elapsed := lt.load(slice, true)
 			cpu1, ok1 := processCPU(lt.pid)
 			self1, selfOK1 := processCPU(os.Getpid())
-			if ok0 && ok1 {
-				lt.cpu += cpu1 - cpu0
-				lt.hasCPU = true
-			}
-			if selfOK0 && selfOK1 {
-				lt.selfCPU += self1 - self0
-				lt.hasSelfCPU = true
-			}
+			n := len(lt.latencies) + lt.errors - n0
+			lt.roundRPS = append(lt.roundRPS, float64(n)/elapsed.Seconds())
+			lt.roundCPU = append(lt.roundCPU, perRequestUS(cpu1-cpu0, ok0 && ok1, n))
+			lt.roundSelfCPU = append(lt.roundSelfCPU, perRequestUS(self1-self0, selfOK0 && selfOK1, n))
 		}
 	}
 
@@ -369,16 +373,15 @@ func runCmd(args []string) error {
 			return fmt.Errorf("%s: no response in %v: %v", lt.label, *duration, lt.lastErr)
 		}
 		slices.Sort(lt.latencies)
-		n := len(lt.latencies)
-		perRequest := func(d time.Duration, ok bool) string {
-			if !ok {
-				return "-"
-			}
-			return fmt.Sprintf("%.1f", float64(d)/float64(time.Microsecond)/float64(n))
+		rps, cpu, self := summarize(lt.roundRPS), summarize(lt.roundCPU), summarize(lt.roundSelfCPU)
+		perRound := make([]string, len(lt.roundCPU))
+		for i, v := range lt.roundCPU {
+			perRound[i] = fmt.Sprintf("%.2f", v)
 		}
-		fmt.Printf("%s\t%.0f\t%.3f\t%.3f\t%d\t%d\t%d\t%s\t%s\n", lt.label, float64(n)/lt.elapsed.Seconds(),
-			ms(percentile(lt.latencies, 50)), ms(percentile(lt.latencies, 99)), n, lt.non2xx, lt.errors,
-			perRequest(lt.cpu, lt.hasCPU), perRequest(lt.selfCPU, lt.hasSelfCPU))
+		fmt.Printf("%s\t%.0f\t%.0f\t%.0f\t%.3f\t%.3f\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\n", lt.label,
+			rps.median, rps.min, rps.max,
+			ms(percentile(lt.latencies, 50)), ms(percentile(lt.latencies, 99)), len(lt.latencies), lt.non2xx, lt.errors,
+			us(cpu.median), us(cpu.min), us(cpu.max), us(self.median), strings.Join(perRound, ","))
 		if lt.errors > 0 {
 			fmt.Fprintf(os.Stderr, "loadgen: %s: %d transport errors, the last: %v\n", lt.label, lt.errors, lt.lastErr)
 		}
@@ -474,6 +477,40 @@ func processCPU(pid int) (time.Duration, bool) {
 const requestTimeout = 10 * time.Second
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// perRequestUS is d in microseconds per request of n; NaN when d is not
+// known or there were no requests.
+func perRequestUS(d time.Duration, ok bool, n int) float64 {
+	if !ok || n == 0 {
+		return math.NaN()
+	}
+	return float64(d) / float64(time.Microsecond) / float64(n)
+}
+
+// spread is the median, min and max of the rounds' values; NaN when one
+// of them is unknown.
+type spread struct{ median, min, max float64 }
+
+func summarize(values []float64) spread {
+	if len(values) == 0 || slices.ContainsFunc(values, math.IsNaN) {
+		return spread{math.NaN(), math.NaN(), math.NaN()}
+	}
+	sorted := slices.Sorted(slices.Values(values))
+	n := len(sorted)
+	median := sorted[n/2]
+	if n%2 == 0 {
+		median = (sorted[n/2-1] + sorted[n/2]) / 2
+	}
+	return spread{median, sorted[0], sorted[n-1]}
+}
+
+// us formats microseconds to one decimal; "-" when unknown.
+func us(v float64) string {
+	if math.IsNaN(v) {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f", v)
+}
 
 // percentile of sorted, nearest-rank.
 func percentile(sorted []time.Duration, p float64) time.Duration {
