@@ -1,6 +1,8 @@
-// Poller runs a task now and again every interval after it finishes (never
-// two at once), while started and while the tab is visible: a hidden tab
-// costs the stub nothing.
+// Poller runs a task now and again an interval after it started (at
+// once, if it took longer; never two at once), while started and while the
+// tab is visible: a hidden tab costs the stub nothing. Counting from the
+// start, not the end, keeps a slow answer (a busy machine) from adding its
+// time to the wait for the next.
 export class Poller {
   constructor(task, interval) {
     this.task = task;
@@ -30,6 +32,7 @@ export class Poller {
       this.again = true;
       return;
     }
+    const started = performance.now();
     this.busy = this.task();
     try {
       await this.busy;
@@ -41,6 +44,8 @@ export class Poller {
       this.now();
       return;
     }
-    if (this.running && !document.hidden) this.timer = setTimeout(() => this.now(), this.interval);
+    if (this.running && !document.hidden) {
+      this.timer = setTimeout(() => this.now(), Math.max(0, this.interval - (performance.now() - started)));
+    }
   }
 }
