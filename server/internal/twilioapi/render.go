@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 
@@ -63,34 +64,77 @@ func (p resourcePaths) userConversations(userSID string) string {
 	return p.prefix() + "/Users/" + url.PathEscape(userSID) + "/Conversations"
 }
 
-// render returns items as the API's models, pointing into items. The
-// URLs of all of them are written into one string and sliced from it, and
-// their timers and links come from one slice each: a page of 50 costs a
-// handful of allocations, not several per item.
-func (p resourcePaths) render(items []store.UserConversation) []conversations.UserConversation {
-	n := len(items)
-	out := make([]conversations.UserConversation, n)
-	if n == 0 {
-		return out
+// render returns items as the API's models, pointing into items and into
+// a scratch page from a pool: release gives it back once the answer is
+// written. The URLs of all of them are written into one string and sliced
+// from it: a page of 50 costs a few allocations, not several per item,
+// and most of what it needs is reused.
+func (p resourcePaths) render(items []store.UserConversation) (models []conversations.UserConversation, release func()) {
+	sp := scratchPages.Get().(*scratchPage)
+	sp.grow(len(items))
+	out := sp.out[:len(items)]
+	if out == nil {
+		out = []conversations.UserConversation{} // an empty page is [], not null
 	}
-	timers := make([]conversations.ConversationTimers, n)
-	links := make([]conversations.UserConversationLinks, n)
-	urls := make([][3]string, n)
-	ends := make([][3]int, n)
-	prefix := p.prefix()
-	var b strings.Builder
-	b.Grow(n * (3*len(prefix) + 256))
-	for i := range items {
-		ends[i] = writeURLs(&b, prefix, &items[i])
-	}
-	all, start := b.String(), 0
-	for i := range items {
-		for k, end := range ends[i] {
-			urls[i][k], start = all[start:end], end
+	if len(items) > 0 {
+		prefix := p.prefix()
+		var b strings.Builder
+		b.Grow(len(items) * (3*len(prefix) + 256))
+		ends := sp.ends[:len(items)]
+		for i := range items {
+			ends[i] = writeURLs(&b, prefix, &items[i])
 		}
-		fill(&out[i], &items[i], &timers[i], &links[i], &urls[i])
+		all, start := b.String(), 0
+		for i := range items {
+			urls := &sp.urls[i]
+			for k, end := range ends[i] {
+				urls[k], start = all[start:end], end
+			}
+			fill(&out[i], &items[i], &sp.timers[i], &sp.links[i], urls)
+		}
 	}
-	return out
+	return out, sp.release
+}
+
+// scratchPage is what render needs besides the URLs' string, kept for the
+// next page: the models, their timers, links and URLs.
+type scratchPage struct {
+	out    []conversations.UserConversation
+	timers []conversations.ConversationTimers
+	links  []conversations.UserConversationLinks
+	urls   [][3]string
+	ends   [][3]int
+	used   int
+}
+
+// maxScratchItems bounds what a pooled page keeps: the spec's largest
+// PageSize.
+const maxScratchItems = 1000
+
+var scratchPages = sync.Pool{New: func() any { return new(scratchPage) }}
+
+func (sp *scratchPage) grow(n int) {
+	if cap(sp.out) < n {
+		sp.out = make([]conversations.UserConversation, n)
+		sp.timers = make([]conversations.ConversationTimers, n)
+		sp.links = make([]conversations.UserConversationLinks, n)
+		sp.urls = make([][3]string, n)
+		sp.ends = make([][3]int, n)
+	}
+	sp.used = n
+}
+
+// release clears what the page points to, for the collector, and pools
+// it.
+func (sp *scratchPage) release() {
+	n := sp.used
+	clear(sp.out[:n])
+	clear(sp.timers[:n])
+	clear(sp.links[:n])
+	clear(sp.urls[:n])
+	if cap(sp.out) <= maxScratchItems {
+		scratchPages.Put(sp)
+	}
 }
 
 // renderOne is render of one item, for a fetch or an update: the model
