@@ -7,7 +7,7 @@ STUB_PKG := ./server/cmd/conversations-stub
 BIN      := bin/conversations-stub
 NODE_DIR := server/internal/interop/node
 
-.PHONY: all generate check-generate build run test test-go lint tidy-check node-deps debian-tools image-builder postgres-server
+.PHONY: all generate check-generate build run test test-go lint tidy-check node-deps debian-tools image-builder postgres-server chromium screenshots
 
 all: build
 
@@ -53,10 +53,12 @@ tidy-check:
 test: lint check-generate tidy-check test-go
 
 # IMAGE_TEST=required: where an image builder works (image-builder installs
-# one if it can), the image test must run, not skip.
-test-go: node-deps debian-tools image-builder postgres-server
+# one if it can), the image test must run, not skip. BROWSER_TEST=required:
+# the dashboard's browser test must run too (chromium installs a browser or
+# fails).
+test-go: node-deps debian-tools image-builder postgres-server chromium
 	NODE_INTEROP=1 IMAGE_TEST=$$(sh $(BUILDER_SH) >/dev/null 2>&1 && echo required || echo skip) \
-		$(GO) test -race -count=1 ./...
+		BROWSER_TEST=required $(GO) test -race -count=1 ./...
 
 # DEBIAN_TOOLS are commands the tests run: the documentation's shell blocks
 # use curl and jq. Missing ones are installed from Debian's packages when
@@ -98,6 +100,31 @@ postgres-server:
 		(apt-get install -y -qq postgresql >/dev/null 2>&1 || \
 		 (apt-get update -qq >/dev/null && apt-get install -y -qq postgresql >/dev/null)) || exit 1; \
 	else echo "!!! no PostgreSQL: the PostgreSQL store's tests will skip (set STUB_TEST_POSTGRES, or apt-get install postgresql)"; fi
+
+# The dashboard's browser test (server/internal/dashboard) drives a headless
+# Chromium: CHROMIUM names one, or else the first of CHROMIUM_NAMES on PATH
+# (the names the test looks for). This installs Debian's chromium when there
+# is none, as root with apt-get; elsewhere it fails, saying so, since make
+# test runs that test rather than skip it.
+CHROMIUM_NAMES := chromium chromium-browser chromium-headless-shell headless_shell google-chrome
+
+## chromium: install Debian's chromium for the dashboard's browser test, unless CHROMIUM is set or a Chromium is on PATH
+chromium:
+	@if [ -n "$$CHROMIUM" ]; then exit 0; fi; \
+	for b in $(CHROMIUM_NAMES); do command -v $$b >/dev/null && exit 0; done; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing chromium from Debian's packages, for the dashboard's browser test"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		(apt-get install -y -qq chromium >/dev/null 2>&1 || \
+		 (apt-get update -qq >/dev/null && apt-get install -y -qq chromium >/dev/null)) || exit 1; \
+	else echo "the dashboard's browser test needs Chromium: apt-get install chromium, or set CHROMIUM to a Chrome or Chromium binary"; exit 1; fi
+
+## screenshots: run the dashboard's browser test, saving its screenshots as docs/images/dashboard-*.png
+screenshots: chromium
+	@mkdir -p docs/images
+	DASHBOARD_SCREENSHOTS=$(CURDIR)/docs/images BROWSER_TEST=required \
+		$(GO) test -count=1 -run '^TestDashboardInABrowser$$' ./server/internal/dashboard/
+	@ls -l docs/images/dashboard-*.png
 
 ## node-deps: install the Node interop test's npm packages from its lockfile
 node-deps: $(NODE_DIR)/node_modules/.package-lock.json
@@ -188,6 +215,7 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzListQuery$$' -fuzztime=$(FUZZTIME) ./server/
 	$(GO) test -run='^$$' -fuzz='^FuzzPathParams$$' -fuzztime=$(FUZZTIME) ./server/
 	$(GO) test -run='^$$' -fuzz='^FuzzCompiledChecks$$' -fuzztime=$(FUZZTIME) ./server/internal/validation/
+	$(GO) test -run='^$$' -fuzz='^FuzzAppendString$$' -fuzztime=$(FUZZTIME) ./server/internal/jsongen/
 	MODEL_SEQUENCES=$(MODEL_SEQUENCES) MODEL_STEPS=$(MODEL_STEPS) MODEL_SEED=$$(date +%s) $(GO) test -count=1 -run='^TestModel$$' -v ./server/ | tail -n 3
 
 .PHONY: help

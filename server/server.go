@@ -24,8 +24,10 @@ import (
 
 	"github.com/twilio-stubs/userconversations/gen/adminserver"
 	"github.com/twilio-stubs/userconversations/gen/conversationsserver"
+	"github.com/twilio-stubs/userconversations/gen/dashboardserver"
 	fixturesgen "github.com/twilio-stubs/userconversations/gen/fixtures"
 	"github.com/twilio-stubs/userconversations/server/internal/admin"
+	"github.com/twilio-stubs/userconversations/server/internal/dashboard"
 	"github.com/twilio-stubs/userconversations/server/internal/httpmw"
 	"github.com/twilio-stubs/userconversations/server/internal/metrics"
 	"github.com/twilio-stubs/userconversations/server/internal/proxy"
@@ -176,6 +178,11 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
+	// The dashboard (/_stub/ui) is on with the admin API it drives.
+	ui, err := dashboard.New(dashboard.Config{On: adm.Enabled(), Operations: twilioRoutes.Operations()})
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -218,19 +225,22 @@ func New(cfg Config) (*Server, error) {
 	conversationsserver.RegisterHandlers(group, twilio.handlers)
 	group.Finish("/")
 
-	// The admin API, under /_stub/. Fixture documents (YAML or JSON) are
-	// validated as their handlers parse them.
+	// The admin API, under /_stub/, and the dashboard, whose routes are
+	// the admin spec's too. Fixture documents (YAML or JSON) are validated
+	// as their handlers parse them.
 	stub := routes.NewGroup(e, adminRoutes, steps(
 		counts.Count(apiAdmin, noAccount),
 		always(httpmw.Recover(logger)),
 		always(httpmw.RequestLog(logger)),
 		always(httpmw.AdminCORS),
 		adm.Guard(),
+		ui.Step(),
 		always(httpmw.BodyLimit(MaxAdminBodyBytes)),
 		validation.Request(admin.FixtureDocument, requestRefused(counts, apiAdmin, false, nil)),
 		validateResponses,
 	)...)
 	adminserver.RegisterHandlers(stub, adm.Handlers())
+	dashboardserver.RegisterHandlers(stub, ui)
 	stub.Finish(admin.PathPrefix)
 
 	return &Server{echo: e, recorder: twilio.recorder}, nil

@@ -123,6 +123,11 @@ func (e ViolationLocation) Valid() bool {
 // AccountSid An account SID (`AC` and 32 hex digits).
 type AccountSid = string
 
+// DashboardAsset The name of one of the dashboard's files.
+//
+// Example: dashboard.css
+type DashboardAsset = string
+
 // Fault A fault as the stub keeps it.
 type Fault struct {
 	// Account An account SID (`AC` and 32 hex digits).
@@ -944,6 +949,34 @@ type ClientInterface interface {
 	// Corresponds with PUT /_stub/state (the `ReplaceState` operationId).
 	ReplaceState(ctx context.Context, body ReplaceStateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetDashboard The dashboard, a page for browsers
+	//
+	// A page that shows the request journal (live), the state (accounts,
+	// services, users and their conversations) and the faults, and acts
+	// on them. Everything it shows and does goes through this admin API
+	// and the Twilio API, as a script would: nothing is the page's own.
+	//
+	// The page holds no data, so it is open; it asks for the admin token,
+	// keeps it in the browser's `sessionStorage` and sends it as
+	// `Authorization: Bearer <token>` on its own calls, never in a URL.
+	// It is served only while the admin API is on (404 otherwise, as
+	// every other admin path). Its script, style and icon are the assets
+	// below: the page allows no inline script or style, and nothing from
+	// another origin (`Content-Security-Policy`).
+	//
+	// Corresponds with GET /_stub/ui (the `GetDashboard` operationId).
+	GetDashboard(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetDashboardAsset A script, style sheet or image of the dashboard
+	//
+	// The dashboard's files, as embedded in the stub: plain JavaScript
+	// modules, one style sheet, one icon. Open and served only while the
+	// admin API is on, as the page is; 404 for a name the stub does not
+	// have.
+	//
+	// Corresponds with GET /_stub/ui/assets/{asset} (the `GetDashboardAsset` operationId).
+	GetDashboardAsset(ctx context.Context, asset DashboardAsset, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ClearViolations Clear the contract violations
 	//
 	// Their numbering (`v1`, `v2`, ...) goes on.
@@ -1459,6 +1492,54 @@ func (c *Client) ReplaceStateWithBody(ctx context.Context, contentType string, b
 // Corresponds with PUT /_stub/state (the `ReplaceState` operationId).
 func (c *Client) ReplaceState(ctx context.Context, body ReplaceStateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReplaceStateRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetDashboard The dashboard, a page for browsers
+//
+// A page that shows the request journal (live), the state (accounts,
+// services, users and their conversations) and the faults, and acts
+// on them. Everything it shows and does goes through this admin API
+// and the Twilio API, as a script would: nothing is the page's own.
+//
+// The page holds no data, so it is open; it asks for the admin token,
+// keeps it in the browser's `sessionStorage` and sends it as
+// `Authorization: Bearer <token>` on its own calls, never in a URL.
+// It is served only while the admin API is on (404 otherwise, as
+// every other admin path). Its script, style and icon are the assets
+// below: the page allows no inline script or style, and nothing from
+// another origin (`Content-Security-Policy`).
+//
+// Corresponds with GET /_stub/ui (the `GetDashboard` operationId).
+func (c *Client) GetDashboard(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetDashboardRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetDashboardAsset A script, style sheet or image of the dashboard
+//
+// The dashboard's files, as embedded in the stub: plain JavaScript
+// modules, one style sheet, one icon. Open and served only while the
+// admin API is on, as the page is; 404 for a name the stub does not
+// have.
+//
+// Corresponds with GET /_stub/ui/assets/{asset} (the `GetDashboardAsset` operationId).
+func (c *Client) GetDashboardAsset(ctx context.Context, asset DashboardAsset, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetDashboardAssetRequest(c.Server, asset)
 	if err != nil {
 		return nil, err
 	}
@@ -2243,6 +2324,67 @@ func NewReplaceStateRequestWithBody(server string, contentType string, body io.R
 	return req, nil
 }
 
+// NewGetDashboardRequest constructs an http.Request for the GetDashboard method
+func NewGetDashboardRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/_stub/ui")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetDashboardAssetRequest constructs an http.Request for the GetDashboardAsset method
+func NewGetDashboardAssetRequest(server string, asset DashboardAsset) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "asset", asset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/_stub/ui/assets/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewClearViolationsRequest constructs an http.Request for the ClearViolations method
 func NewClearViolationsRequest(server string) (*http.Request, error) {
 	var err error
@@ -2682,6 +2824,38 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PUT /_stub/state (the `ReplaceState` operationId).
 	ReplaceStateWithResponse(ctx context.Context, body ReplaceStateJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceStateResponse, error)
+
+	// GetDashboardWithResponse The dashboard, a page for browsers
+	//
+	// A page that shows the request journal (live), the state (accounts,
+	// services, users and their conversations) and the faults, and acts
+	// on them. Everything it shows and does goes through this admin API
+	// and the Twilio API, as a script would: nothing is the page's own.
+	//
+	// The page holds no data, so it is open; it asks for the admin token,
+	// keeps it in the browser's `sessionStorage` and sends it as
+	// `Authorization: Bearer <token>` on its own calls, never in a URL.
+	// It is served only while the admin API is on (404 otherwise, as
+	// every other admin path). Its script, style and icon are the assets
+	// below: the page allows no inline script or style, and nothing from
+	// another origin (`Content-Security-Policy`).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /_stub/ui (the `GetDashboard` operationId).
+	GetDashboardWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetDashboardResponse, error)
+
+	// GetDashboardAssetWithResponse A script, style sheet or image of the dashboard
+	//
+	// The dashboard's files, as embedded in the stub: plain JavaScript
+	// modules, one style sheet, one icon. Open and served only while the
+	// admin API is on, as the page is; 404 for a name the stub does not
+	// have.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /_stub/ui/assets/{asset} (the `GetDashboardAsset` operationId).
+	GetDashboardAssetWithResponse(ctx context.Context, asset DashboardAsset, reqEditors ...RequestEditorFn) (*GetDashboardAssetResponse, error)
 
 	// ClearViolationsWithResponse Clear the contract violations
 	//
@@ -3901,6 +4075,129 @@ func (r ReplaceStateResponse) ContentType() string {
 	return ""
 }
 
+// GetDashboardResponse200Headers the declared response headers of an HTTP 200 response for GetDashboard
+type GetDashboardResponse200Headers struct {
+	ContentSecurityPolicy string
+	ReferrerPolicy        string
+	XContentTypeOptions   string
+	XFrameOptions         string
+}
+
+type GetDashboardResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetDashboardResponse200Headers
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetDashboardResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetDashboardResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetDashboardResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetDashboardResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetDashboardResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetDashboardResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetDashboardAssetResponse200Headers the declared response headers of an HTTP 200 response for GetDashboardAsset
+type GetDashboardAssetResponse200Headers struct {
+	ContentSecurityPolicy string
+	ReferrerPolicy        string
+	XContentTypeOptions   string
+	XFrameOptions         string
+}
+
+type GetDashboardAssetResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetDashboardAssetResponse200Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetDashboardAssetResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetDashboardAssetResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetDashboardAssetResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetDashboardAssetResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetDashboardAssetResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetDashboardAssetResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetDashboardAssetResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ClearViolationsResponse429Headers the declared response headers of an HTTP 429 response for ClearViolations
 type ClearViolationsResponse429Headers struct {
 	RetryAfter *int
@@ -4498,6 +4795,50 @@ func (c *ClientWithResponses) ReplaceStateWithResponse(ctx context.Context, body
 		return nil, err
 	}
 	return ParseReplaceStateResponse(rsp)
+}
+
+// GetDashboardWithResponse The dashboard, a page for browsers
+//
+// A page that shows the request journal (live), the state (accounts,
+// services, users and their conversations) and the faults, and acts
+// on them. Everything it shows and does goes through this admin API
+// and the Twilio API, as a script would: nothing is the page's own.
+//
+// The page holds no data, so it is open; it asks for the admin token,
+// keeps it in the browser's `sessionStorage` and sends it as
+// `Authorization: Bearer <token>` on its own calls, never in a URL.
+// It is served only while the admin API is on (404 otherwise, as
+// every other admin path). Its script, style and icon are the assets
+// below: the page allows no inline script or style, and nothing from
+// another origin (`Content-Security-Policy`).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /_stub/ui (the `GetDashboard` operationId).
+func (c *ClientWithResponses) GetDashboardWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetDashboardResponse, error) {
+	rsp, err := c.GetDashboard(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetDashboardResponse(rsp)
+}
+
+// GetDashboardAssetWithResponse A script, style sheet or image of the dashboard
+//
+// The dashboard's files, as embedded in the stub: plain JavaScript
+// modules, one style sheet, one icon. Open and served only while the
+// admin API is on, as the page is; 404 for a name the stub does not
+// have.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /_stub/ui/assets/{asset} (the `GetDashboardAsset` operationId).
+func (c *ClientWithResponses) GetDashboardAssetWithResponse(ctx context.Context, asset DashboardAsset, reqEditors ...RequestEditorFn) (*GetDashboardAssetResponse, error) {
+	rsp, err := c.GetDashboardAsset(ctx, asset, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetDashboardAssetResponse(rsp)
 }
 
 // ClearViolationsWithResponse Clear the contract violations
@@ -5514,6 +5855,147 @@ func ParseReplaceStateResponse(rsp *http.Response) (*ReplaceStateResponse, error
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetDashboardResponse parses an HTTP response from a GetDashboardWithResponse call
+func ParseGetDashboardResponse(rsp *http.Response) (*GetDashboardResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetDashboardResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetDashboardResponse200Headers
+		if values := rsp.Header.Values("Content-Security-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Security-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentSecurityPolicy = value
+		}
+		if values := rsp.Header.Values("Referrer-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Referrer-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ReferrerPolicy = value
+		}
+		if values := rsp.Header.Values("X-Content-Type-Options"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Content-Type-Options", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XContentTypeOptions = value
+		}
+		if values := rsp.Header.Values("X-Frame-Options"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Frame-Options", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XFrameOptions = value
+		}
+		response.Headers200 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetDashboardAssetResponse parses an HTTP response from a GetDashboardAssetWithResponse call
+func ParseGetDashboardAssetResponse(rsp *http.Response) (*GetDashboardAssetResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetDashboardAssetResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetDashboardAssetResponse200Headers
+		if values := rsp.Header.Values("Content-Security-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Security-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentSecurityPolicy = value
+		}
+		if values := rsp.Header.Values("Referrer-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Referrer-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ReferrerPolicy = value
+		}
+		if values := rsp.Header.Values("X-Content-Type-Options"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Content-Type-Options", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XContentTypeOptions = value
+		}
+		if values := rsp.Header.Values("X-Frame-Options"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Frame-Options", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XFrameOptions = value
+		}
+		response.Headers200 = &headers
 	}
 
 	return response, nil

@@ -56,7 +56,7 @@ func (a *AuthCache) account(header string) (account string, ok bool, version uin
 		return "", false, 0
 	}
 	version = a.version()
-	key := sha256.Sum256([]byte(header))
+	key := headerKey(header)
 	a.mu.RLock()
 	e, ok := a.entries[key]
 	a.mu.RUnlock()
@@ -72,11 +72,21 @@ func (a *AuthCache) remember(header, account string, version uint64) {
 	if a == nil {
 		return
 	}
-	key := sha256.Sum256([]byte(header))
+	key := headerKey(header)
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if len(a.entries) >= AuthCacheSize {
 		clear(a.entries)
 	}
 	a.entries[key] = authEntry{account: account, expires: a.now().Add(AuthCacheTTL), version: version}
+}
+
+// headerKey is the SHA-256 of header, hashed from a copy on the stack when
+// it fits: converting it to a []byte would cost an allocation per request.
+func headerKey(header string) [sha256.Size]byte {
+	var buf [512]byte
+	if len(header) > len(buf) {
+		return sha256.Sum256([]byte(header))
+	}
+	return sha256.Sum256(buf[:copy(buf[:], header)])
 }

@@ -19,7 +19,7 @@ type state struct {
 	// headers' values, which the response's header map shares.
 	id             string
 	start          time.Time
-	resp           *echo.Response
+	writer         timedWriter
 	idHeader       [1]string
 	durationHeader [1]string
 }

@@ -45,6 +45,15 @@ func TestHelpers(t *testing.T) {
 			if got := jsonAppendString(nil, s); !bytes.Equal(got, want) {
 				t.Errorf("escape %v, %q: got %s, want %s", escape, s, got, want)
 			}
+			// At every offset of an eight-byte word, with plain words
+			// around it: the word-at-a-time path must hand it over.
+			for pad := range 9 {
+				long := "abcdefgh"[:pad] + s + "ijklmnopqrstuvwx"
+				want, _ := marshal(long, escape)
+				if got := jsonAppendString(nil, long); !bytes.Equal(got, want) {
+					t.Errorf("escape %v, %q: got %s, want %s", escape, long, got, want)
+				}
+			}
 			got, err := jsonAppendMarshal([]byte("x"), map[string]string{s: s})
 			if want, _ := marshal(map[string]string{s: s}, escape); err != nil || !bytes.Equal(got, append([]byte("x"), want...)) {
 				t.Errorf("escape %v, map of %q: got %s (%v), want %s", escape, s, got, err, want)
@@ -71,4 +80,32 @@ func marshal(v any, escapeHTML bool) ([]byte, error) {
 	enc.SetEscapeHTML(escapeHTML)
 	err := enc.Encode(v)
 	return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), err
+}
+
+// Any string, in both modes, is written as encoding/json writes it.
+func FuzzAppendString(f *testing.F) {
+	for _, s := range testkit.TrickyStrings {
+		f.Add(s + "0123456789abcdef" + s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		defer func(was bool, safe [utf8.RuneSelf]bool) { jsonEscapeHTML, jsonSafe = was, safe }(jsonEscapeHTML, jsonSafe)
+		for _, escape := range []bool{true, false} {
+			jsonEscapeHTML = escape
+			jsonSafe = jsonSafeBytes()
+			want, _ := marshal(s, escape)
+			if got := jsonAppendString(nil, s); !bytes.Equal(got, want) {
+				t.Fatalf("escape %v, %q: got %s, want %s", escape, s, got, want)
+			}
+		}
+	})
+}
+
+// BenchmarkAppendString writes a URL, the most common string of a page.
+func BenchmarkAppendString(b *testing.B) {
+	const url = "https://conversations.twilio.com/v1/Users/USaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Conversations/CHaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	buf := make([]byte, 0, 256)
+	b.SetBytes(int64(len(url)))
+	for b.Loop() {
+		buf = jsonAppendString(buf[:0], url)
+	}
 }

@@ -2,8 +2,6 @@ package twilioapi
 
 import (
 	"github.com/labstack/echo/v4"
-
-	"github.com/twilio-stubs/userconversations/server/store"
 )
 
 func (h *handlers) fetch(c echo.Context, service, user, conversation string) error {
@@ -15,5 +13,5 @@ func (h *handlers) fetch(c echo.Context, service, user, conversation string) err
 	if err != nil {
 		return err
 	}
-	return respondUserConversation(c, &paths.render([]store.UserConversation{uc})[0])
+	return respondUserConversation(c, paths.renderOne(uc))
 }

@@ -69,8 +69,10 @@ func (h *handlers) list(c echo.Context, service, user string, params conversatio
 		return twilioerr.InvalidParameter("PageToken", "not a page token of this list")
 	}
 
+	models, release := paths.render(page.Items)
+	defer release()
 	out := conversations.UserConversationPage{
-		Conversations: paths.render(page.Items),
+		Conversations: models,
 		Meta: conversations.PageMeta{
 			Key:          conversations.PageMetaKeyConversations,
 			Page:         q.page,

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 
@@ -63,74 +64,149 @@ func (p resourcePaths) userConversations(userSID string) string {
 	return p.prefix() + "/Users/" + url.PathEscape(userSID) + "/Conversations"
 }
 
-// render returns items as the API's models, pointing into items. The
-// URLs of all of them are written into one string and sliced from it, and
-// their timers and links come from one slice each: a page of 50 costs a
-// handful of allocations, not several per item.
-func (p resourcePaths) render(items []store.UserConversation) []conversations.UserConversation {
-	n := len(items)
-	out := make([]conversations.UserConversation, n)
-	if n == 0 {
-		return out
+// render returns items as the API's models, pointing into items and into
+// a scratch page from a pool: release gives it back once the answer is
+// written. The URLs of all of them are written into one string and sliced
+// from it: a page of 50 costs a few allocations, not several per item,
+// and most of what it needs is reused.
+func (p resourcePaths) render(items []store.UserConversation) (models []conversations.UserConversation, release func()) {
+	sp := scratchPages.Get().(*scratchPage)
+	sp.grow(len(items))
+	out := sp.out[:len(items)]
+	if out == nil {
+		out = []conversations.UserConversation{} // an empty page is [], not null
 	}
-	timers := make([]conversations.ConversationTimers, n)
-	links := make([]conversations.UserConversationLinks, n)
-	// Three URLs per item: the conversation's, the item's own, the
-	// participant's.
-	urls := make([]string, 3*n)
-	ends := make([]int, 3*n)
-	prefix := p.prefix()
-	var b strings.Builder
-	b.Grow(n * (3*len(prefix) + 256))
-	for i := range items {
-		uc := &items[i]
-		b.WriteString(prefix)
-		b.WriteString("/Conversations/")
-		b.WriteString(uc.ConversationSID)
-		ends[3*i] = b.Len()
-		b.WriteString(prefix)
-		b.WriteString("/Users/")
-		b.WriteString(url.PathEscape(uc.UserSID))
-		b.WriteString("/Conversations/")
-		b.WriteString(uc.ConversationSID)
-		ends[3*i+1] = b.Len()
-		b.WriteString(prefix)
-		b.WriteString("/Conversations/")
-		b.WriteString(uc.ConversationSID)
-		b.WriteString("/Participants/")
-		b.WriteString(uc.ParticipantSID)
-		ends[3*i+2] = b.Len()
-	}
-	all, start := b.String(), 0
-	for k, end := range ends {
-		urls[k], start = all[start:end], end
-	}
-	for i := range items {
-		uc := &items[i]
-		timers[i] = conversations.ConversationTimers{DateInactive: uc.Timers.DateInactive, DateClosed: uc.Timers.DateClosed}
-		links[i] = conversations.UserConversationLinks{Conversation: &urls[3*i], Participant: &urls[3*i+2]}
-		out[i] = conversations.UserConversation{
-			AccountSid:           &uc.AccountSID,
-			ChatServiceSid:       &uc.ServiceSID,
-			ConversationSid:      &uc.ConversationSID,
-			ParticipantSid:       &uc.ParticipantSID,
-			UserSid:              &uc.UserSID,
-			FriendlyName:         uc.FriendlyName,
-			UniqueName:           uc.UniqueName,
-			CreatedBy:            uc.CreatedBy,
-			Attributes:           &uc.Attributes,
-			ConversationState:    conversations.ConversationState(uc.State),
-			NotificationLevel:    conversations.NotificationLevel(uc.NotificationLevel),
-			DateCreated:          &uc.DateCreated,
-			DateUpdated:          &uc.DateUpdated,
-			LastReadMessageIndex: uc.LastReadMessageIndex,
-			UnreadMessagesCount:  uc.UnreadMessagesCount,
-			Timers:               &timers[i],
-			Url:                  &urls[3*i+1],
-			Links:                &links[i],
+	if len(items) > 0 {
+		prefix := p.prefix()
+		var b strings.Builder
+		b.Grow(len(items) * (3*len(prefix) + 256))
+		ends := sp.ends[:len(items)]
+		for i := range items {
+			ends[i] = writeURLs(&b, prefix, &items[i])
+		}
+		all, start := b.String(), 0
+		for i := range items {
+			urls := &sp.urls[i]
+			for k, end := range ends[i] {
+				urls[k], start = all[start:end], end
+			}
+			fill(&out[i], &items[i], &sp.timers[i], &sp.links[i], urls)
 		}
 	}
-	return out
+	return out, sp.release
+}
+
+// scratchPage is what render needs besides the URLs' string, kept for the
+// next page: the models, their timers, links and URLs.
+type scratchPage struct {
+	out    []conversations.UserConversation
+	timers []conversations.ConversationTimers
+	links  []conversations.UserConversationLinks
+	urls   [][3]string
+	ends   [][3]int
+	used   int
+}
+
+// maxScratchItems bounds what a pooled page keeps: the spec's largest
+// PageSize.
+const maxScratchItems = 1000
+
+var scratchPages = sync.Pool{New: func() any { return new(scratchPage) }}
+
+func (sp *scratchPage) grow(n int) {
+	if cap(sp.out) < n {
+		sp.out = make([]conversations.UserConversation, n)
+		sp.timers = make([]conversations.ConversationTimers, n)
+		sp.links = make([]conversations.UserConversationLinks, n)
+		sp.urls = make([][3]string, n)
+		sp.ends = make([][3]int, n)
+	}
+	sp.used = n
+}
+
+// release clears what the page points to, for the collector, and pools
+// it.
+func (sp *scratchPage) release() {
+	n := sp.used
+	clear(sp.out[:n])
+	clear(sp.timers[:n])
+	clear(sp.links[:n])
+	clear(sp.urls[:n])
+	if cap(sp.out) <= maxScratchItems {
+		scratchPages.Put(sp)
+	}
+}
+
+// renderOne is render of one item, for a fetch or an update: the model
+// and all it points to in one allocation, its URLs in another.
+func (p resourcePaths) renderOne(uc store.UserConversation) *conversations.UserConversation {
+	one := &struct {
+		model  conversations.UserConversation
+		item   store.UserConversation
+		timers conversations.ConversationTimers
+		links  conversations.UserConversationLinks
+		urls   [3]string
+	}{item: uc}
+	prefix := p.prefix()
+	var b strings.Builder
+	b.Grow(3*len(prefix) + 256)
+	ends := writeURLs(&b, prefix, &one.item)
+	all, start := b.String(), 0
+	for k, end := range ends {
+		one.urls[k], start = all[start:end], end
+	}
+	fill(&one.model, &one.item, &one.timers, &one.links, &one.urls)
+	return &one.model
+}
+
+// writeURLs writes uc's three URLs to b, the conversation's, its own and
+// the participant's, and returns where each ends.
+func writeURLs(b *strings.Builder, prefix string, uc *store.UserConversation) (ends [3]int) {
+	b.WriteString(prefix)
+	b.WriteString("/Conversations/")
+	b.WriteString(uc.ConversationSID)
+	ends[0] = b.Len()
+	b.WriteString(prefix)
+	b.WriteString("/Users/")
+	b.WriteString(url.PathEscape(uc.UserSID))
+	b.WriteString("/Conversations/")
+	b.WriteString(uc.ConversationSID)
+	ends[1] = b.Len()
+	b.WriteString(prefix)
+	b.WriteString("/Conversations/")
+	b.WriteString(uc.ConversationSID)
+	b.WriteString("/Participants/")
+	b.WriteString(uc.ParticipantSID)
+	ends[2] = b.Len()
+	return ends
+}
+
+// fill makes out the model of uc, pointing into uc, timers, links and
+// urls (as writeURLs orders them).
+func fill(out *conversations.UserConversation, uc *store.UserConversation, timers *conversations.ConversationTimers,
+	links *conversations.UserConversationLinks, urls *[3]string) {
+	*timers = conversations.ConversationTimers{DateInactive: uc.Timers.DateInactive, DateClosed: uc.Timers.DateClosed}
+	*links = conversations.UserConversationLinks{Conversation: &urls[0], Participant: &urls[2]}
+	*out = conversations.UserConversation{
+		AccountSid:           &uc.AccountSID,
+		ChatServiceSid:       &uc.ServiceSID,
+		ConversationSid:      &uc.ConversationSID,
+		ParticipantSid:       &uc.ParticipantSID,
+		UserSid:              &uc.UserSID,
+		FriendlyName:         uc.FriendlyName,
+		UniqueName:           uc.UniqueName,
+		CreatedBy:            uc.CreatedBy,
+		Attributes:           &uc.Attributes,
+		ConversationState:    conversations.ConversationState(uc.State),
+		NotificationLevel:    conversations.NotificationLevel(uc.NotificationLevel),
+		DateCreated:          &uc.DateCreated,
+		DateUpdated:          &uc.DateUpdated,
+		LastReadMessageIndex: uc.LastReadMessageIndex,
+		UnreadMessagesCount:  uc.UnreadMessagesCount,
+		Timers:               timers,
+		Url:                  &urls[1],
+		Links:                links,
+	}
 }
 
 // pageURL is a list URL with its query in Twilio's order: PageSize, Page,

@@ -25,6 +25,7 @@
 //	the load generator's own CPU µs per request, median
 //	the -pid process's CPU µs per request of each round, comma-separated,
 //	  for pairing rounds of two servers
+//
 // wait polls until URL answers 200 and prints the milliseconds since -since
 // (a process start time) or since it began. get prints the response body,
 // or fails. freeport prints free loopback ports.

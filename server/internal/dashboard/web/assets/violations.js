@@ -1,0 +1,88 @@
+// Contract violations of journal entries. In proxy mode the stub marks a
+// journal entry with the ids of the violations its request or the
+// upstream's answer had (`violations: ["v3", "v4"]`), and lists them at
+// GET /_stub/violations: direction, location, the parameter's name or the
+// value's JSON Pointer, the rule broken, a message, the value. A stub
+// without proxy mode marks no entry, and one older than proxy mode has no
+// GET /_stub/violations (404): then an entry shows nothing, and ids show
+// bare. Items given whole rather than as ids are read leniently.
+import * as api from './api.js';
+
+// At most this many violations are remembered; the stub keeps 1000.
+const KEEP = 2000;
+
+export class Violations {
+  constructor() {
+    this.known = new Map(); // id -> violation, as GET /_stub/violations gives it
+    this.gone = new Set(); // ids asked for and not listed (no longer kept)
+    this.unavailable = ''; // why GET /_stub/violations cannot tell, if it cannot
+  }
+
+  // lookUp fetches the violations the requests name and are not known
+  // yet, once: it never fails, a failure leaving the ids bare.
+  async lookUp(requests) {
+    if (this.unavailable) return;
+    const wanted = new Set();
+    for (const r of requests) {
+      for (const v of Array.isArray(r.violations) ? r.violations : []) {
+        if (typeof v === 'string' && !this.known.has(v) && !this.gone.has(v)) wanted.add(v);
+      }
+    }
+    if (wanted.size === 0) return;
+    let list;
+    try {
+      list = await api.adminJSON('/_stub/violations');
+    } catch (err) {
+      // 404: a stub without proxy mode's violations. Anything else may
+      // pass: ask again on the next refresh.
+      if (err instanceof api.ApiError && err.status === 404) this.unavailable = 'this stub has no GET /_stub/violations';
+      return;
+    }
+    if (this.known.size > KEEP) this.known.clear();
+    for (const v of (list && Array.isArray(list.violations)) ? list.violations : []) {
+      if (v && typeof v.id === 'string') this.known.set(v.id, v);
+    }
+    for (const id of wanted) if (!this.known.has(id)) this.gone.add(id);
+  }
+
+  // of returns the violations of a journal entry, each as
+  // { id, where, path, rule, message }; [] when it has none.
+  of(entry) {
+    const list = entry && entry.violations;
+    if (!Array.isArray(list)) return [];
+    return list.map((v) => {
+      if (typeof v === 'string') {
+        const found = this.known.get(v);
+        if (found) return read(found);
+        const why = this.unavailable || (this.gone.has(v) ? 'no longer kept by the stub' : 'not listed yet');
+        return { id: v, where: '', path: '', rule: '', message: `details unknown: ${why}` };
+      }
+      if (typeof v !== 'object' || v === null) return { id: '', where: '', path: '', rule: '', message: String(v) };
+      return read(v);
+    });
+  }
+}
+
+// read turns a violation object into what an entry shows. The names of
+// GET /_stub/violations come first, then others a violation may use.
+function read(v) {
+  const text = (...names) => {
+    for (const name of names) {
+      if (typeof v[name] === 'string' && v[name] !== '') return v[name];
+      if (typeof v[name] === 'number') return String(v[name]);
+    }
+    return '';
+  };
+  const location = text('location');
+  const name = text('name');
+  const where = [text('direction', 'in', 'where', 'side'), location, name].filter(Boolean).join(' ');
+  let path = text('pointer', 'path', 'json_path', 'jsonPath', 'field');
+  // The body as a whole has the empty JSON Pointer.
+  if (!path && v.pointer === '') path = '(the whole body)';
+  let message = text('message', 'reason', 'detail', 'error');
+  if (v.redacted === true) message += `${message ? '; ' : ''}value withheld (personal data)`;
+  else if (typeof v.value === 'string' && v.value !== '') message += `${message ? '; ' : ''}value ${v.value}`;
+  const out = { id: text('id'), where, path, rule: text('rule', 'keyword', 'kind', 'constraint'), message };
+  if (!out.where && !out.path && !out.rule && !out.message) out.message = JSON.stringify(v);
+  return out;
+}
