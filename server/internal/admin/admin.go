@@ -15,6 +15,7 @@
 package admin
 
 import (
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
@@ -44,6 +45,17 @@ type Config struct {
 	// store was loaded with at start. It is copied; later changes to it
 	// have no effect.
 	Fixtures store.World
+	// ReadFixtures, if not nil, gives the world reset returns to in
+	// place of Fixtures: every reset calls it, and it returns the same
+	// world each time. The binary's waits for its fixtures file, which it
+	// reads after it has started serving a durable store that held a
+	// world already. Its error is the reset's answer.
+	ReadFixtures func(context.Context) (store.World, error)
+	// Journal keeps the request journal; nil keeps it in memory
+	// (NewJournal, within JournalSize and JournalBytes).
+	Journal JournalStore
+	// Faults keeps the fault rules; nil keeps them in memory (NewFaults).
+	Faults FaultStore
 	// Token turns the admin API on: every admin call but the health check
 	// must carry "Authorization: Bearer <Token>". Empty leaves it off.
 	Token string
@@ -80,12 +92,12 @@ type Config struct {
 // and the faults. It is safe for concurrent use.
 type Admin struct {
 	store    store.Store
-	fixtures store.World
+	fixtures func(context.Context) (store.World, error)
 	token    string
 	tokenSum [sha256.Size]byte
-	journal  *Journal
+	journal  JournalStore
 	guesses  *guessLimiter
-	faults   *Faults
+	faults   FaultStore
 	ops      *routes.Table
 	// twins maps each operation of the default service to its
 	// service-scoped twin; serviceOps holds the service-scoped ones.
@@ -117,12 +129,12 @@ func New(cfg Config) (*Admin, error) {
 	}
 	a := &Admin{
 		store:        cfg.Store,
-		fixtures:     cfg.Fixtures.Clone(),
+		fixtures:     cfg.ReadFixtures,
 		token:        cfg.Token,
 		tokenSum:     sha256.Sum256([]byte(cfg.Token)),
-		journal:      NewJournal(size, cfg.JournalBytes),
+		journal:      cfg.Journal,
 		guesses:      newGuessLimiter(),
-		faults:       NewFaults(),
+		faults:       cfg.Faults,
 		ops:          cfg.Operations,
 		account:      cfg.Account,
 		reqID:        cfg.RequestID,
@@ -132,6 +144,16 @@ func New(cfg Config) (*Admin, error) {
 		faultApplied: cfg.FaultInjected,
 	}
 	a.twins, a.serviceOps = twins(cfg.Operations)
+	if a.fixtures == nil {
+		fixed := cfg.Fixtures.Clone()
+		a.fixtures = func(context.Context) (store.World, error) { return fixed, nil }
+	}
+	if a.journal == nil {
+		a.journal = NewJournal(size, cfg.JournalBytes)
+	}
+	if a.faults == nil {
+		a.faults = NewFaults()
+	}
 	if a.answerError == nil {
 		a.answerError = func(echo.Context) (int, string) { return 0, "" }
 	}
@@ -184,10 +206,10 @@ func CheckToken(token string) error {
 func (a *Admin) Enabled() bool { return a.token != "" }
 
 // Journal returns the request journal.
-func (a *Admin) Journal() *Journal { return a.journal }
+func (a *Admin) Journal() JournalStore { return a.journal }
 
-// Faults returns the fault registry.
-func (a *Admin) Faults() *Faults { return a.faults }
+// Faults returns the fault rules.
+func (a *Admin) Faults() FaultStore { return a.faults }
 
 // Handlers returns the admin API's handlers, for the generated
 // RegisterHandlers.
