@@ -28,8 +28,16 @@ func TestFixturesMustBeARegularFile(t *testing.T) {
 // A signal ends a start-up that is still loading: here, reading fixtures
 // from a standard input that never closes.
 func TestSignalEndsALoadingStartUp(t *testing.T) {
-	p := startProcessWithStdin(t, "--addr", "127.0.0.1:0", "--fixtures", "-")
-	time.Sleep(200 * time.Millisecond) // let it block on standard input
+	p := startProcessWithStdin(t, "--addr", "127.0.0.1:0", "--fixtures", "-", "--log-level", "debug")
+	// Its signal handler is in once it says it seeds: a signal then ends
+	// the start-up whether or not it already blocks on standard input. (A
+	// fixed pause is too short for a busy machine.)
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(p.stderr.String(), "seeding the store"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("the stub never began seeding: %s", p.stderr)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
