@@ -165,8 +165,8 @@ PRISM_DIR := server/internal/bench/prism
 
 .PHONY: bench bench-compare
 
-## bench: build the stub and measure it under load: req/s, p50/p99, memory, start-up, vs a bare echo ceiling
-bench:
+## bench: build the stub and measure it under load: req/s, p50/p99, memory, start-up, vs a bare echo ceiling; then on each store (memory, SQLite, PostgreSQL) at 1,000,000 user conversations
+bench: postgres-server
 	GO=$(GO) bash server/internal/bench/run.sh
 
 ## bench-compare: the same fetch and list load against Stoplight Prism mocking api/openapi.yaml (npm ci from the lockfile)

@@ -13,7 +13,7 @@ WARMUP=${BENCH_WARMUP:-1s}
 ROUNDS=${BENCH_ROUNDS:-5}
 LOG_LEVEL=${BENCH_LOG_LEVEL:-warn}
 
-cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+cd "$(dirname "${BASH_SOURCE[0]}")/../../.."
 work=$(mktemp -d "${TMPDIR:-/tmp}/conversations-$NAME.XXXXXX")
 pids=()   # stopped with kill PID
 groups=() # stopped with kill -- -PGID: process groups, such as Prism's node processes

@@ -27,8 +27,15 @@
 #                          the one-line-per-request log (measured separately
 #                          as "fetch, request log on")
 #   BENCH_FIXTURE=json     json or yaml: the generated fixture's format
+#   BENCH_STORES=1         then stores.sh: the stub on each of its stores
+#                          (memory, SQLite, PostgreSQL) on 1,000,000 user
+#                          conversations; 0 leaves it out, only runs it alone
 #   GO=go
 set -euo pipefail
+
+if [ "${BENCH_STORES:-1}" = only ]; then
+	exec bash "$(dirname "$0")/stores.sh"
+fi
 
 NAME=bench
 FIXTURE_FORMAT=${BENCH_FIXTURE:-json}
@@ -198,3 +205,8 @@ printf '%-44s %-22s %-14s %s\n' "start-up, demo world (median of $STARTUP_RUNS; 
 	"$(verdict "$demo_max <= 100")"
 printf '%-44s %-22s %-14s %s\n' "start-up, 100,000 user conversations" "$big_ms ms" "" ""
 echo "(start-up: from just before the fork to the first 200 of a fetch, polled every millisecond.)"
+
+# The stores, in a process of their own: its own work folder and clean-up.
+if [ "${BENCH_STORES:-1}" != 0 ]; then
+	GO=$GO bash server/internal/bench/stores.sh
+fi

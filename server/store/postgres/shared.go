@@ -24,6 +24,7 @@ const journalLock = worldLock + 2
 // starting at once on a new database, one seeds it and the others then
 // find it seeded.
 func (s *Store) Seed(ctx context.Context, fixtures func() (store.World, error)) (seeded bool, err error) {
+	defer s.auth.Forget()
 	err = s.write(ctx, "pg_advisory_xact_lock", worldLock, func(c conn) error {
 		has, err := sqlworld.HasWorld(ctx, c)
 		if err != nil || has {

@@ -17,6 +17,7 @@ var (
 // transaction: SQLite's write lock keeps another process seeding the same
 // file from doing it twice.
 func (s *Store) Seed(ctx context.Context, fixtures func() (store.World, error)) (seeded bool, err error) {
+	defer s.auth.Forget()
 	err = s.write(ctx, func(c conn) error {
 		has, err := sqlworld.HasWorld(ctx, c)
 		if err != nil || has {

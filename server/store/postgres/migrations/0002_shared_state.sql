@@ -7,14 +7,16 @@ CREATE TABLE shared_secrets (
 	value BYTEA NOT NULL
 );
 
--- Counters shared by every process: fault_version changes with every
--- change to the rules (a process polls it to know its copy is stale);
--- fault_id numbers the rules given no id.
+-- Counters shared by every process: world_version changes with every
+-- replacement of the world (Load, Modify, Seed), fault_version with every
+-- change to the rules (a process polls each to know what it keeps of them
+-- is stale: the credentials, the rules); fault_id numbers the rules given
+-- no id.
 CREATE TABLE shared_counters (
 	name TEXT PRIMARY KEY,
 	value BIGINT NOT NULL
 );
-INSERT INTO shared_counters (name, value) VALUES ('fault_version', 0), ('fault_id', 0);
+INSERT INTO shared_counters (name, value) VALUES ('world_version', 0), ('fault_version', 0), ('fault_id', 0);
 
 -- rule is the stub's encoding of a fault rule (JSON); position keeps the
 -- order rules were added in, which is the order they are tried in.
