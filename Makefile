@@ -187,6 +187,7 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzUpdateBody$$' -fuzztime=$(FUZZTIME) ./server/
 	$(GO) test -run='^$$' -fuzz='^FuzzListQuery$$' -fuzztime=$(FUZZTIME) ./server/
 	$(GO) test -run='^$$' -fuzz='^FuzzPathParams$$' -fuzztime=$(FUZZTIME) ./server/
+	$(GO) test -run='^$$' -fuzz='^FuzzCompiledChecks$$' -fuzztime=$(FUZZTIME) ./server/internal/validation/
 	MODEL_SEQUENCES=$(MODEL_SEQUENCES) MODEL_STEPS=$(MODEL_STEPS) MODEL_SEED=$$(date +%s) $(GO) test -count=1 -run='^TestModel$$' -v ./server/ | tail -n 3
 
 .PHONY: help

@@ -19,6 +19,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -28,6 +30,7 @@ import (
 
 	"github.com/twilio-stubs/userconversations/gen/conversations"
 	"github.com/twilio-stubs/userconversations/server"
+	"github.com/twilio-stubs/userconversations/server/internal/bench/ceiling"
 	"github.com/twilio-stubs/userconversations/server/store"
 	"github.com/twilio-stubs/userconversations/server/store/memory"
 )
@@ -99,7 +102,10 @@ func benchServer(b *testing.B, validateResponses bool) *server.Server {
 	if err := st.Load(context.Background(), benchWorld(benchConversations)); err != nil {
 		b.Fatal(err)
 	}
-	srv, err := server.New(server.Config{Store: st, ValidateResponses: validateResponses})
+	// Logging as make bench runs the binary (--log-level warn): the request
+	// log's level check is part of every request's cost.
+	logger := slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	srv, err := server.New(server.Config{Store: st, ValidateResponses: validateResponses, Logger: logger})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -134,7 +140,7 @@ func benchModes(b *testing.B, fn func(b *testing.B, srv *server.Server)) {
 	}
 }
 
-func benchLoop(b *testing.B, srv *server.Server, method, target, form string) {
+func benchLoop(b *testing.B, srv http.Handler, method, target, form string) {
 	b.Helper()
 	if rec := benchDo(srv, method, target, form); rec.Code != http.StatusOK {
 		b.Fatalf("%s %s: %d %s", method, target, rec.Code, rec.Body)
@@ -164,6 +170,15 @@ func BenchmarkHTTPFetch(b *testing.B) {
 	benchModes(b, func(b *testing.B, srv *server.Server) {
 		benchLoop(b, srv, http.MethodGet, benchFetchTarget(), "")
 	})
+}
+
+// BenchmarkHTTPCeiling serves the fetch's own answer from the ceiling
+// (package ceiling: echo, no middleware but the headers, a fixed body) in
+// the same harness: what the stub adds to a fetch is BenchmarkHTTPFetch's
+// figures less these.
+func BenchmarkHTTPCeiling(b *testing.B) {
+	rec := benchDo(benchServer(b, false), http.MethodGet, benchFetchTarget(), "")
+	benchLoop(b, ceiling.New(rec.Body.Bytes()), http.MethodGet, benchFetchTarget(), "")
 }
 
 func BenchmarkHTTPUpdate(b *testing.B) {

@@ -1,9 +1,10 @@
 // Package server is a stateful, contract-validated stub of Twilio
 // Conversations' User Conversation API, and the one place where it is
-// assembled: New wires the Twilio API (package twilioapi) and the stub's
-// admin API (package admin) onto one echo instance, each as a group with
-// its own chain of middleware, and HTTPErrorHandler turns every failure of
-// either into Twilio's error JSON. NewHTTPServer and Serve run it.
+// assembled: New wires the Twilio API (package twilioapi, or in proxy mode
+// package proxy) and the stub's admin API (package admin) onto one echo
+// instance, each as a group with its own chain of middleware, and
+// HTTPErrorHandler turns every failure of either into Twilio's error JSON.
+// NewHTTPServer and Serve run it.
 //
 // docs/architecture.md draws the request path of each API.
 package server
@@ -17,18 +18,23 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/labstack/echo/v4"
 
 	"github.com/twilio-stubs/userconversations/gen/adminserver"
 	"github.com/twilio-stubs/userconversations/gen/conversationsserver"
+	fixturesgen "github.com/twilio-stubs/userconversations/gen/fixtures"
 	"github.com/twilio-stubs/userconversations/server/internal/admin"
 	"github.com/twilio-stubs/userconversations/server/internal/httpmw"
 	"github.com/twilio-stubs/userconversations/server/internal/metrics"
+	"github.com/twilio-stubs/userconversations/server/internal/proxy"
+	"github.com/twilio-stubs/userconversations/server/internal/recording"
 	"github.com/twilio-stubs/userconversations/server/internal/routes"
 	"github.com/twilio-stubs/userconversations/server/internal/twilioapi"
 	"github.com/twilio-stubs/userconversations/server/internal/validation"
+	"github.com/twilio-stubs/userconversations/server/internal/violations"
 	"github.com/twilio-stubs/userconversations/server/store"
 )
 
@@ -87,12 +93,37 @@ type Config struct {
 	// DefaultJournalBytes. Each entry is bounded too (see
 	// docs/operating.md#limits).
 	JournalBytes int64
+
+	// Upstream, when set, makes the stub a validating proxy
+	// (docs/proxy.md): every Twilio API request is validated, then
+	// forwarded to this base URL (https://conversations.twilio.com, say)
+	// with the caller's credentials, which the stub does not check; the
+	// upstream's answers are checked against the spec, every violation
+	// reported, and returned as sent. Store then serves the admin API's
+	// state operations only. ValidateResponses does not apply to the
+	// proxied answers: they are passed on, or (UpstreamStrict) refused.
+	Upstream string
+	// UpstreamTimeout bounds each exchange with the upstream; 0 means
+	// DefaultUpstreamTimeout.
+	UpstreamTimeout time.Duration
+	// UpstreamStrict answers 502 instead of passing on an upstream answer
+	// that breaks the spec.
+	UpstreamStrict bool
 }
+
+// DefaultUpstreamTimeout bounds an upstream exchange unless told
+// otherwise; MaxUpstreamTimeout leaves room in the write timeout for the
+// 504.
+const (
+	DefaultUpstreamTimeout = proxy.DefaultTimeout
+	MaxUpstreamTimeout     = proxy.MaxTimeout
+)
 
 // Server serves the User Conversation API and the admin API; it is an
 // http.Handler. Close it when done.
 type Server struct {
-	echo *echo.Echo
+	echo     *echo.Echo
+	recorder *recording.Recorder // nil outside proxy mode
 	// closers are what New started for a store.Shared: the shared
 	// journal's writer and the shared faults' poller.
 	closers []io.Closer
@@ -120,15 +151,16 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: the admin API's spec: %w", err)
 	}
 	shared, _ := cfg.Store.(store.Shared)
-	tokenKey := cfg.PageTokenKey
-	if len(tokenKey) == 0 && shared != nil {
-		if tokenKey, err = shared.Secret(context.Background(), pageTokenKeyName, pageTokenKeySize); err != nil {
+	if len(cfg.PageTokenKey) == 0 && shared != nil && cfg.Upstream == "" {
+		if cfg.PageTokenKey, err = shared.Secret(context.Background(), pageTokenKeyName, pageTokenKeySize); err != nil {
 			return nil, fmt.Errorf("server: the page token key: %w", err)
 		}
 	}
-	api, err := twilioapi.New(twilioapi.Config{Store: cfg.Store, PublicURL: cfg.PublicURL, PageTokenKey: tokenKey})
+	counts := metrics.New(cfg.Store)
+	contract := &violations.Reporter{Log: violations.NewLog(violations.DefaultLogSize), Logger: logger, Count: counts.ContractViolation}
+	twilio, err := twilioSide(cfg, twilioRoutes, contract)
 	if err != nil {
-		return nil, fmt.Errorf("server: %w", err)
+		return nil, err
 	}
 	// Only the admin API's reset needs the fixtures: without it, keeping a
 	// second copy of the world would only give the GC more to scan.
@@ -153,7 +185,6 @@ func New(cfg Config) (*Server, error) {
 		journal, faults = sharedJournal, sharedFaults
 		srv.closers = append(srv.closers, sharedJournal, sharedFaults)
 	}
-	counts := metrics.New(cfg.Store)
 	adm, err := admin.New(admin.Config{
 		Store:         cfg.Store,
 		Fixtures:      fixtures,
@@ -170,6 +201,10 @@ func New(cfg Config) (*Server, error) {
 		Metrics:       counts.Handler(),
 		AnswerError:   httpmw.AnswerError,
 		FaultInjected: counts.FaultInjected,
+
+		Violations:       contract.Log,
+		MarkedViolations: violations.Marked,
+		Recording:        twilio.recording(),
 	})
 	if err != nil {
 		srv.Close()
@@ -193,8 +228,14 @@ func New(cfg Config) (*Server, error) {
 	// outside the steps that render errors. Faults act on authenticated,
 	// valid requests only, and before the response is held for
 	// validation, so that they can drop the connection and answer off the
-	// spec (a 503) on purpose.
-	twilio := routes.NewGroup(e, twilioRoutes, steps(
+	// spec (a 503) on purpose. In proxy mode, the upstream checks the
+	// credentials, the body is kept for forwarding before validation reads
+	// it, and the proxy checks the upstream's answers itself.
+	twilioResponses := validateResponses
+	if twilio.proxy != nil {
+		twilioResponses = nil
+	}
+	group := routes.NewGroup(e, twilioRoutes, steps(
 		always(httpmw.TwilioHeaders),
 		adm.Record(),
 		counts.Count(apiTwilio, httpmw.Account),
@@ -202,13 +243,14 @@ func New(cfg Config) (*Server, error) {
 		always(httpmw.RequestLog(logger)),
 		always(httpmw.TwilioCORS),
 		always(httpmw.BodyLimit(maxBody)),
-		always(httpmw.Authenticate(cfg.Store)),
-		validation.Request(nil, validationFailed(counts, apiTwilio)),
+		twilio.authenticate,
+		twilio.keepBody,
+		validation.Request(nil, requestRefused(counts, apiTwilio, twilio.proxy != nil, contract)),
 		adm.InjectFaults(),
-		validateResponses,
+		twilioResponses,
 	)...)
-	conversationsserver.RegisterHandlers(twilio, api)
-	twilio.Finish("/")
+	conversationsserver.RegisterHandlers(group, twilio.handlers)
+	group.Finish("/")
 
 	// The admin API, under /_stub/. Fixture documents (YAML or JSON) are
 	// validated as their handlers parse them.
@@ -219,13 +261,13 @@ func New(cfg Config) (*Server, error) {
 		always(httpmw.AdminCORS),
 		adm.Guard(),
 		always(httpmw.BodyLimit(MaxAdminBodyBytes)),
-		validation.Request(admin.FixtureDocument, validationFailed(counts, apiAdmin)),
+		validation.Request(admin.FixtureDocument, requestRefused(counts, apiAdmin, false, nil)),
 		validateResponses,
 	)...)
 	adminserver.RegisterHandlers(stub, adm.Handlers())
 	stub.Finish(admin.PathPrefix)
 
-	srv.echo = e
+	srv.echo, srv.recorder = e, twilio.recorder
 	return srv, nil
 }
 
@@ -249,6 +291,73 @@ func (s *Server) Close() error {
 	return errors.Join(errs...)
 }
 
+// twilioAPI is what serves the Twilio API: the store's handlers, or in
+// proxy mode the proxy's, and the steps that differ between the two.
+type twilioAPI struct {
+	handlers     conversationsserver.ServerInterface
+	authenticate routes.Step
+	keepBody     routes.Step         // nil but in proxy mode
+	proxy        *proxy.Proxy        // nil but in proxy mode
+	recorder     *recording.Recorder // nil but in proxy mode
+}
+
+func twilioSide(cfg Config, table *routes.Table, contract *violations.Reporter) (twilioAPI, error) {
+	if cfg.Upstream == "" {
+		api, err := twilioapi.New(twilioapi.Config{Store: cfg.Store, PublicURL: cfg.PublicURL, PageTokenKey: cfg.PageTokenKey})
+		if err != nil {
+			return twilioAPI{}, fmt.Errorf("server: %w", err)
+		}
+		return twilioAPI{handlers: api, authenticate: always(httpmw.Authenticate(cfg.Store, httpmw.NewAuthCache(cfg.Store)))}, nil
+	}
+	recorder := recording.New()
+	p, err := proxy.New(proxy.Config{
+		Upstream:  cfg.Upstream,
+		Timeout:   cfg.UpstreamTimeout,
+		PublicURL: cfg.PublicURL,
+		Strict:    cfg.UpstreamStrict,
+		Routes:    table,
+		Reporter:  contract,
+		Recorder:  recorder,
+	})
+	if err != nil {
+		return twilioAPI{}, fmt.Errorf("server: %w", err)
+	}
+	return twilioAPI{
+		handlers:     p.Handlers(),
+		authenticate: always(httpmw.ClaimedAccount),
+		keepBody:     p.KeepBody(),
+		proxy:        p,
+		recorder:     recorder,
+	}, nil
+}
+
+// recording serves GET /_stub/recording: nil outside proxy mode.
+func (t twilioAPI) recording() func() (fixturesgen.Fixtures, bool) {
+	if t.recorder == nil {
+		return nil
+	}
+	return t.recorder.Fixtures
+}
+
+// Recording returns what proxy mode has recorded of the upstream's world
+// as a fixture document (docs/proxy.md); ok is false outside proxy mode
+// and until an answer has shown a user conversation.
+func (s *Server) Recording() (doc fixturesgen.Fixtures, ok bool) {
+	if s.recorder == nil {
+		return doc, false
+	}
+	return s.recorder.Fixtures()
+}
+
+// RecordingChanged receives after the recording changed (one signal at a
+// time); nil, which never receives, outside proxy mode.
+func (s *Server) RecordingChanged() <-chan struct{} {
+	if s.recorder == nil {
+		return nil
+	}
+	return s.recorder.Changed()
+}
+
 // The api label of each API's metrics.
 const (
 	apiTwilio = "twilio"
@@ -258,9 +367,21 @@ const (
 // noAccount is the account of every admin request: none.
 func noAccount(echo.Context) string { return "" }
 
-// validationFailed counts the requests validation refuses.
-func validationFailed(m *metrics.Metrics, api string) func(*routes.Route, string) {
-	return func(route *routes.Route, reason string) { m.ValidationFailed(api, route, reason) }
+// requestRefused counts the requests validation refuses; in proxy mode it
+// reports each as a contract violation too.
+func requestRefused(m *metrics.Metrics, api string, proxied bool, contract *violations.Reporter) func(echo.Context, *routes.Route, string, error) {
+	return func(c echo.Context, route *routes.Route, reason string, err error) {
+		m.ValidationFailed(api, route, reason)
+		if proxied {
+			contract.Report(c, violations.Answer{
+				Direction: violations.Request,
+				Operation: route.OperationID,
+				Status:    http.StatusBadRequest,
+				Account:   httpmw.Account(c),
+				RequestID: httpmw.RequestID(c),
+			}, validation.RequestProblems(route.OpenAPI.Spec, reason, err))
+		}
+	}
 }
 
 // specRoutes builds the route table of an embedded spec.

@@ -75,6 +75,51 @@ func (e HealthStatus) Valid() bool {
 	}
 }
 
+// Defines values for ViolationDirection.
+const (
+	ViolationDirectionRequest  ViolationDirection = "request"
+	ViolationDirectionResponse ViolationDirection = "response"
+)
+
+// Valid indicates whether the value is a known member of the ViolationDirection enum.
+func (e ViolationDirection) Valid() bool {
+	switch e {
+	case ViolationDirectionRequest:
+		return true
+	case ViolationDirectionResponse:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ViolationLocation.
+const (
+	ViolationLocationBody   ViolationLocation = "body"
+	ViolationLocationHeader ViolationLocation = "header"
+	ViolationLocationPath   ViolationLocation = "path"
+	ViolationLocationQuery  ViolationLocation = "query"
+	ViolationLocationStatus ViolationLocation = "status"
+)
+
+// Valid indicates whether the value is a known member of the ViolationLocation enum.
+func (e ViolationLocation) Valid() bool {
+	switch e {
+	case ViolationLocationBody:
+		return true
+	case ViolationLocationHeader:
+		return true
+	case ViolationLocationPath:
+		return true
+	case ViolationLocationQuery:
+		return true
+	case ViolationLocationStatus:
+		return true
+	default:
+		return false
+	}
+}
+
 // AccountSid An account SID (`AC` and 32 hex digits).
 type AccountSid = string
 
@@ -346,6 +391,14 @@ type RecordedRequest struct {
 	// journal keeps: what is recorded is their beginning. Absent when
 	// nothing was cut.
 	Truncated *bool `json:"truncated,omitempty"`
+
+	// Violations Proxy mode: the ids of the contract violations the request or
+	// its upstream answer had (see `GET /_stub/violations`); absent
+	// when none.
+	//
+	//
+	// Example: ["v3","v4"]
+	Violations *[]string `json:"violations,omitempty"`
 }
 
 // RequestJournal defines model for RequestJournal.
@@ -360,6 +413,90 @@ type RequestJournal struct {
 //
 // Example: {"LastReadMessageIndex":["42"]}
 type Values map[string][]string
+
+// Violation One place where a request to the stub or an answer of the upstream
+// broke the spec. It holds no credential, and no value of a property
+// the spec marks as personal data.
+type Violation struct {
+	// Account The HTTP Basic user name (an Account or API key SID); absent without one.
+	Account *string `json:"account,omitempty"`
+
+	// Direction `response`: the upstream's answer broke the spec. `request`: the
+	// request broke it, and the stub refused it (400) without
+	// forwarding it.
+	Direction ViolationDirection `json:"direction"`
+
+	// Id Its number, counting from v1; it goes on across clears.
+	Id string `json:"id"`
+
+	// Location Where the problem is.
+	Location ViolationLocation `json:"location"`
+
+	// Message Example: value must be an integer
+	Message string `json:"message"`
+	Method  string `json:"method"`
+
+	// Name The parameter or header; absent for the status and the body.
+	//
+	// Example: Twilio-Request-Id
+	Name *string `json:"name,omitempty"`
+
+	// Operation The Twilio API operation (operationId).
+	//
+	// Example: FetchUserConversation
+	Operation string `json:"operation"`
+
+	// Path The request's path as sent, percent-encoding included (at most 1,024 bytes).
+	Path string `json:"path"`
+
+	// Pointer The JSON Pointer (RFC 6901) of the offending value in the body;
+	// `""` for the body as a whole; absent outside the body.
+	//
+	//
+	// Example: /conversations/0/unread_messages_count
+	Pointer *string `json:"pointer,omitempty"`
+
+	// Redacted The value is withheld, the spec marking it as personal data. Absent otherwise.
+	Redacted *bool `json:"redacted,omitempty"`
+
+	// RequestId The Twilio-Request-Id of that answer, when it had one.
+	RequestId *string `json:"request_id,omitempty"`
+
+	// Rule The rule broken: a schema keyword (`type`, `required`, `enum`,
+	// `pattern`, `format`, `minimum`, `maxLength`, ...), or `status`
+	// (the status is not declared), `content_type` (nor the media
+	// type), `json` (the body is not JSON), `invalid` (one of the
+	// stub's own request checks).
+	//
+	//
+	// Example: type
+	Rule string `json:"rule"`
+
+	// Status The status of the answer that broke the spec (the upstream's), or the stub's 400.
+	Status int       `json:"status"`
+	Time   time.Time `json:"time"`
+
+	// Value The offending value as JSON (`"12"`, `5`, `null`); only a
+	// scalar, and absent when withheld (`redacted`) or not a scalar.
+	//
+	//
+	// Example: "12"
+	Value *string `json:"value,omitempty"`
+}
+
+// ViolationDirection `response`: the upstream's answer broke the spec. `request`: the
+// request broke it, and the stub refused it (400) without
+// forwarding it.
+type ViolationDirection string
+
+// ViolationLocation Where the problem is.
+type ViolationLocation string
+
+// ViolationList defines model for ViolationList.
+type ViolationList struct {
+	// Violations Oldest first.
+	Violations []Violation `json:"violations"`
+}
 
 // BadRequest Twilio's error body.
 type BadRequest = externalRef0.Error
@@ -433,6 +570,12 @@ type ListRequestsParams struct {
 type ResetStateParams struct {
 	// Account The SID of the one account to reset.
 	Account *AccountSid `form:"account,omitempty" json:"account,omitempty"`
+}
+
+// ListViolationsParams defines parameters for ListViolations.
+type ListViolationsParams struct {
+	// Operation Only violations of this operation of the Twilio API (its operationId).
+	Operation *string `form:"operation,omitempty" json:"operation,omitempty"`
 }
 
 // PutFaultJSONRequestBody defines body for PutFault for application/json ContentType.
@@ -641,6 +784,11 @@ type ClientInterface interface {
 	//   was broken: `path`, `query`, `header`, `body`;
 	// - `conversations_stub_faults_injected_total{operation, action}`:
 	//   faults applied, by `action` (`error`, `drop`, `delay`);
+	// - `conversations_stub_contract_violations_total{operation, direction, rule}`:
+	//   proxy mode: places where a request (`direction="request"`) or an
+	//   upstream answer (`"response"`) broke the spec, by the rule broken
+	//   (a schema keyword such as `type`, `required`, `enum`, or `status`,
+	//   `content_type`, `json`, `invalid`);
 	// - `conversations_stub_world_accounts`, `..._world_users`,
 	//   `..._world_conversations`, `..._world_user_conversations`: the
 	//   size of the current state;
@@ -675,6 +823,23 @@ type ClientInterface interface {
 	// Corresponds with GET /_stub/openapi.yaml (the `GetTwilioSpec` operationId).
 	GetTwilioSpec(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetRecording The world the upstream's answers showed, as a fixture document (proxy mode)
+	//
+	// In proxy mode (`--upstream`), every user conversation the
+	// upstream's answers showed (fetched, listed, updated), as last seen,
+	// without the participations it deleted: a fixture document that a
+	// stub started with it as `--fixtures` serves offline, answering the
+	// same requests with the same bodies. Identities and unique names are
+	// those the requests addressed users and conversations by; message
+	// counts the smallest consistent with the read horizons seen. No
+	// secret is recorded: every auth token and API key secret is
+	// `replaceme`, to be set before replaying. `--record FILE` writes the
+	// same document to a file. 404 outside proxy mode, and until an
+	// answer has shown a user conversation.
+	//
+	// Corresponds with GET /_stub/recording (the `GetRecording` operationId).
+	GetRecording(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ClearRequests Clear the request journal
 	//
 	// Corresponds with DELETE /_stub/requests (the `ClearRequests` operationId).
@@ -691,7 +856,10 @@ type ClientInterface interface {
 	// are not recorded.
 	//
 	// A request is recorded once its answer is known, so a request still
-	// being served (held by a latency fault, say) is not listed yet.
+	// being served (held by a latency fault, say) is not listed yet. A
+	// read waits (up to 1 s) for the answers already sent to be recorded:
+	// a client that has its answer, or saw its connection dropped, finds
+	// its request listed.
 	// The filters combine with AND.
 	//
 	// Corresponds with GET /_stub/requests (the `ListRequests` operationId).
@@ -707,8 +875,10 @@ type ClientInterface interface {
 	// the fixtures loaded at start (404 otherwise); if it is no longer in
 	// the state, it is added back at the end.
 	//
-	// The request journal and the faults are left alone; clear them with
-	// `DELETE /_stub/requests` and `DELETE /_stub/faults`.
+	// The contract violations (proxy mode) are cleared too: all of them,
+	// or with `account` that account's. The request journal and the faults
+	// are left alone; clear them with `DELETE /_stub/requests` and
+	// `DELETE /_stub/faults`.
 	//
 	// Corresponds with POST /_stub/reset (the `ResetState` operationId).
 	ResetState(ctx context.Context, params *ResetStateParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -773,6 +943,27 @@ type ClientInterface interface {
 	//
 	// Corresponds with PUT /_stub/state (the `ReplaceState` operationId).
 	ReplaceState(ctx context.Context, body ReplaceStateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ClearViolations Clear the contract violations
+	//
+	// Their numbering (`v1`, `v2`, ...) goes on.
+	//
+	// Corresponds with DELETE /_stub/violations (the `ClearViolations` operationId).
+	ClearViolations(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListViolations Read the contract violations (proxy mode)
+	//
+	// In proxy mode (`--upstream`), every place where a request to the
+	// stub (refused with a 400) or an answer of the upstream broke
+	// `api/openapi.yaml`, oldest first: the operation, where (status,
+	// header, body and the value's JSON Pointer), the rule broken, and
+	// the offending value, unless the spec marks the property as personal
+	// data (`x-twilio: {pii: ...}`: then `redacted`). The latest 1000 are
+	// kept, at most 100 per answer. Outside proxy mode the list stays
+	// empty. `POST /_stub/reset` clears it too.
+	//
+	// Corresponds with GET /_stub/violations (the `ListViolations` operationId).
+	ListViolations(ctx context.Context, params *ListViolationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // GetAdminSpecJSON The spec of this admin API, as JSON
@@ -998,6 +1189,11 @@ func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (
 //     was broken: `path`, `query`, `header`, `body`;
 //   - `conversations_stub_faults_injected_total{operation, action}`:
 //     faults applied, by `action` (`error`, `drop`, `delay`);
+//   - `conversations_stub_contract_violations_total{operation, direction, rule}`:
+//     proxy mode: places where a request (`direction="request"`) or an
+//     upstream answer (`"response"`) broke the spec, by the rule broken
+//     (a schema keyword such as `type`, `required`, `enum`, or `status`,
+//     `content_type`, `json`, `invalid`);
 //   - `conversations_stub_world_accounts`, `..._world_users`,
 //     `..._world_conversations`, `..._world_user_conversations`: the
 //     size of the current state;
@@ -1062,6 +1258,33 @@ func (c *Client) GetTwilioSpec(ctx context.Context, reqEditors ...RequestEditorF
 	return c.Client.Do(req)
 }
 
+// GetRecording The world the upstream's answers showed, as a fixture document (proxy mode)
+//
+// In proxy mode (`--upstream`), every user conversation the
+// upstream's answers showed (fetched, listed, updated), as last seen,
+// without the participations it deleted: a fixture document that a
+// stub started with it as `--fixtures` serves offline, answering the
+// same requests with the same bodies. Identities and unique names are
+// those the requests addressed users and conversations by; message
+// counts the smallest consistent with the read horizons seen. No
+// secret is recorded: every auth token and API key secret is
+// `replaceme`, to be set before replaying. `--record FILE` writes the
+// same document to a file. 404 outside proxy mode, and until an
+// answer has shown a user conversation.
+//
+// Corresponds with GET /_stub/recording (the `GetRecording` operationId).
+func (c *Client) GetRecording(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRecordingRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ClearRequests Clear the request journal
 //
 // Corresponds with DELETE /_stub/requests (the `ClearRequests` operationId).
@@ -1088,7 +1311,10 @@ func (c *Client) ClearRequests(ctx context.Context, reqEditors ...RequestEditorF
 // are not recorded.
 //
 // A request is recorded once its answer is known, so a request still
-// being served (held by a latency fault, say) is not listed yet.
+// being served (held by a latency fault, say) is not listed yet. A
+// read waits (up to 1 s) for the answers already sent to be recorded:
+// a client that has its answer, or saw its connection dropped, finds
+// its request listed.
 // The filters combine with AND.
 //
 // Corresponds with GET /_stub/requests (the `ListRequests` operationId).
@@ -1114,8 +1340,10 @@ func (c *Client) ListRequests(ctx context.Context, params *ListRequestsParams, r
 // the fixtures loaded at start (404 otherwise); if it is no longer in
 // the state, it is added back at the end.
 //
-// The request journal and the faults are left alone; clear them with
-// `DELETE /_stub/requests` and `DELETE /_stub/faults`.
+// The contract violations (proxy mode) are cleared too: all of them,
+// or with `account` that account's. The request journal and the faults
+// are left alone; clear them with `DELETE /_stub/requests` and
+// `DELETE /_stub/faults`.
 //
 // Corresponds with POST /_stub/reset (the `ResetState` operationId).
 func (c *Client) ResetState(ctx context.Context, params *ResetStateParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1231,6 +1459,47 @@ func (c *Client) ReplaceStateWithBody(ctx context.Context, contentType string, b
 // Corresponds with PUT /_stub/state (the `ReplaceState` operationId).
 func (c *Client) ReplaceState(ctx context.Context, body ReplaceStateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReplaceStateRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ClearViolations Clear the contract violations
+//
+// Their numbering (`v1`, `v2`, ...) goes on.
+//
+// Corresponds with DELETE /_stub/violations (the `ClearViolations` operationId).
+func (c *Client) ClearViolations(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewClearViolationsRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListViolations Read the contract violations (proxy mode)
+//
+// In proxy mode (`--upstream`), every place where a request to the
+// stub (refused with a 400) or an answer of the upstream broke
+// `api/openapi.yaml`, oldest first: the operation, where (status,
+// header, body and the value's JSON Pointer), the rule broken, and
+// the offending value, unless the spec marks the property as personal
+// data (`x-twilio: {pii: ...}`: then `redacted`). The latest 1000 are
+// kept, at most 100 per answer. Outside proxy mode the list stays
+// empty. `POST /_stub/reset` clears it too.
+//
+// Corresponds with GET /_stub/violations (the `ListViolations` operationId).
+func (c *Client) ListViolations(ctx context.Context, params *ListViolationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListViolationsRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1568,6 +1837,33 @@ func NewGetTwilioSpecRequest(server string) (*http.Request, error) {
 	}
 
 	operationPath := fmt.Sprintf("/_stub/openapi.yaml")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetRecordingRequest constructs an http.Request for the GetRecording method
+func NewGetRecordingRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/_stub/recording")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -1947,6 +2243,87 @@ func NewReplaceStateRequestWithBody(server string, contentType string, body io.R
 	return req, nil
 }
 
+// NewClearViolationsRequest constructs an http.Request for the ClearViolations method
+func NewClearViolationsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/_stub/violations")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListViolationsRequest constructs an http.Request for the ListViolations method
+func NewListViolationsRequest(server string, params *ListViolationsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/_stub/violations")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Operation != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "operation", *params.Operation, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -2130,6 +2507,11 @@ type ClientWithResponsesInterface interface {
 	//   was broken: `path`, `query`, `header`, `body`;
 	// - `conversations_stub_faults_injected_total{operation, action}`:
 	//   faults applied, by `action` (`error`, `drop`, `delay`);
+	// - `conversations_stub_contract_violations_total{operation, direction, rule}`:
+	//   proxy mode: places where a request (`direction="request"`) or an
+	//   upstream answer (`"response"`) broke the spec, by the rule broken
+	//   (a schema keyword such as `type`, `required`, `enum`, or `status`,
+	//   `content_type`, `json`, `invalid`);
 	// - `conversations_stub_world_accounts`, `..._world_users`,
 	//   `..._world_conversations`, `..._world_user_conversations`: the
 	//   size of the current state;
@@ -2170,6 +2552,25 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /_stub/openapi.yaml (the `GetTwilioSpec` operationId).
 	GetTwilioSpecWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetTwilioSpecResponse, error)
 
+	// GetRecordingWithResponse The world the upstream's answers showed, as a fixture document (proxy mode)
+	//
+	// In proxy mode (`--upstream`), every user conversation the
+	// upstream's answers showed (fetched, listed, updated), as last seen,
+	// without the participations it deleted: a fixture document that a
+	// stub started with it as `--fixtures` serves offline, answering the
+	// same requests with the same bodies. Identities and unique names are
+	// those the requests addressed users and conversations by; message
+	// counts the smallest consistent with the read horizons seen. No
+	// secret is recorded: every auth token and API key secret is
+	// `replaceme`, to be set before replaying. `--record FILE` writes the
+	// same document to a file. 404 outside proxy mode, and until an
+	// answer has shown a user conversation.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /_stub/recording (the `GetRecording` operationId).
+	GetRecordingWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetRecordingResponse, error)
+
 	// ClearRequestsWithResponse Clear the request journal
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -2188,7 +2589,10 @@ type ClientWithResponsesInterface interface {
 	// are not recorded.
 	//
 	// A request is recorded once its answer is known, so a request still
-	// being served (held by a latency fault, say) is not listed yet.
+	// being served (held by a latency fault, say) is not listed yet. A
+	// read waits (up to 1 s) for the answers already sent to be recorded:
+	// a client that has its answer, or saw its connection dropped, finds
+	// its request listed.
 	// The filters combine with AND.
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -2206,8 +2610,10 @@ type ClientWithResponsesInterface interface {
 	// the fixtures loaded at start (404 otherwise); if it is no longer in
 	// the state, it is added back at the end.
 	//
-	// The request journal and the faults are left alone; clear them with
-	// `DELETE /_stub/requests` and `DELETE /_stub/faults`.
+	// The contract violations (proxy mode) are cleared too: all of them,
+	// or with `account` that account's. The request journal and the faults
+	// are left alone; clear them with `DELETE /_stub/requests` and
+	// `DELETE /_stub/faults`.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -2276,6 +2682,31 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PUT /_stub/state (the `ReplaceState` operationId).
 	ReplaceStateWithResponse(ctx context.Context, body ReplaceStateJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceStateResponse, error)
+
+	// ClearViolationsWithResponse Clear the contract violations
+	//
+	// Their numbering (`v1`, `v2`, ...) goes on.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /_stub/violations (the `ClearViolations` operationId).
+	ClearViolationsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ClearViolationsResponse, error)
+
+	// ListViolationsWithResponse Read the contract violations (proxy mode)
+	//
+	// In proxy mode (`--upstream`), every place where a request to the
+	// stub (refused with a 400) or an answer of the upstream broke
+	// `api/openapi.yaml`, oldest first: the operation, where (status,
+	// header, body and the value's JSON Pointer), the rule broken, and
+	// the offending value, unless the spec marks the property as personal
+	// data (`x-twilio: {pii: ...}`: then `redacted`). The latest 1000 are
+	// kept, at most 100 per answer. Outside proxy mode the list stays
+	// empty. `POST /_stub/reset` clears it too.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /_stub/violations (the `ListViolations` operationId).
+	ListViolationsWithResponse(ctx context.Context, params *ListViolationsParams, reqEditors ...RequestEditorFn) (*ListViolationsResponse, error)
 }
 
 type GetAdminSpecJSONResponse struct {
@@ -2910,6 +3341,82 @@ func (r GetTwilioSpecResponse) ContentType() string {
 	return ""
 }
 
+// GetRecordingResponse429Headers the declared response headers of an HTTP 429 response for GetRecording
+type GetRecordingResponse429Headers struct {
+	RetryAfter *int
+}
+
+type GetRecordingResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *State
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyGuesses
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetRecordingResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetRecordingResponse) GetJSON200() *State {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetRecordingResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetRecordingResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetRecordingResponse) GetJSON429() *TooManyGuesses {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetRecordingResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetRecordingResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetRecordingResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetRecordingResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetRecordingResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ClearRequestsResponse429Headers the declared response headers of an HTTP 429 response for ClearRequests
 type ClearRequestsResponse429Headers struct {
 	RetryAfter *int
@@ -3394,6 +3901,158 @@ func (r ReplaceStateResponse) ContentType() string {
 	return ""
 }
 
+// ClearViolationsResponse429Headers the declared response headers of an HTTP 429 response for ClearViolations
+type ClearViolationsResponse429Headers struct {
+	RetryAfter *int
+}
+
+type ClearViolationsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyGuesses
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ClearViolationsResponse429Headers
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ClearViolationsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ClearViolationsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ClearViolationsResponse) GetJSON429() *TooManyGuesses {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ClearViolationsResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ClearViolationsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ClearViolationsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ClearViolationsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ClearViolationsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListViolationsResponse429Headers the declared response headers of an HTTP 429 response for ListViolations
+type ListViolationsResponse429Headers struct {
+	RetryAfter *int
+}
+
+type ListViolationsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ViolationList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyGuesses
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListViolationsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListViolationsResponse) GetJSON200() *ViolationList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListViolationsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListViolationsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListViolationsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListViolationsResponse) GetJSON429() *TooManyGuesses {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListViolationsResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListViolationsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListViolationsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListViolationsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListViolationsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetAdminSpecJSONWithResponse The spec of this admin API, as JSON
 //
 // `/_stub/admin.yaml` converted to JSON: the same document (its
@@ -3593,6 +4252,11 @@ func (c *ClientWithResponses) GetHealthWithResponse(ctx context.Context, reqEdit
 //     was broken: `path`, `query`, `header`, `body`;
 //   - `conversations_stub_faults_injected_total{operation, action}`:
 //     faults applied, by `action` (`error`, `drop`, `delay`);
+//   - `conversations_stub_contract_violations_total{operation, direction, rule}`:
+//     proxy mode: places where a request (`direction="request"`) or an
+//     upstream answer (`"response"`) broke the spec, by the rule broken
+//     (a schema keyword such as `type`, `required`, `enum`, or `status`,
+//     `content_type`, `json`, `invalid`);
 //   - `conversations_stub_world_accounts`, `..._world_users`,
 //     `..._world_conversations`, `..._world_user_conversations`: the
 //     size of the current state;
@@ -3651,6 +4315,31 @@ func (c *ClientWithResponses) GetTwilioSpecWithResponse(ctx context.Context, req
 	return ParseGetTwilioSpecResponse(rsp)
 }
 
+// GetRecordingWithResponse The world the upstream's answers showed, as a fixture document (proxy mode)
+//
+// In proxy mode (`--upstream`), every user conversation the
+// upstream's answers showed (fetched, listed, updated), as last seen,
+// without the participations it deleted: a fixture document that a
+// stub started with it as `--fixtures` serves offline, answering the
+// same requests with the same bodies. Identities and unique names are
+// those the requests addressed users and conversations by; message
+// counts the smallest consistent with the read horizons seen. No
+// secret is recorded: every auth token and API key secret is
+// `replaceme`, to be set before replaying. `--record FILE` writes the
+// same document to a file. 404 outside proxy mode, and until an
+// answer has shown a user conversation.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /_stub/recording (the `GetRecording` operationId).
+func (c *ClientWithResponses) GetRecordingWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetRecordingResponse, error) {
+	rsp, err := c.GetRecording(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRecordingResponse(rsp)
+}
+
 // ClearRequestsWithResponse Clear the request journal
 //
 // Returns a wrapper object for the known response body format(s).
@@ -3675,7 +4364,10 @@ func (c *ClientWithResponses) ClearRequestsWithResponse(ctx context.Context, req
 // are not recorded.
 //
 // A request is recorded once its answer is known, so a request still
-// being served (held by a latency fault, say) is not listed yet.
+// being served (held by a latency fault, say) is not listed yet. A
+// read waits (up to 1 s) for the answers already sent to be recorded:
+// a client that has its answer, or saw its connection dropped, finds
+// its request listed.
 // The filters combine with AND.
 //
 // Returns a wrapper object for the known response body format(s).
@@ -3699,8 +4391,10 @@ func (c *ClientWithResponses) ListRequestsWithResponse(ctx context.Context, para
 // the fixtures loaded at start (404 otherwise); if it is no longer in
 // the state, it is added back at the end.
 //
-// The request journal and the faults are left alone; clear them with
-// `DELETE /_stub/requests` and `DELETE /_stub/faults`.
+// The contract violations (proxy mode) are cleared too: all of them,
+// or with `account` that account's. The request journal and the faults
+// are left alone; clear them with `DELETE /_stub/requests` and
+// `DELETE /_stub/faults`.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -3804,6 +4498,43 @@ func (c *ClientWithResponses) ReplaceStateWithResponse(ctx context.Context, body
 		return nil, err
 	}
 	return ParseReplaceStateResponse(rsp)
+}
+
+// ClearViolationsWithResponse Clear the contract violations
+//
+// Their numbering (`v1`, `v2`, ...) goes on.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /_stub/violations (the `ClearViolations` operationId).
+func (c *ClientWithResponses) ClearViolationsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ClearViolationsResponse, error) {
+	rsp, err := c.ClearViolations(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseClearViolationsResponse(rsp)
+}
+
+// ListViolationsWithResponse Read the contract violations (proxy mode)
+//
+// In proxy mode (`--upstream`), every place where a request to the
+// stub (refused with a 400) or an answer of the upstream broke
+// `api/openapi.yaml`, oldest first: the operation, where (status,
+// header, body and the value's JSON Pointer), the rule broken, and
+// the offending value, unless the spec marks the property as personal
+// data (`x-twilio: {pii: ...}`: then `redacted`). The latest 1000 are
+// kept, at most 100 per answer. Outside proxy mode the list stays
+// empty. `POST /_stub/reset` clears it too.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /_stub/violations (the `ListViolations` operationId).
+func (c *ClientWithResponses) ListViolationsWithResponse(ctx context.Context, params *ListViolationsParams, reqEditors ...RequestEditorFn) (*ListViolationsResponse, error) {
+	rsp, err := c.ListViolations(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListViolationsResponse(rsp)
 }
 
 // ParseGetAdminSpecJSONResponse parses an HTTP response from a GetAdminSpecJSONWithResponse call
@@ -4285,6 +5016,73 @@ func ParseGetTwilioSpecResponse(rsp *http.Response) (*GetTwilioSpecResponse, err
 	return response, nil
 }
 
+// ParseGetRecordingResponse parses an HTTP response from a GetRecordingWithResponse call
+func ParseGetRecordingResponse(rsp *http.Response) (*GetRecordingResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetRecordingResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest State
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyGuesses
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetRecordingResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseClearRequestsResponse parses an HTTP response from a ClearRequestsWithResponse call
 func ParseClearRequestsResponse(rsp *http.Response) (*ClearRequestsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -4708,6 +5506,143 @@ func ParseReplaceStateResponse(rsp *http.Response) (*ReplaceStateResponse, error
 	switch {
 	case rsp.StatusCode == 429:
 		var headers ReplaceStateResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseClearViolationsResponse parses an HTTP response from a ClearViolationsWithResponse call
+func ParseClearViolationsResponse(rsp *http.Response) (*ClearViolationsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ClearViolationsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyGuesses
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ClearViolationsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListViolationsResponse parses an HTTP response from a ListViolationsWithResponse call
+func ParseListViolationsResponse(rsp *http.Response) (*ListViolationsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListViolationsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ViolationList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyGuesses
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListViolationsResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

@@ -59,6 +59,9 @@ type ServerInterface interface {
 	// GetTwilioSpec The spec of Twilio's User Conversation API, as YAML
 	// (GET /_stub/openapi.yaml)
 	GetTwilioSpec(ctx echo.Context) error
+	// GetRecording The world the upstream's answers showed, as a fixture document (proxy mode)
+	// (GET /_stub/recording)
+	GetRecording(ctx echo.Context) error
 	// ClearRequests Clear the request journal
 	// (DELETE /_stub/requests)
 	ClearRequests(ctx echo.Context) error
@@ -77,6 +80,12 @@ type ServerInterface interface {
 	// ReplaceState Replace the whole state with a fixture document
 	// (PUT /_stub/state)
 	ReplaceState(ctx echo.Context) error
+	// ClearViolations Clear the contract violations
+	// (DELETE /_stub/violations)
+	ClearViolations(ctx echo.Context) error
+	// ListViolations Read the contract violations (proxy mode)
+	// (GET /_stub/violations)
+	ListViolations(ctx echo.Context, params ListViolationsParams) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -196,6 +205,15 @@ func (w *ServerInterfaceWrapper) GetTwilioSpec(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetTwilioSpec(ctx)
+	return err
+}
+
+// GetRecording converts echo context to params.
+func (w *ServerInterfaceWrapper) GetRecording(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetRecording(ctx)
 	return err
 }
 
@@ -341,6 +359,33 @@ func (w *ServerInterfaceWrapper) ReplaceState(ctx echo.Context) error {
 	return err
 }
 
+// ClearViolations converts echo context to params.
+func (w *ServerInterfaceWrapper) ClearViolations(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ClearViolations(ctx)
+	return err
+}
+
+// ListViolations converts echo context to params.
+func (w *ServerInterfaceWrapper) ListViolations(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListViolationsParams
+	// ------------- Optional query parameter "operation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "operation", ctx.QueryParams(), &params.Operation, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter operation: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListViolations(ctx, params)
+	return err
+}
+
 // This is a simple interface which specifies echo.Route addition functions which
 // are present on both echo.Echo and echo.Group, since we want to allow using
 // either of them for path registration
@@ -399,6 +444,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/_stub/faults", wrapper.ListFaults, options.OperationMiddlewares["ListFaults"]...)
 	router.PUT(options.BaseURL+"/_stub/faults", wrapper.PutFault, options.OperationMiddlewares["PutFault"]...)
 	router.DELETE(options.BaseURL+"/_stub/faults/:id", wrapper.RemoveFault, options.OperationMiddlewares["RemoveFault"]...)
+	router.DELETE(options.BaseURL+"/_stub/violations", wrapper.ClearViolations, options.OperationMiddlewares["ClearViolations"]...)
+	router.GET(options.BaseURL+"/_stub/violations", wrapper.ListViolations, options.OperationMiddlewares["ListViolations"]...)
+	router.GET(options.BaseURL+"/_stub/recording", wrapper.GetRecording, options.OperationMiddlewares["GetRecording"]...)
 	router.GET(options.BaseURL+"/_stub/metrics", wrapper.GetMetrics, options.OperationMiddlewares["GetMetrics"]...)
 	router.GET(options.BaseURL+"/_stub/openapi.yaml", wrapper.GetTwilioSpec, options.OperationMiddlewares["GetTwilioSpec"]...)
 	router.GET(options.BaseURL+"/_stub/openapi.json", wrapper.GetTwilioSpecJSON, options.OperationMiddlewares["GetTwilioSpecJSON"]...)
@@ -414,156 +462,182 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H19c9u21udXweg+O5Geh5Jpx+028l+uk7S+N02zsbOd51ZZEyIhCTcUwAKgZTXj775zDgASFKm3JM3e",
-	"2bbTaS2JBIGD8/I7Lzj82EvlspCCCaN74489xX4rmTbfy4wz/OIlfzClsn+nUhgmDPxJiyLnKTVcipN/",
-	"aSngO50u2JLCX/+h2Kw37v3tpB78xP6qT2ZuwLtq5MfHqDHemi7zzxvvMeplTKeKFzBgb9y7JO4yksm0",
-	"XDJhIvLflz+9IlKRv9/8/DoiVBNKkuHQD5eQGc/ZqBchSbhiWW9sVMmi3oO/ZujHsr/AUxXThRTakut7",
-	"mr215PxixJMFE7Tgdy+Ukqp7oUuaz6Rasoy4vYwIFYSLe5rzrEUGIMCMlrkh/dsVz7kkqcwYOYvj+HQw",
-	"6j1GvWthmBI0v2Hqnin74K+3HEFKwR4KlhqWEQaXbU70mzi2E30tzUtZiuzrze52wQjNllyQyzfXhGsi",
-	"ZzPSF9J9aeQHJkgqxYzPS8WyQQTUNnBTmsoSiT8RlvqZZJoIaQh74Lq1Gefx+WA0EbDKm4KlwLFfbJU/",
-	"F0xcvrl+7nm5exfcVeTpKA5EiGqUnpGfGIjUjokdJ9ifOTGYi52YoYb9oeqrkzFWC5kzouHhTru0ZM8s",
-	"qCG6YHmuiSwNYfdMrck9zUuGM7+V8hVVc/Z1OXoqszUy8z1z3OpZ/IkmOV/yNnuePh34Cf9ExfqHkmn9",
-	"BU3G/mlLSZZUrMmM8pxlhJZmwYRxT9NkpuSSmAXXJM05UD5cwEScxednzwZjQmeGKXIaE2qIFCmLiBSM",
-	"UKJZKkUGNKFCr5hiGTmPTyMkjjQLpvREwOgRWXGzIG+ZUevhJQw2IkBRxecL49QB10TAPhPFZqVmGYh1",
-	"1FswmjGFFAvuho/Nhd7gTDQxkqwoN2TKZlIxnIhgD4YYtSaoWjRYrpq6Sy74slz2xqdRz6wL1hv3uDBs",
-	"zpCcj1HvnQCaScV/Z19Rgb5uqEpUj5SslBRzpHzLJCGbPfqFIbkurSq94VmbWpei0rQ3189JP7m8SggV",
-	"GXl6RhbsgWR8zo0eAKkKasDM9ca9/3N59Ws8fEaHs8vhy/cfn549/kevIpo2ios5sPpLUNsdj3TWlGrc",
-	"FG3KKfnAWKEJN/gcJQumjANXbnb76Bis0UMl1rHcH+XKSoEz/PBMsqCaTBkTxN1GjLxA5oYfFaPpgmmS",
-	"GL5kOrEcbRfANWgmgZOuuCduc0/UA32xbwVIre/hwscIeOueKU3ttD+2aZuxnB425HO8Em5RsgjGmkqZ",
-	"M4oGk3nEsncwx6ZRz/LS3uuvcTtgP6ultLVp9TMRdMmyC0KnGjTQTCqn76srRl18Vv2q94yPu01To4kU",
-	"diPNigPwS/My63rwRNRPRiXEDVvqzg1xX1ClLLULJad0ynNucJsAb1LTG/cyWU5zBhxDHyp908E9olxO",
-	"LfMoppnp3jidyoIdtBE3eCXcwtQ9T1n3GoDFOwS2poqQ1rw1WP60i+VLbZXzxkMeQ2fhV2AjvwrHoH69",
-	"TQrWIv2+epic/oulplI03zsZ29RvYI2s0aFkqtDAgDiOSVK5AQnaLVCfAEk0m4hkU6Mnlc0HBAqI7oIk",
-	"RpUipcYNAPykGM2dBYwmApBNqVGdOutV8VpE0tI4a7qg+Yxwo/ERyJcC/jMRqRSCpSgZaS4rS8gEUP3X",
-	"XjV/EAo/lYBAG5r4uVcZNMs4DErzN4GqndFcs03r80tgQe2yuJgD6bi4W+qEsAeamnyNZglpnCzpA/5C",
-	"SSk4TC9fT4SiIgN4wZfMAo1qACOrW0bk0pCl1IY8jYkeW7IgHcBEPNHk25hoslLcMBxJliYiWlqISAlq",
-	"RAA2dsdBORue5wR419KtaVjsU9sc81rCinMwFDjHUSirT+M4jvdpe3ufe8bB921IhhtkK7tXXuYRuxkK",
-	"A0K9gEEtjniinQfpRARgRRKhE1ZdMGeCKZ5ayDFz7pobqQ8QJCb/5T5fWC8Zr6ITcR7HkQUp9hsLEeGL",
-	"8+qLbwYjcknOz56RlCrFmZ6IJMB7CeknCj7eUfvRAk8dkVPCZyRnMwN+wuCCgJVH5FnJoRT5mqxAuppD",
-	"cE3m/J6JLi6BRXZbFQe8LLmQFhLZFUl3ERBlk2TBNIG32ANdFjnrjRFiB7z2DP7Zp2aXTGs63zLFeiuf",
-	"aOKuvKh32gAc3tjAjckt6cMrJuZm0RufffMtTsZ/Pu3QMwFZu2cU7KRTiU+09eYiwoXfzIbIffft+X6R",
-	"s7OHZ1bkbBLzmwYpccQ9AuiG3CqA19lWaPtEE55d1OjW2nJrIaRgFoZozedCk34yO00ikszOkoiMRqNN",
-	"qP3r5fCfdPh7PHz2vv5zdDd8/zGOvn26A3i/4jao1uRnnB/+VUGZvdihDW82SOUG3Uqqt2XOjlVVDmMb",
-	"cH8y0pcq8nqLEZ6BrFFhI0HcukIRXFuUBvgIjGmR05QNvpBD8dkAvrm6n0ETVS6IFUHwvIObxriIUvDf",
-	"Soa4GEwsfJVc/ZhMxM3184gsqUkXYPI0SQBvgSqz7nTOtQlxLw4gkEpagiq21HWwKHyuc70dSgZyLx3q",
-	"8ILVQ21G8+PVw2c4LRmbWW+yk1uuAB0hawSQCRYnAWR53DIiP97evnHxDU2WFPZAM5FNBBWEZ2xZSPDo",
-	"/c6Q/g8vbiPy/MWrF7cvBmS6Rmpolt8zbe0IJYqVmmVtqKYtoUlAZ+dBkpQKMpekFEIannpQ92/nlTn7",
-	"dvnmOnDQ+lTUn64zb/Lctbpg6YAYORE0NUSKnZ4cuQyG8gO5bZ4I56aQfvKSmXTxTjN1FXBpMgCDJTIr",
-	"PCAW7oYhOhPZRKBn5+6+sb91DGKkjEgpcqY1SfDWhGi61hOB0GHFNbvA6FY4OAZemo9n+QzhxaaodE6+",
-	"t1dQNpzHivlPu4KR6YKKlHkYjDoBVKJn4jkzug5ajElsJTwipxNB8xVd6xH5JeDPCKwT+EMuGEIdKPfs",
-	"i/+z6/wSTu1uwX4Ll20Kdp+S26s35O3N7aAt5GN7Nco4sBHTZNILbsYHgywXjKlJb0Re8Q+MJKBnkgh0",
-	"oY1+Lim4LagdSLdymK7dxm+T389zzncZjFJkTJHk5P70xLG2Pvl4taDGfbrh2WNSw/xamm6un18QvoSN",
-	"9fw+9sydOPhbQ4/rm0OifNuCBkWRr4NgmZH2A1faWGuHcbhNdrUovaE4jo85HGRs4WJrZHnGhOFmXVnY",
-	"dzcJQQNLMWrNyEqqPMM4ITdW8zeigDTD6BHjoDOcVdZgZT2voGyCDbaSCI/2V69oS2nQHHjgSOv6uA18",
-	"3Xg2rCStR8W61/L0FzxdkIKaRaAtPAwYk8TdnRCzAFsbsCCoN51EE5F4Tmpfs51NI5JQsU7IVJpFM7zh",
-	"Z2lnXQtHV4DjR0ZzoMsm3A38Ajeq/NAxwOHQfzPjthXV2kT4Qbk40l8YU+jxyQkY0JFLCeiRVPMTSfXJ",
-	"/dNRPHo6aCbaf+2563pRj4uZtKK76J71W5ZKlbEw174pI4zUzNow/oqljN+zLLJxLLlCGaB1omcnxO7I",
-	"Brt0gw2X2UcGySiEs5X8o6xxQzKeESFNZ/j3SBcd3Ab8wgWK+kGIgkxpNhEFVXTJDNhITdeDajISAJ8u",
-	"0xTQAhADZyekHwmIUkebAr8+jjvVVVZa8NMZhvpRrkguxdymF+0DjJQf0E9e8jzngbNcGWIuzLfne9MR",
-	"s+7EzG3lWgUKoEqJhBsWET5DFLSiunNPYEL7TN//Brdf7w1iuB87ti7yKSRnsz2nEm7GZLVYTwQl53Hs",
-	"04jNBWi63rux4Bfs2tnetSsZeUPn7Ib/zsbO1SfLEhACq8DTaRzHXXRaMrOQWSNu0Xvz883tzjTHMXg9",
-	"AOsDJAAoCVyjfTRapYa5LcUHIVcCAxWN+FTvXZFRwzrQbBu/UquM27O0j7fUjEjBVMqEGTKRygxQQJ2K",
-	"EZL8VjK1bk6hsjcnaCRPwonok6sf6Z5/tk32DmVeb1fnnSm4rsU90aTSHxpAIrre/QRmfcMzsHfhpPGr",
-	"iUiaZjEZ1LTJGGgugBfLwqxr9OE3ciLcTlLFMDlBO/yqmjk2WPhjb2M2Df/eTbrCJF0gA3fpcFl3AnjX",
-	"lYyu2XjoLNXwOgsVoA0JZ03z0KGAmzj27f9yOHY7iNXst/Z0ro128hzZigHgUExfnIISxmieyrBOwYFL",
-	"sIeghtDYTkTfm8jBBRixuWQYU6nGoqmS4HjaCAM5udOmnJ740ZINJ6ul2093R0LbtMXwRxXzt1O7IHHN",
-	"U2H0hGoCThH4u7WT5W4LdH7waPAE2g/+xQ9eGXulQEs37BYoliHe3+VhVLmt7Sqlj6U4p1F8dk6ma8N0",
-	"XUmGDIpFfFItyYyzPNP2+ok4i+Lz7+wNICoWooN2xJi0Joymi4HdVjDGWO1DXXbuX7JUgua2dgEMDkVn",
-	"wG+/SwlyRaZszoXAANRlzbcTIaRB1wdInZam24/chKbst56jdGU9nL5tajIvmM4WV4zRhB3dYBH36e92",
-	"eW1M7fmzA0XmGWww+nijMFu+SzVsYtN9webq8V1zd3pmhxo/PIPfXNubllKPkDusmx2UpTnTxoVVDuOa",
-	"ByfCPqzizJAhLbxp5J0fhqvVaggXDUuVo41kWTIRmInuT7H+uC5B+/Y8iuN4CLxsc9W2Ds1bhQ+sMIMR",
-	"edEwIoq53wVr2YVXVJu3jGY/Wfx1LTL2APQ/P+u977IDVdXfZY3+jwr4Oxvl/QOLw0CmDJEroTvcjILf",
-	"fWDrruDDm2sCv7igWOBdWMgIPrt9TESmTPMMczIar7SFVgezb73sgv+DrbsYCUa9w1EPHuyGpYqZICSk",
-	"dzpTT5q5Ax/ScckAG3MBuG5V0kQ4p9pfF/nMFP6/dupPRqNR4mICNMsU03qjDObAxVjH3abGr+29p206",
-	"6f3h600mw/TMporEopKA6AER3x/AuDfboElN7F2lchfISWhqv6eapzbaAwrj+CK6qPcwnMshfDnUH3gx",
-	"lIUVp2EhwfAqV1YfLsKy4bGFAcSJzEU482aNKDH0g5MTWD/V9cqQDDYKD3wLvxVU65VUHdEBe82niMIx",
-	"/IFk2M4ebhK7+aEao5MdHMUqdrj5xwGVkzf/+CM2/Woj23iU3m1oDr+RBVWGp7ygrk52Q/Mao/i0NF4t",
-	"+cDix8dWXPGyNmjgctKMGjoGdxsXSxYyR8fP+tHVORNrC2wAlStQZL9g3Q8mzqu7I+vvwBd4UmVJiwJg",
-	"1kR8BlFTxQBr3k3X2yIkPlo885i5Ih/oYbhdqs6oCKDcOzf+DqDc2BAEh/YW0n/78oo8ffr02QWac8AY",
-	"726vIhecmQgbERqMyHPmkj1n8dn5MD4dxqe3cTzGf/9JirzUHVOfCA423ufPnc7EgnZtXNhJwJ67qiuf",
-	"ZUYXSLpSLVQJ4biazGSey5WLKvOcbeaOdkF/pFiJcYejKJZTbYi77wK5xBWxhVswmoiKUBvfHzzBmeJM",
-	"ZPn6DtRgN8MsyiUVQ8VoRqc5c9DRB4bOvvmWpAuqaArQsqvkpiNmhIDsLoixOvmLo23lzu6e9rajAGqs",
-	"VVkjFkQeAOc1Ho0aTxqeWrrsCC0eKGRwmVwChijM2qkljMPUKqebksBcGswQaAy4/IJQa4Q8OaVI2fHQ",
-	"7U395C78dozd2YymOI+cfdoAeKfzrJX+pDFu7a2PUc/Wkmxh1EtX/W419TBjMy5Y5pjVVaG4mIdTDBek",
-	"1MjQXEwEFtt4jQjmEFTT21e6YpnjEldbydnJFhsa2Frjqx87rXGtGjOGYQgM6NgsX63xEN8IG3oKyFaV",
-	"ucrSeLiMpR/h41GAWrnUqx//aLtfneEK8nyp4fes1xWqRKbsMmGjIAPHRTVC9YctRG7n0D5z9rcVhx9T",
-	"ndyp/6cslUuwUlLB37hvfiW4q66WuoVqrA2w6zvQ1rhnkX71rIEbfrvVOc74VXvwGTPyY3z2nHbKangM",
-	"+igAao8Bbh7925pW3O0Ka9I3TIANGYQBGkA0ciUASiF+o7mN8wEc/QRf34U4dnu0G45HNf2dTsdrafjM",
-	"qeFX7J7lTZGu0+Hd5vEJHlCoRiA5DOE1d7O+MFmWeHRBG1loUpR6gSHJ6l5f3NTMytcTwNu/iCII7e9x",
-	"zPOzqJa9ZFhku+BF13K3SPt+aBmgkt3IsssWNGSsNj1d2DuczjEAFOZzB+DyzqM1biN1nb4LAnyn9XEl",
-	"PrtalaUsqCYw3Ii8cnXgWP2fiDLPk3HzOiHxUoKHIqUga2baGBFuBJzgsV87b1AvAWuJDF0WOzYEn45z",
-	"x2d3bfRhlAt5/S73onaQ/LeF9EiYGHC8Q4ndtUu3IQdizsiWLZnAEUVDx3JXAIt1S3LmgPFEuM3WdFkB",
-	"nMNAWai6cHI71dbGgnYvJIih/fT90TCtA+5VWM2qgpvr5y0A9tP3fwQAu6liWa2oSmVoSL8OK8NWubiR",
-	"i5UNLkjODOYV0B4hAWwt6cZBADr8/XL4z3j47P1/deYwW/HWzwoE+ZLBynpa5wvxU+jejzqOzAQ/d3NC",
-	"jbRbYx1niBuBr8903er0u5fHvbPHiy5cgaiNCnEduEtBHOX4tb3TLq26CSq2S2GwhL2e0oa700+ub3aL",
-	"4kSEshg26diQwnrgbl/ogLrSTxDFd06BHsXyjfoR3M42P/ut3R6TeKIDZdzpLI/IpVgHgZ4LrDKrwh1E",
-	"sRnWd9UWDsuLD9DUx/G4L+hon8N1a9yp5KtykB2EsLz07uYIte6Dl13et59Yi4nefUkmanZhaC+vfTZy",
-	"dOhJwc0SxO7SiYwZyvP27S9LhVXC9veIrDBn6wad83ssKGGkT7Gw5BwbEm0PGXamvZdSAWacyfbTE1+X",
-	"ulqtRgYfOkrl8iSTqT7BJemTSRnHT1NsEgJ/sSTEX6XindU2h9WoRESxovJP9xzXQ/LXKw3XFW0v6MUE",
-	"a1oqbtY3ICvee11ycesTttsaGlmDXh3yw+IjQ5VxBTOknwyHeOUQr0wiwsT9RCQ3t+++v7t8/tP167vb",
-	"n//x4nUywJRHcum6izj37HtGFVPE0hdHcAS2ooCijZUieF1NINgz20ike1OfK2Sbat4ogbI0mmcssuXx",
-	"TBuiS24YaHA8SJtTMS/pnI1tT5UZuAQci/qnjJRF5I5V4GFxs2JAF6aNjohmLCOU6JQJqriMSLpg6Qeb",
-	"2EexD6KOrmDcPt72KBIZKZS8lx+Yq0nlOWgieBCWWOpS3fN7QLQT8eKeqbWtqOHW7LKsqkG3pVV4wqNQ",
-	"bMYfwHlxcoQFRAtqs+UT0W5XtXF0iUxLQ5IfXtz6iq0FVp8nrjhKk/P4fDAR7ljRdgahosFJh/PLhe0R",
-	"0DUteJqdjqO0YCzTE3E4d5G6JcwTn4hrhE3w+BB2xgCAE1WqOlyLPUQIl+h2/eFEoJ7VmG+odOvfb35+",
-	"HShYlAl7ALFVvWi4wWpQ933TiCOth3VHpl7Ug18t85+O4lHcqzV+b9zD4vqqen78sec2FQcY+W4+8y6U",
-	"nzQuXdNlnjiIZWzJNKxpXPtfdcE/N7AnYLITwIvpgoo5ywYjPB8Ad+Le4nlNIK9jZnbPBFkteO6iDZuc",
-	"aqkTlPz2xr0fmLmEy6qmaBsd+M7ieBt6qK47qW4OFWZv/Ov7qKfL5ZKqtYfGBUttfAGPxbjpVV3QYO/o",
-	"XIO+vpLCABjqvYcxW4TcSvPtTyH9hBY83IxBhKV9qNTwD7ohjtOSu9OZoM6Ooj7pID6euX+wvQCJ313n",
-	"gNvLceb9xHEfzvJvo9EIS4A9zKq/HYBalfk9I3ROubBnM7RjJuTXfTv+ybuNbeo+Y7fx/j27XZ9Fz1jO",
-	"bPKiuZSrnFH10l7WWsl5mznwepaNyGvpUNpj1DuPT/evudHcC286339T1U4Rbjh7tv+GjeZvj1Hvm0M2",
-	"pKu/JO5NtRtv2VLeM2cRfIDWE98R8P1j1C1SL+q7omZhM2aFsfoVj7hFtt+V62HgSvVHLQZ8xbXZtmnx",
-	"F+ucVjc52NKkz7LXn4YFgBT1wR3dvf9F2RWsyrLGmT87DBPVUSBbAOKaBQi2IjwjAboBSZsIWzstBfi6",
-	"tgBV0CV3B5jaHRvssxTDzLEt1HRdCaJGBwenggE32dozVx06U0wvEEzY5RF75Hzz9JoUOUAJbDiyUc4G",
-	"47pi4ok9x4Pf++qWNWDX5sm0yJUp+RLkEXkpFSaZwqOefgcQ3hjFWQYLqmtlLoKDsDaJDEv3p0b7VWFq",
-	"JVSDyEXbTbNNXeNE9kSsmQNjKy4sqZLgHHlCMkVXwcFue62QtknOiFybiQBwr0mCfRoSN8V+WhqiF1IZ",
-	"wmfhcSs8zkBXdD1wPavsiVZ/aEqTBNFcEuE5At06xW3PXNs6/dwfUq82xCyULOcLYCbLKoj3MwnsmTPq",
-	"aOcY1CwUg/9yMdd+XWYiptIs/CzwW/vILqP5prQqqxcF/Z3XBygrVzGN6s22F/M3Nm0l9p5EJvBnWTxZ",
-	"I8+2G1W5yLuAXmleom20TUiC4xCNM2GoADoOZ7lj6EHizp3YPgX9MZeCvZTqMncB43rSl+DGAIErhF53",
-	"2nXdL+AmMmOWcd2pIZRed7bZN3arVtDsihIcNGJ1z+TMtkKKz4OwBVLQ7Qt2bdayVCkeP0SxmKEKrgML",
-	"5/F588Dc1kYMNu3ijzc9Rj1FDXvFl9xlBWt6nJ89a/Uu9TtnJQUpES63WlWjL9JpMM+zZwfOM9wznctV",
-	"c25ncQyw9bs4JktNllIB8zg04BWTtCc2/dncYJrVcd3e5dUBB+iqLi6+g9p3rj8TfjiLY9su9Qgrjv2B",
-	"HpsRHReZ+2Phw07ogNzlDFSGMOLMwoiv+XzEXQ7DHAATgn7qfxLYc5llvs0OWhK3YcjrtkUHwYLvFhja",
-	"9ENOPvLscZczYjF2bSX2OSP2+pYz8tcubvdfYNN2eC/1wdre+NeP2+QGszGYboOv3dE4W/Vo+41uvq3g",
-	"CIG9znqPj+8D1vE++0FxooaH/28ZKvI1XF87WtQu/yI2iXBw6KhB2wOjR1uf6kJJzf3600aTQqb4WgGl",
-	"3QxxSHRpUbWE6eSEz9mcMSlknmMGpBSG53gsxTk9AMV8w9wgk+I82C0Udu1rPgnuBEc2PazsyQ+9gxGY",
-	"e/YWJILM7dIpXMxHO7fwlwVD3G+CG8si2Cj3rHCblswonuqt+3QF0JQpHZEF10bOFV3aKpQ5LefM1ii+",
-	"UXIJTy51RH5QdEYFJZdz9+oWKtYToVNFC3tMBRCB73y6pGY8ERMxJEmjEAWndrcwprjzvv6dkYbmH2nB",
-	"A888qjKVDkM/JuOJIHVDAH/KHlSHi1HbPCr2PQK2QgfYjwf3hi07Lkji2nHcKVkalsCCEnvs+05Ic0fz",
-	"XK5YliAZ6qQasZJUvTFlQe/ZIGqc/+8nceKa3vhj/rVzPoAhgMj+MG7fHNy5JxFSsAQG8GLQCLtcuGBM",
-	"7TadxnFVvBuRBMMRyeDikF25q86yu2Y4G/vjtoPWvFNFDPiSYXNR3KCtD6vDQnc+97iFERSjunpgtf++",
-	"9cy09sPqIUn/PI7Rqri8vnEqEIZAg4LxhDFJQDsDx+AxcvjD9s6FvwBZJlvnb6HtHRf/wtcDubkH06Zp",
-	"QCcft/IBoumaJPaChPSraI7vlefCRNt3Crum3fmthTtGo5H7tvRNw0j4bWOQ9g0bv48rZue/12cZSqVA",
-	"8vGAA04Nvv1BEgWqesme6CphWSiZMq2faNvMkSpsigPaiPSTubz7Tzc/d93dfyYDDDi2TUfOXYI6TL0e",
-	"hcfG1aMXMs/cC0pc9FKE+Vfb8sW3jqAVW7nWKJgExgrCTR0VyrPrH4sdSr1qxEQx2XgzU3+FbeFWsswz",
-	"ktsMv0Wg7sgMUHmwxar95FT7XrMG6vikyClvGrTe38jtf795QfaylrUFzerr7gvP6toJ2vV2gk4b6HYG",
-	"I1u1qXlirQh7KKTGgjOPHeNRPDrfbSgdZToHdMUztdH8eQo85NuBhrbTA7+DnI8QJf5b+h42zvh1PY8q",
-	"tvlOM9UoJDgqbx3S9iDfY/dznfvR2LE/rfdRs8XX8T0OYIlD3I9ml5wd6e23/sK/Etw7AkS48AbydO2X",
-	"gn3wHYu2JrqDLILe3uZSBl2Mxq5NXoQsGk0EIrAo7NwTkXbGrvYLAHIE74xy9W7wGD4D16Qun2o3q7Rd",
-	"+lrdD32CbUSugqosROiNIi/3goWBbfFji7Z8cyrbGKbRwcqdCUKXNRkO3W9DwFZJRbWJ6J/G4OGufbZq",
-	"cIEEU7YoAB7l3IkReVuRWtYVeBPhOxJVcwFMdVnta9hCy72ESwcvdUFvyEEXfwu+6GUipgwgkdNw/QXL",
-	"EXdTXJRIqwoHTdcD/yKfnGNCyR5csr1ycjyLkcrllAt3/OHy9fMu5fSKaxNI787oZLMJ8abX1GhJVIUu",
-	"fQMvF7usMzeHOfbNFjm7J1S/EgZ9RNdRsE/FmqRU29cotDpUdk2yaknWeLHeroNGeyaGnYSxQtPVANRT",
-	"tYWcI/LGNihSiACXBSjIA1pMTkQ/6HTE7tn/OHspC9vzyFZYus5xrlOJ45iCKmPDCJvNQHf3ptxCLxee",
-	"/kLUqppb72gA6VBd2Bj0Isylb2ahm43uqzp93wsf++xjG31qq4WtmG0SZ2vv0C6i1AnRL0YZLGvi2qak",
-	"N+e6ZRo+fX1EfsB1ct83myMbuJOgf/vWybpDX+F0j+zlfjB3gS8e2XcmYY4t6J+OHeZpWMaxq/O575W+",
-	"h3l8Q/SudWMCv8Emx3VN/4RXswRL33g/i2saH7yNZcuLU7pWkm7WbfwhK6pez7qh8n1YMHZrBrXb6vvZ",
-	"tAP4hqVOXvStJhtr6HoRU+drmDoXEEI/axSaPWHtUlrdY7eJS9CGdovE7O0a256of39d/XoDT/YoRFeI",
-	"lPr27XQh2Bxsmyx2cjz8ZbXv/8CyiY3moNsiJptvdWii6r8y4bsy4TQ72M8J3U33PpVCdvX3/8VJcuJA",
-	"pHuPbfAC7qpxSJB7a0YY8D16wfEm38+r1obJ0L/3XydVk9OMLaV9gYaNntp3zdTzkFa6qanyC34mPp9R",
-	"T0fT9cVEuHMvaET8Pf4FwroZALZ+jr/Id2XnwkYvq3FzSTP7qhtcIulj6Zt/A9DgApw1+1YcIX0jYD+I",
-	"e305r98EQqY0/RCU0eKyb9tbWrl+Qb0ovnyP5lKwC5J6n3fpwjrbGkXb2sbmj3bMzlpHfKmObRd0QE3F",
-	"zfVzDw2D+jHw6ZDn/hBv5f1h9TXw+L+qaw7RKf4tSlbUq3fxdLN/oGosl4SKpupmtjXCEiqVY17q7479",
-	"Yi12ycYkefPuNsEjhSBOfamccNY6ybYmQMAVaB77BrK5XzE2vrCTmVMuugTixUMhVSURnxBj9H3a/gzM",
-	"ZInVzrV173UHL0VbbJQ9huL1i/dGPc8EJwVqJVS9ERJ22SW1LPv10RTU8bGo6okc2a4N0UaXSuS88Ez+",
-	"oHkO4aJuMFULUiPBTtbM2OiWtQKBASCX4b3Vmqrb4RMeSVBsImoTYK2XYrqqf7egccoIdUcR7Jup+kKi",
-	"+Nh3EZoV+Iru5QJ+1uDke4NGfPrQJnQ6I+8/MTVntUg0SuK7Wchfwpk+qXqBPX6mPP276vPTpweJ4Cuq",
-	"5uz/vcziZnZpYi6cLdBupzuEtdyi5+s0ITbflapu30sbChlR4iAEmBMRGIngxa4u9uRa4bgWETfXzwPN",
-	"oh3mZFhMdSkId+/gqabjmNozue+B3m3rENSuLdRM3vx8c0tCQJ0QxUyphCZGdiMp1A1/icn/H2LitrPl",
-	"GrmTbwfYto0kY7OVxK/vAdhifsKh7VLlrmPD+OTk9Ox/juJRPDodfxd/F/fgWjf8pvS9AoeLaW3bNVxd",
-	"26YMuZQFBpwcAveFfVEncI68RY3I0moHkWExQ4CwbGWMcdbU+XD1Azz/fUqaLRimiiW0BnplEzdR461f",
-	"Tjm0ata6ugXUD3FV5O1n+FKMZh1hcGez/KJ7tbpgaeAs4xZX75HhGTXwyaa9o0bini2nzB6+XAaPrBLK",
-	"j+8f/28AAAD//w==",
+	"7H1rcxs3tuBfQfHeLZNzmxQlK9mYqv2g+JFoxnG8ljypO2mvGuoGRYybAKeBFsVx6b9vnXOAbvSDFGk7",
+	"2amdTE3FFNmNx8F5v/BpkOrlSiuhrBnMPg0K8Y9SGPu9zqTAL17Je1sW9DnVygpl4SNfrXKZciu1Ovq7",
+	"0Qq+M+lCLDl8+s9CzAezwX8c1YMf0a/maO4GvK5GfniIGuNt+DL/svEeokEmTFrIFQw4mA3OmXuMZTot",
+	"l0LZiP33+U+vmS7Yny9/fhMxbhhnyXjsh0vYXOZiMogQJLIQ2WBmi1JEg3v/zNiPRb/ArIUwK60Mget7",
+	"nr0jcH414OmVUHwlr18WhS76N7rk+VwXS5Exd5YR44pJdcdzmXXAAACY8zK3bHi1lrnULNWZYCfT6fR4",
+	"NBk8RIMLZUWheH4pijtR0MS/33YUK5W4X4nUiowJeKy90G+mU1roG21f6VJlv9/qrhaC8WwpFTt/e8Gk",
+	"YXo+Z0Ol3ZdWfxSKpVrN5W1ZiGwUAbQtvJSmukTgx4qgn2lhmNKWiXtpOodxOj0dTWIFu7xciRQw9qvt",
+	"8ueVUOdvL154XO4/BfcUezqZBiTEDVLPxC8MSGrHwg4j7C9cGKyFFma5Fb8p++pFjPVC54IZmNxxlw7t",
+	"2QW3zKxEnhumS8vEnSg27I7npcCVX2n9mhe34vfF6BudbRCZ74TDVo/iTwzL5VJ20fP46cgv+CeuNj+U",
+	"wpivKDIeX7bWbMnVhs25zEXGeGkXQlk3m2HzQi+ZXUjD0lwC5MMNxOpkenrybDRjfG5FwY6njFumVSoi",
+	"ppVgnBmRapUBTLgya1GIjJ1OjyMEjrYLUZhYwegRW0u7YO+ELTbjcxhswgCihbxdWMcOpGEKzpkVYl4a",
+	"kQFZR4OF4JkoEGLB2/Bnc6OXuBLDrGZrLi27EXNdCFyIEveW2WLDkLUYkFw1dJdSyWW5HMyOo4HdrMRg",
+	"NpDKiluB4HyIBu8VwEwX8p/id2SgbxqsEtkjZ+tCq1uEfEckIZo9+I0huM6JlV7KrAutc1Vx2suLF2yY",
+	"nD9PGFcZe3rCFuKeZfJWWjMCUK24BTE3mA3+z/nzX6fjZ3w8Px+/+vDp6cnDfw4qoBlbSHULqP4K2HbP",
+	"lE6acoOHYmx5wz4KsTJMWpyn0CtRWKdcudU9Bsdgj15VEj3b/VGviQqc4Ic52YIbdiOEYu41ZvUZIjf8",
+	"WAieLoRhiZVLYRLCaNqANMCZFC66wp5pF3uiAfCLx3aA0PoeHnyIALfuRGE4LftTF7aZyPl+Q77AJ+GV",
+	"Qq+CsW60zgVHgSm8xvLoYA5NowHh0qPPX+BxwHlWW+ly0+pnpvhSZGeM3xjgQHNdOH5fPTHpw7PqV/PI",
+	"+HjaPLWGaUUHadcSFL80L7O+iWNVz4xMSFqxNL0H4r7gRUHQXhX6ht/IXFo8JtA3uR3MBpkub3IBGMPv",
+	"K37Tgz2qXN4Q8hTCCNt/cCbVK7HXQVzik/CKKO5kKvr3ACjeQ7A1VJQm8dZA+eM+lC8NMefWJA+hsfAr",
+	"oJHfhUNQv98mBGuS/lBNpm/+LlJbMZrvHY21+RtIIxI6nN0UKGCAHGcsqcyABOUWsE9QSYyIVdLm6Ekl",
+	"80EDBY3ujCW2KFXKrRsA8KkQPHcSMIoVaDalQXbqpFeFaxFLS+uk6YLncyatwSkQLxX8J1apVkqkSBlp",
+	"ritJKBRA/ddBtX4gCr+UAEAtTvzCswyeZRIG5fnbgNXOeW5EW/r8EkhQ2pZUtwA6qa6XJmHinqc236BY",
+	"QhgnS36Pv3BWKgnLyzexKrjKQL2QS0GKRjWA1dUrE3Zu2VIby55OmZkRWBAOICKeGPbtlBm2LqQVOJIu",
+	"bcSMJhWRM+SIoNjQiQNztjLPGeAuwa0pWGjWLsa80bDjHAQFrnES0urT6XQ6fYzb03tujr3fa1GGG2Qr",
+	"uldW5gGnGRIDqnoBgpIe8cQ4C9KRCKgVSYRGWPXArVCikCmpHHNnrrmRhqCCTNl/ub/PyErGp3isTqfT",
+	"iJQU+oZURPjitPrim9GEnbPTk2cs5UUhhYlVEuh7CRsmBfx5zelPUjxNxI6ZnLNczC3YCaMzBlIeNc+K",
+	"DrXKN2wN1NUcQhp2K++E6sMS2GS/VHGKF4ELYaERXRF0ZwFQ2iALlgm4Je75cpWLwQxV7ADXnsH/HmOz",
+	"S2EMv92yxPoonxjmnjyrT9qCOtw6wNbilvz+tVC3djGYnXzzLS7G/33cw2cCsPavKDhJxxKfGLLmIiaV",
+	"P8wGyX337enjJEerhzkrcDaB+U0DlDjiIwTohtxKgBfZVtX2iWEyO6u1W5LlJCG0EqSGGCNvlWHDZH6c",
+	"RCyZnyQRm0wmbVX71/Px3/j4n9Pxsw/1x8n1+MOnafTt0x2K92tJTrUmPuP68FOlyjyqO3TVmxao3KBb",
+	"QfWuzMWhrMrp2BbMn4wNdRF5viWYzIDWuCJPkCRTKIJnV6UFPAJhusp5KkZfyaD4YgW+ubufgRNVJgiR",
+	"IFjewUsz3ESp5D9KgXoxiFj4Knn+YxKry4sXEVtymy5A5BmWgL4FrIzM6VwaG+q9OIBCKBkNrJig69Si",
+	"cF5nejstGcC9dFqHJ6wBcjOeH84evsBoycScrMlebHkO2hGiRqAyweY0KFleb5mwH6+u3jr/hmFLDmdg",
+	"hMpixRWTmViuNFj0/mTY8IeXVxF78fL1y6uXI3azQWgYkd8JQ3KEs0KURmRdVc0QoFkAZ2dBspQrdqtZ",
+	"qZS2MvVK3b+cVebk2/nbi8BAG3JV/3WReZHnnjUrkY6Y1bHiqWVa7bTk2HkwlB/IHXOsnJnChskrYdPF",
+	"eyOK5wGWJiMQWCoj4gGycC+M0ZjIYoWWnXv7kn7rGcRqHbFS5cIYluCrCTN8Y2KFqsNaGnGG3q1wcHS8",
+	"NKcX+RzVizap9C5+8CihtIzHCvmP+5yR6YKrVHg1GHkCsESPxLfCmtppMWNTovCIHceK52u+MRP2S4Cf",
+	"EUgnsIecM4Q7pdyjL/5D+/waRu1uwn4Hj7UJe8jZ1fO37N3l1ahL5DN6Gmkc0EgYFg+Cl3FioOWVEEU8",
+	"mLDX8qNgCfCZJAJeSN7PJQezBbkD62cONxt38Nvo98uM810Co1SZKFhydHd85FDbHH16vuDW/XUps4ek",
+	"VvNrarq8eHHG5BIO1uP7zCN34tTfWvW4uNzHy7fNabBa5ZvAWWY1/SELY0naoR+uja6kpTcYx+E+h72E",
+	"LTxMQlZmQllpN5WEfX+ZMBSwHL3Wgq11kWfoJ5SWOH/DC8gz9B4JCTzDSWUDUtbjCtImyGCiRJjaP73m",
+	"HabBc8CBA6Xrwzbl69KjYUVpA642g46lv5Dpgq24XQTcwqsBM5a4txNmFyBrAxQE9maSKFaJx6TuM9vR",
+	"NGIJV5uE3Wi7aLo3/Cpp1TVx9Dk4fhQ8B7i01d3ALnCj6o89A+yv+rcjblu1WgqE7xWLY8OFtSszOzoC",
+	"ATpxIQEz0cXtkebm6O7pZDp5OmoG2n8duOcG0UCquSbSXfSv+p1IdZGJMNbephHBamRtCP9CpELeiSwi",
+	"P5ZeIw3wOtCzU8XuiQa7cAO5y2jKIBiF6mxF/0hr0rJMZkxp2+v+PdBEB7MBv3COomHgomA3PIvVihd8",
+	"KSzISMM3o2oxGhQ+U6YpaAsADFyd0n4kAErtbQrs+um0l11lJSk/vW6oH/Wa5VrdUniRJrBaf0Q7eSnz",
+	"XAbGciWIpbLfnj4ajpj3B2auKtMqYABVSCQ8sIjJOWpBa256zwQW9Jjo+yuY/eZRJ4b7sefoIh9CcjLb",
+	"YyqTdsbWi02sODudTn0YsbkBwzePHizYBbtOdnDhUkbe8ltxKf8pZs7UZ8sSNARRKU/H0+m0D05LYRc6",
+	"a/gtBm9/vrzaGeY4RF8PlPURAgCYBO6Rpkap1BC3pfqo9Fqho6Lhnxq8X2Xcih5ttqu/cmLG3VXS9ATN",
+	"iK1EkQplx0KlOgMtoA7FKM3+UYpi01xCJW+OUEgehQsxR89/5I/8b9tir5HmzXZ23huC69vcE8Mq/mFA",
+	"SUTTe5jAqi9lBvIuXDR+FaukKRaTUQ2bTADnAvViubKbWvvwBxkrd5K8EBic4D12VY0cLRT+NGitpmHf",
+	"u0VXOkmfkoGntD+tOwK87gtG12g8dpJqfJGFDJBcwllTPPQw4KYe++5/Oz12uxJrxD+6y7mwxtFzRBkD",
+	"gKEYvjgGJozevCLDPAWnXII8BDaEwjZWQy8iR2cgxG61QJ9KNRZPCw2GJ3kY2NG1seXNkR8taRlZHd5+",
+	"vNsT2oUtuj8qnz8t7YxNa5wKvSfcMDCKwN6tjSz3WsDzg6nBEuhO/IsfvBL2RQFcuiG3gLGM8f0+C6OK",
+	"bW1nKUNMxTmOpien7GZjhakzyRBBMYlPF0s2lyLPDD0fq5NoevodvQCkQio6cEf0SRsmeLoY0bGCMMZs",
+	"H+6ic3/XZaF4TrkLIHA4GgP++F1IUBbsRtxKpdABdV7jbayUtmj6AKjT0m6zI++kzreFt98W+n7DljoT",
+	"M+cZNZ7kU61swVPL6vcbx6CLWKGLcWVsIfjSE9GCZ2xohGDJDy+vPE7WYySVPhQrR35KtJjKr4O7p4No",
+	"cHcKyui+IfO2Di7+MXAoVYlJJ1iaLNtzIKd0VBTQ1K/6tWKExJ/pHLvGgyfEHnU5zwCEaMxOwrSAXTyw",
+	"rYQ/BoFq+r61O4a6Q17tn6rQQqmO9IqQDMifEOTfORkuFXHBWU1ssaLJKhIMKY/0uEaA/X68Xq/H8NC4",
+	"LHJUBkSWxApD7sMbTLSuc+2+PY2m0+kYiJaC8pRw58XfR7Gyowl72ZCWhXC/d3D10+A1N/ad4NlPpGhe",
+	"qEzcA/xPTwYf+gTeXz0t9JtRGHeAiWHO2qjSdTgIFVhPbo5aPRXGCnMU6GGwBtmFZQsNgFOapYVAXwXP",
+	"yRpT2h0FAJU57N2QzwLeZktefDSgb61EYQBHWMYt7wt07rTZUHB8z41MyXdBOg1X7LzK0kXF86PYsMuL",
+	"F7XJ5CUHwL2PtWeyIHnTnTfxieLJrAGhJ152sTakEgdseqH2vtBz0hLMqmPwZoG0bHg6nVa+xFjNdbHm",
+	"BSmktumUcGMO6jz2Xn9En3azXZ24O27oB04tSHPBC9PSZe5+PR4/+wD6zIc/9WoyuU63IOcviJKoOhb6",
+	"JhdLJknBd1tzvNVzUwrPDlzsK+o6RUIrprLfalWdELMyhBTzmsJOM6jzE6DaNrnvGBVgH622YcgEUW1/",
+	"7rCVpkHRUTd/E8trsldQ4AAzyqEhGht7GVRsWJmigY7US5MrDSe1JYD/58uf37C39AQbvnv1nH37bHo8",
+	"8mxMz+dC4cR0/E5NxpSIWCXxIB4k1eEg88a0b0wEr83x0hqZifrEWlb3Udqw+qZHpSoEz64dGppr4mS9",
+	"+QkZT7cqkm7JBhnBQuRZxBqMlPhBl5t6ra4KGU169bjDLR8EKreVu8N7w0BF28ZRCxdr78GZMhcuA27G",
+	"OCO1BFj2WhcZGyYwFJinXgeBz8Ab0D51LAgzFVBph0/OEsGP3lftshhQ9CdEfkmshmGKCeXQZSLNOZV8",
+	"JC6V+hqXwIbKIchSZJLHCr6FpygPb2iDBHyfjAc/u/qdhA218sk4Ve6YXqtKFqcLkX40ozZaISj7bMMd",
+	"FpXPLJo33HRwZk3hRKuuRVhtnbj1nU6nu42q/UwlROEtWbAt0nSFKWyYxIPjk3gAp/gN/EeVeQ5aPqZL",
+	"8ViZlOe8IOEZ2t2eSjAji+gqGTEM2FjEL3itDWSaaxDtkxfqNlnrCCEn7hoFld5fiUBHDbWA+rBLnetP",
+	"mNllfX2WGVCrj48ZAMHUfQuvymzOa9XtoAwbJ7e8Q54cn2DEWiAX0+PXX8nrj2LTF+0j5c84fhW488lH",
+	"K42fJmI3Ari7wVAbPEmVDXvDr972Sv5FbPoMGhj1Gkfde7BLkRbCBjFYszN68aSZrONjqC77hoKcwIXI",
+	"BxArF8Xyz0U+FQz/raNoR5PJJHFBOJ5lhTCmlXe+52YoUka5qBf07nEXTubxfJE2kmE+VNtUR2oNgB4A",
+	"cR/EvdwmEWtg76pNOUNM6jNRDq9aiQb341s9hi/H5qNcjfWKyGlcaUVYxxpugtDw0Excby+dhStvFmUx",
+	"yz86OoH9cxMYXwAGSnsBvEWdhBsDkrxLtvTM55DCIfiBYNiOHm4Ru/GhGqMXHRzEKnS4/MsepUqXf/kt",
+	"Dv15K73vIL7b4Bz+IFe8sDKVK+4K01qc19pC3pTWsyUfyf/00Ankn9eOFbYUloOKivoebhZ9CU4JkFld",
+	"2E2ygGxmWQAj+wUT7Unf9W9HJNvhCywNX/LVSqrbhufyYKCmheBWZNc3m20hSZ+eUTk2K/ABH4bXddHv",
+	"XuBWXLvxd3imGweC3lh6hQycp0+fPjtDtxKYM++vnkfOmxMrCsGOJuyFcNlVJ9OT0/H0eDw9vppOZ/j/",
+	"v7FVXpqepcdKqkzc+4RVxzOxgtRYF+dVcOauzMGndWLMweu3yBIaBhGb6zzXa5fGIXPRTtbapUAixEoM",
+	"9B0EsZwby9x7Z4glrmokPIJJrCpAtb7fe4HzQgqV5Zvr7Y6BRbnkagwmIb/JhXNhevP35JtvWbrgBeir",
+	"henLcd/m3rgOHGSO/qbRtvpCb4t2oYXOPEwO36BPEnFAZLGaTiaNmcbHBJcdsfw9iQwe00vQIVZ249gS",
+	"uhdqltMPSUAuA2IIOAY8fsY4CSEPTq1Scbjq9raeuU9/O0TutMOXzmATnzcAvumsrsJ81hhX9OpDNKDk",
+	"7S2Ieu7KTYlTjzMxl0pkDlld2rfznjjGcMZKgwgtVazIy+w4IohDYE3vXpsKZQ7LFNsKzl60aHFgksbP",
+	"f+yVxjVrzATG/dDl6VzUFcdD/cY56QKwVXVlzodclcWF0yMBdZIXn//4W8v9qmlCkFiXWnknBtEWT4Ho",
+	"E2GhC1aqaoTqA1X+df2uX7j6qwrDDykH7OX/NyLVS5BSuoDPeG5+J3iqrnixo9WQDKD97Slr3FxsWM01",
+	"csNvlzqHCb/qDL5gRX6ML17TTloN+w4dpIBS3412r42teXy7TWHDhlYokCGjMFAIGo1eqyBkRW549Jge",
+	"bus7F8dui7ZleFTL32l0vNFWzh0bfi3uRN4k6Tr/tF88PkEnZDUCy2EIz7mbBT3JssRaYWP1yrBVaRaY",
+	"A1C966sJmhGnegH4+ldhBKH8PQx5flbVtpcCq9oWctW33S3U/rhqGWgluzXLPlnQoLFa9PTp3uFyDlFA",
+	"YT3XYbzhWlLEuNd2QQXfcX3ciU9nrPLAF9wwGG7CXrvCS0zNIDfsrPmc0vgowy4kWrGNsF0dEV4EPcHr",
+	"fl2fcr0FTN63fLnacSA4O64d5+476P0gF+L6de5JbS/67xLpgWpigPFOS+wvFrgKMRAjtFQnYANDFAWd",
+	"yF3FGRYKYPwdnoyVO2zDl5WCs59SFrIuXNxOttXa0O6NBD60n74/WE3rUfcqXY1YweXFi44C9tP3v4UC",
+	"dln5sjpelUrQsGHtVg4zE8gFNTpjubCY34LyCAFAxVutyls+/uf5+G/T8bMP/9Ubau/4W7/IEeRrdCrp",
+	"ScYX6k+heT/pqVEPft4Sp6o07c5YhwnihuPrC023Ot/V0+Ojq8eHzlxFFnmFpAnMpcCPcvje3hsXcmsr",
+	"FdupMNjCo5ZSy9wZJheXu0kxViEthl3xWlRYD9xvC+1RyPUZpPjeMdCDUL6RsI3H2cVnf7TbfRJPTMCM",
+	"e43lCTtXm8DRc4ZlHZW7gxVijgUVtYTDer49OPVhOO4zqLsBTrfHnUy+yr/eAQjCpfeXB7B177zss779",
+	"wjpI9P5rIlGz7Vl3e91mJJN9W3O0a376w+qZsFzm3ddflQWW5dHvkcvjc4PeyjvM0BJsyDFT6xQ7gO7O",
+	"iOr+pgvQGee6J+fNF4Kt1+uJxUknqV4eZTo1R7glcxSX0+nTFLvywSeRhPpXWchDUxiCpPCIFWJV2aeP",
+	"9MdA8Nc7DfcVba+gwwBrWhbSbi6BVrz1upTqygdst3UQJYFe5e9htr/lhXUZ6myYjMf45BifTCIm1F2s",
+	"ksur999fn7/46eLN9dXPf3n5JhlhyCM5d+38nHn2veCFKBjBF0dwACZSQNLGlB58rgYQnBl17us/1BcF",
+	"ok21bqRAl+MUUTKUMJaZUloBHBw71+Rc3Zb8VsyoieGcsrWBYd0IVq4iV8eM3ZnsWgBchLEmYkaIDLMv",
+	"hOKF1BFlu1BgH8k+8Dq6Ck2anpqCqoytCn3nc1fmXObAiWAiTOUzZXEn70CjjdXLO1FsKIVdktgVWVX0",
+	"SXnjWFK9KsRc3oPx4ugIc9YWnKLlser2h231CmA3pW2koy+w3DNxCTeGnU5PR7FydfzbEYSrBibtjy9n",
+	"1JSrb1kwGy3HQVoJkZlY7Y9drO7B+MQH4hpuE6zXx1Z0qpHFGu6FunbAI6Zb8BMr5LMG4w0Vb8Xsn5rB",
+	"Ik1Qx49OuZCVNsiWbAlxhPW4boE6iAbwKyH/8WQ6mQ5qjj+YDbCatSpXnX0auEPFASa+feZtn5afNB7d",
+	"8GWeOBXLUo0i7GlW2191ha20cCYgshPQF9MFV7ciG02wIBfexLPFBikAXofM4k4otl7I3Hkb2phK0Aky",
+	"PQezwQ/CnsNjVRfiVsvrk+l0m/ZQPXdUvRwyzMHs1w/RwJTLJS82XjVeiZT8C1iH7pZXtR2Gs+O3Bvj1",
+	"c1cPMvgAY3YAuRXm22dhw4SvZHgYowgTS5Gp4QfeIsebUrp2KMDODoI+6wE+Nrm6p+bbzJ+uT8bDxyn5",
+	"LnHYh6v8j8lkgjmNXs2qvx0BW9X5nWD8lktFxdDGIRPi62Mn/tmnjX2hv+C08f1HTrtu/pSJXFDwormV",
+	"57ngxSt6rLOT0y5y4PMim7A32mlpD9HgdHr8+J4b3XTxpdPHX6r6l8MLJ88ef6HVbfkhGnyzz4H0NXTH",
+	"s6lO451Y6jvhJIJ30HrgOwB+eIj6Sepl/VbUrCTEqDCWm2FPiYgazLqmYS6Ve9JBwNfS2G2HNv1qrYrr",
+	"rmJbumITev3boACAoq6UN/3nvyr7nFVZ1miyQcMIVdXeUwKI686lxJrJjAXaDVBarKhYUSuwdSkhWvGl",
+	"dB0Dui3SaK5CYOSYEjVdG7Co0TLNsWDQmyj3zGWHzgthFqhM0PYY9Xhqt4vQKgdVAjv8tdLZYFyXgx1T",
+	"rjZ+77NbNqC7NltBRC5NyZfCTdgrXWCQKeyt4k8A1RtbSJHBhupcmbOg8wwFkWHrvk3LsEpMrYhqFDlv",
+	"u232hW60QIrVRjhlbC0VgSoJGjclLCv4OuikVJVsYZ3AhF3YWIFyb1iCjdESt8RhWlpmFrqwTM7D/gZY",
+	"H8TXfDNyTWKphYzvUmBYgtpcEmHhrum0TaImR5R6nvuuUNWB2EWhy9sFIBOhCur7mQb0zAV3sHMIaheF",
+	"gP9KdWv8vmysbrRd+FXgtzRln9B8WxLLGkTBhSqbPZiVyyVH9kbVDP7FpqzEZu+IBL543IM18mjbyspF",
+	"3B0ESfTU9S+oP26UAiED6CnjcX2fgsCda5F0DPzjVivxShfnuXMY14s+BzMGAFxp6PXVFq7dHLzE5oIQ",
+	"15XpI/W6ZkK+k3K1g2YbwqCyX9SXlGTUe3R6GrgtwiIjvCbF6LJIsd8HksUcWXDtWDidnjbrpLYWOVHY",
+	"xfcTeIgGBbfitVxKFxWs4XF68qxzWYA/OaIUhES43WpXjUakx8E6T57tuc7wzEyu1821nUynoLZ+N52y",
+	"pWFLXQDyOG2gKrCmFim+sDJYZlVrOTh/vkfHiqptom9Z/J1riIp/nEyndD/BAVIcG3I+ND06zjP326oP",
+	"O1UHxC4noDJUI05Ijfg950e9y+kwe6gJwQVG/yZqz3mW+b6WKEncgSGuU088RtU7bWWobYccfZLZwy5j",
+	"hHTsWko8ZozQ8x1j5I9T3G6/wKHtsF7qTjaD2a+fttENRmMw3AZfu2osynqkQq729WAHEOxFNnh4+BCg",
+	"jrfZ9/ITNSz8f0lXkc/h+r29Rd30L0ZBhL1dRw3Y7uk92jqrcyU1z+vf1psUIsXv5VDajRD7eJcWVQ/G",
+	"Xkz4ksOZsZXOc4yAlMrKHMtSnNEDqpi/oSKIpDgLdguEXb/Iz1J3gtYhXq0c6I+DvTUwN/cWTQSR24VT",
+	"pLqd7DzCXxYC9X4bvFiugoNyc4XHtBS2kKnZek7PQTUVhYnYQhqrbwu+pCyUW17eCspRfFvoJcxcmoj9",
+	"UPA5V5yd37q7ErnaxMqkBV9RmQpoBP6qgSW3s1jFaow133UQAZd2vbB2de1t/WurLc8/8ZUMLPOoilQ6",
+	"HfohmcWK1R24fFsrYB3OR01xVGw0CmiFBrAfD94NOzWcscT1v7sudGlFgmXsVGl8rbS95nmu1yKjJgZ1",
+	"UI0RJVVXFC74nRhFjYZbw2SauC6Tvq9WbZyPYAgssHbFuEO7d6vMRGklEhjAk0HD7XLmnDG12XQ8nVbJ",
+	"uxFL0B2RjM72OZXrqqeS6z7ZOh93HLzGncpjIJcCu/njAW2drHYLXfvY4xZEKAQ31YTV+fumLje1HVYP",
+	"SX1eEDXWVTMUODgYAgWK646QAHcGjMFmKPCB+ovAJ9Ask63rJ9X2Wqq/432cbu3BsnkawMn7rbyD6GbD",
+	"EnogYcPKm+ObUzs30faT8i2/ruvK8e4CqnL6CDtCuJWsgkZizkPYbmE0TKpX/1fsnTbxgGr+OZJSu5fY",
+	"MIkrDotPNrsiRK6nftiaAimy053ClCl2OdnRpCJsOBHBKM2uEr5/RNAoYjsgsd/ztacReGcymbhvS9/u",
+	"mIXfNgbpvtD6fVZxDfnPuiikLApgoVgpgkuDb3/QrACZtxRP6j42q0KnwpgnhtrQ8wLbeQJbZ8PkVl//",
+	"ya3PPXf9p2SEntuuDM6lO48whn2QYjurpl7oPHNXKzo3cKNlFTWr9E3varxyTR0xmo6pmG1mHzJGd/MF",
+	"3q3gZQxG3FnrTtnhGhtar3WZZyynVAlS5V3tEUB5tEU9+MnJyEf1A5BrR6ucy6ZmMPgPdvXfb1+yR1GL",
+	"hGozjb3/wZM6CYX33avWq0y4k0EXYS2zn5A4FvcrbTBzzyvh08l0crpb43CQ6R3QZSHV2sfPN4BD/iKD",
+	"UAnxGvReVlyobv9LGnHksP19TbjKSfzeiKKRkXFQAkAI272MuN3zOjuucWL/tmZcjRa/jxG3B0rsY8dR",
+	"A1PgKtvw4UIF+gKmUXnBD4dNXvBOXborV2938TPMLECjZkOKa2QRBm3gX1ecQ9l6WIBihFBRrHxFqG0W",
+	"a7gLPsmdmM22XifNqStUMzeMGh00brdHjEOsyiVhobtjxOXPwvnXrX/95VT4NfWsnLALyqaVrqtscJ0T",
+	"RitBFPmbi2oThhq/iGxbBQC72Zz5OiIQHSgfcOolz3MUqVoZAKLrwOivpqwKhwxCcsLeaOxhUIhG59qZ",
+	"O8KgigLW0CyjYBIYrHP+LkG/otxEvF2F7BD8cYN9b5PxmEZnry5ev0zoFkcTwLE+Ibw1SeZiQuEw1wuu",
+	"xrfIQdLKHLXOqm0tYZLyFeqNGqV+An1XYfpn0acvFv938BdfVbeg9Pbi9FS87Rr3YX1+o4D/YPviFvMJ",
+	"e+7uSFJ65x/8I01px7Hhxhv+A9e1OjgE3/94a7rSVcidtt4OooNmaDN3u0CE8jGKFdrRUdgHOGLdvIva",
+	"uwP2TnDVtstahmnknHG1qZNgu3d80OUGnUsjPKeYsOdBbi36WRqpuq6V6IgaBlPqreeM1N6r0fjbVXai",
+	"4zEZj91vYzDskgpqsRoeT6dTMHddVsDoDAFWUGoXTOWcQhP2rgK1rvOoY+X7G1drAYPuvDrXsPO4u7vc",
+	"BHfhok/L2U3+FbwfN1Y3AkSaU6+G2NHvZsM4bkqlVZ6a4ZuRb7lIEhrLT9l5jN03GaWyDMsVrPuYmVHV",
+	"59OzCJ7DgxtMNXfSohI5saqu3kIZTXctmar1pS6Y4WuXj1SltDiYRWwuVWaon7nfHa3R6YNzmWPFX6qX",
+	"N1K5IrvzNy/6BMNraWzAXXbGwJp3S7V9c43Gd1WAzDfYdRGyOj9gP/dxsxHb7gXVN/2iJ9JdFDHkasNS",
+	"bkSrL627eKRvkVWvxXqNj5SzPrIwVHuwDsBlmtVLpXKBCXtLbfAK1HGWK2DgezS6jdUw6Kcn7sT/OHml",
+	"V9RZj/L43YUArh+Ww2hQI8lZ3ek2u/PKkS3w8i0pvw60qjvLdtzr4UzesOvwWZix1c51at5fWFWD+SsO",
+	"8fpEvB2RU00KsYE2cLZeCdMHlLB551eCDCbPSkOJT+21blmGT5I6IArtLuh7bDUH3svHgmv5ti7WlRaH",
+	"yz3wir69sQvU5oiuwsZMjuBaPLw4kIfJgrsutPNX4D2CPP6eu759Y5pYA00OuwzvM27cDbbeunbX3QUY",
+	"XLK75T7cvp2k7ezA32RHPu7VZvk++DR1ewa227nOpSkH8OLsXlz0DXYbe+i7X7v3du3eDYSqKQmF5lU/",
+	"tJVOa+xt5BL02N5CMY9eBtRd6LnrdVbfWunBHoXaH2pyQ1SqGsrwaNti8d6KNi/cerXPw4ffMDmvdRXK",
+	"Nndy+7LOptb/R77Vrnwrnu1th4XmsLsmd6X7rm38xVFy4pTIhBCS+jtRxzHfnirI8Gi6X2PVLKL1XSNr",
+	"bhg6xaq+5ZlYavIIUGiJrhCu16GJurmtoth+JT5qXi/H8M1ZrFx1JQoR/w6ZWKj1h9ExssP8Q/6OCako",
+	"tFONm2ue0Q3GuEU2RI+S79I/OgNjki47Vtrf7+QHwXmqu5AzGOeGpx+DYg3c9tWWm5ZChweadym5IECn",
+	"mjEOLAL1smUUK9fjroZeA25PXFPpFuJUBjDFkMk+zMXcMp5rJc5oQpzCjb7lljEKy7V+pUF7E/fxSmby",
+	"fe2RIHh58aK6G0IFGQ2aCph/E6Pow37JojD9H6mi+7Aufwc3cZTqJud+Kgs4GmFJyM+q1pxbHU0h7+r3",
+	"JSJxmJXIc4PdsohvuB4WWFhUihlL3r6/SrA+Hqh2qAvHA2rW1+/1p/vrb/2OsYsTLeaWy15H8sv7lS4q",
+	"ivjDj7wTmQhY3XyH/rPuwaVoiyikmkrPX7zR63EmKHurmVAjZOMSCwj9hihxajdhVDX4jygoE7UiMoh5",
+	"YYOZUbOo7qzullgTUiNbjG2EJSZOwiaQM/6WLdPcU/U6/IX1dYWIVS0CvNgwVTEX6aY3gnFXV0ce/aHS",
+	"SD6lEVms7BpMUncHlV/16KyWm8yncFBQvTf6+ZMobkVNEo36rn4U8o9IYY6qxpYPX0hP/6r8/PjpXiT4",
+	"mhe34v89zeJh9nFiqapr7eike4i13MLn69AQdpLXRd2LnjfDsKCMjkI9NlaBkIhqMnYuLtfXzfU7urx4",
+	"EXAW41RbgZnB54q5XLB6OQ6pPZL7Cz36ZR3qzhvSaJO3P19esVBvT1ghbFkow6zu16SQN/xBJv9/kIk7",
+	"zo4F5sq495BttZ7UvnXIB0I7dCQLd6cgMORhcnecRCy5O3G3cPkrBbstAzAw+Nd6lj+iqHtFUXtMvZ5w",
+	"dvT5aTO7bg91aStDn+PsEAvvrtx1pyhl1saqm5rVjtqimVZHY2kZQxeUjRVFRiN3cZ+zP1Hf9u2E3M2A",
+	"VKAepvVGpCL13BEYhZ0NgktLXZ4r3mga3rmHnXs5Gyb3Y8rsn7FPKylngPAPlFmrWHAjGXFw56PDKCzq",
+	"SR/Fykbh/fwwgb/emv3cSTup798Alm9ihZcpTHrZPt3cybBfl94WYmwQ3+NBxsC34BvAPBYNYodfQfm1",
+	"wja/pa+yeWHbFldlDa4/fJQH+ygfc2j1ZfA0cxSbLf1+/QAIgRkGDsHLIned82ZHR8cn/3MynUwnx7Pv",
+	"pt9NB/CsG75NCa/lnVDCGGqb9/yCmuPlWq8wJOMQ1hdYRb0+n8gbgxFbkmKrMsyFDpwDlFhvnSHovJz1",
+	"BF51+pxEmWCYytveGeg1pV5ELq2lSqAAvbZTO9TXta2exFXzdufwmdzNeq7gzWb2dneAt9tk2Syorqlk",
+	"0JBWN3L+42YfwnZZiJctuzLOYkUpZ8Rf3ZoJHftPBoYOXN8uu9Nd9i8zEBA+wzdq5CiL5Y2ghj3LADxV",
+	"7uzDh4f/GwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -77,4 +77,8 @@ type JournalEntry struct {
 	Seq   int64  // set by the store
 	Bytes int64  // what the entry counts for against the journal's bound
 	Data  []byte // the entry, encoded by the stub
+	// Skip is how many numbers AppendRequests leaves unused before this
+	// entry: those of entries the stub dropped before it could write
+	// them, so that numbers still count the requests recorded.
+	Skip int64
 }

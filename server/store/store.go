@@ -168,6 +168,13 @@ type Authenticator interface {
 	Authenticate(ctx context.Context, username, password string) (accountSID string, err error)
 }
 
+// Versioned is a store that counts its whole-world writes (Load, Modify):
+// the only writes that change credentials. What a process caches about
+// the credentials stays good while the version stays the same.
+type Versioned interface {
+	Version() uint64
+}
+
 // Store is everything the stub keeps: the API's data, the credentials, and
 // whole-world operations for seeding, resetting and exporting.
 type Store interface {

@@ -2,6 +2,7 @@ package stubtest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -166,12 +167,21 @@ func (s *Stub) Reset() {
 	}
 }
 
-// adminFailure explains an admin API call that failed.
+// adminFailure explains an admin API call that failed: the status, and
+// the message of Twilio's error body when it is one.
 func adminFailure(status int, body []byte) string {
-	if status == http.StatusNotFound {
-		return fmt.Sprintf("404 (is the admin API off? WithoutAdmin turns it off): %s", body)
+	var e struct {
+		Code    int    `json:"code"`
+		Message string `json:"message"`
 	}
-	return fmt.Sprintf("%d %s", status, body)
+	text := string(body)
+	if json.Unmarshal(body, &e) == nil && e.Message != "" {
+		text = fmt.Sprintf("%d %s", e.Code, e.Message)
+	}
+	if status == http.StatusNotFound {
+		return fmt.Sprintf("404 (is the admin API off? WithoutAdmin turns it off): %s", text)
+	}
+	return fmt.Sprintf("%d %s", status, text)
 }
 
 // helper marks the caller as a test helper.

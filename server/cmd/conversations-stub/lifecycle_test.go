@@ -28,13 +28,12 @@ func TestFixturesMustBeARegularFile(t *testing.T) {
 // A signal ends a start-up that is still loading: here, reading fixtures
 // from a standard input that never closes.
 func TestSignalEndsALoadingStartUp(t *testing.T) {
-	p := startProcessWithStdin(t, "--addr", "127.0.0.1:0", "--fixtures", "-", "--log-level", "debug")
-	// Its signal handler is in once it says it seeds: a signal then ends
-	// the start-up whether or not it already blocks on standard input. (A
-	// fixed pause is too short for a busy machine.)
-	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(p.stderr.String(), "seeding the store"); {
+	p := startProcessWithStdin(t, "--addr", "127.0.0.1:0", "--fixtures", "-")
+	// It says so once it reads standard input, its signal handler set: a
+	// signal before that would end the process as the runtime does.
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(p.stderr.String(), "reading the fixtures from standard input"); {
 		if time.Now().After(deadline) {
-			t.Fatalf("the stub never began seeding: %s", p.stderr)
+			t.Fatalf("the stub did not start reading standard input: %s", p.stderr)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}

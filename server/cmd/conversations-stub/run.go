@@ -9,12 +9,15 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
+	"path/filepath"
 	"strconv"
 	"sync/atomic"
 	"time"
 
 	"github.com/twilio-stubs/userconversations/server"
 	"github.com/twilio-stubs/userconversations/server/internal/admin"
+	"github.com/twilio-stubs/userconversations/server/internal/proxy"
 	"github.com/twilio-stubs/userconversations/server/store"
 )
 
@@ -50,6 +53,10 @@ type options struct {
 	journalBytes      int64
 	shutdownTimeout   time.Duration
 	version           bool
+	upstream          string
+	upstreamTimeout   time.Duration
+	upstreamStrict    bool
+	record            string
 }
 
 // envOf names each flag's environment variable: the flag's default comes
@@ -66,6 +73,10 @@ var envOf = map[string]string{
 	"journal-size":       "STUB_JOURNAL_SIZE",
 	"journal-bytes":      "STUB_JOURNAL_BYTES",
 	"shutdown-timeout":   "STUB_SHUTDOWN_TIMEOUT",
+	"upstream":           "STUB_UPSTREAM",
+	"upstream-timeout":   "STUB_UPSTREAM_TIMEOUT",
+	"upstream-strict":    "STUB_UPSTREAM_STRICT",
+	"record":             "STUB_RECORD",
 }
 
 // newFlagSet defines the flags on o, with defaults taken from the
@@ -114,6 +125,18 @@ func newFlagSet(o *options, getenv func(string) string) (*flag.FlagSet, error) {
 		return nil, fmt.Errorf("%s: %w", envOf["shutdown-timeout"], err)
 	}
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", shutdownTimeout, "once told to stop (SIGINT, SIGTERM), how long requests in flight get to finish before they are cut (a Go `duration`)")
+	fs.StringVar(&o.upstream, "upstream", envOr("upstream", ""), "proxy mode: forward the Twilio API to this base `URL` (https://conversations.twilio.com) with the callers' credentials, checking its answers against the spec")
+	upstreamTimeout, err := time.ParseDuration(envOr("upstream-timeout", server.DefaultUpstreamTimeout.String()))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", envOf["upstream-timeout"], err)
+	}
+	fs.DurationVar(&o.upstreamTimeout, "upstream-timeout", upstreamTimeout, "proxy mode: how long the upstream gets to answer before the caller gets a 504 (a Go `duration`, at most 50s)")
+	strict, err := strconv.ParseBool(envOr("upstream-strict", "false"))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", envOf["upstream-strict"], err)
+	}
+	fs.BoolVar(&o.upstreamStrict, "upstream-strict", strict, "proxy mode: answer 502 instead of passing on an upstream answer that breaks the spec")
+	fs.StringVar(&o.record, "record", envOr("record", ""), "proxy mode: keep writing what the upstream showed to this fixtures `file` (YAML for .yaml or .yml, else JSON), replaced atomically")
 	fs.BoolVar(&o.version, "version", false, "print the version, commit and Go version, and exit")
 	return fs, nil
 }
@@ -149,7 +172,36 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	if o.logFormat != logText && o.logFormat != logJSON {
 		return o, fmt.Errorf("--log-format %q: must be text or json", o.logFormat)
 	}
-	return o, nil
+	return o, checkProxyOptions(o)
+}
+
+// checkProxyOptions checks the flags of proxy mode: a usable upstream, and
+// the proxy's other flags only with it.
+func checkProxyOptions(o options) error {
+	if o.upstream == "" {
+		switch {
+		case o.record != "":
+			return errors.New("--record needs --upstream: only proxy mode records")
+		case o.upstreamStrict:
+			return errors.New("--upstream-strict needs --upstream")
+		}
+		return nil
+	}
+	if _, err := proxy.ParseUpstream(o.upstream); err != nil {
+		return fmt.Errorf("--upstream: %w", err) // not the URL: it may hold credentials
+	}
+	if o.fixtures != "" {
+		return errors.New("--fixtures and --upstream exclude each other: in proxy mode the upstream answers (replay a recording with --fixtures alone)")
+	}
+	if o.upstreamTimeout <= 0 || o.upstreamTimeout > server.MaxUpstreamTimeout {
+		return fmt.Errorf("--upstream-timeout %v: must be above 0 and at most %v", o.upstreamTimeout, server.MaxUpstreamTimeout)
+	}
+	if o.record != "" {
+		if info, err := os.Stat(filepath.Dir(o.record)); err != nil || !info.IsDir() {
+			return fmt.Errorf("--record %q: its folder does not exist", o.record)
+		}
+	}
+	return nil
 }
 
 // run is main, testable: it serves until ctx is done. ready, if not nil,
@@ -183,6 +235,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 	}()
 	logger.Debug("seeding the store if it holds no world", "store", o.store.String(), "fixtures", cmp.Or(o.fixtures, "demo"))
+	if o.fixtures == "-" {
+		// Say why nothing may happen until standard input is closed (the
+		// fixtures are read even when the store holds a world: a reset
+		// returns to them).
+		fmt.Fprintln(stderr, "conversations-stub: reading the fixtures from standard input")
+	}
 	seed, err := seedStore(ctx, st, o.fixtures, o.adminToken != "")
 	var badFixtures fixturesError
 	switch {
@@ -223,6 +281,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		ReadFixtures:      readFixtures,
 		JournalSize:       o.journalSize,
 		JournalBytes:      o.journalBytes,
+		Upstream:          o.upstream,
+		UpstreamTimeout:   o.upstreamTimeout,
+		UpstreamStrict:    o.upstreamStrict,
 	})
 	if err != nil {
 		logger.Error("cannot start", "error", o.store.scrub(err.Error()))
@@ -242,7 +303,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if ready != nil {
 		ready <- ln.Addr()
 	}
+	stopRecording := keepRecording(serveCtx, srv, o.record, logger)
 	err = server.Serve(serveCtx, server.NewHTTPServer(srv), ln, o.shutdownTimeout)
+	stopRecording()
 	switch {
 	case laterErr.Load() != nil && ctx.Err() == nil:
 		return exitUsage
@@ -277,16 +340,20 @@ func logStart(ctx context.Context, logger *slog.Logger, url string, st store.Sto
 	if demo {
 		source = "demo"
 	}
-	attrs := []any{"store", o.store.String(), "fixtures", source, "seeded", seeded}
-	// Counting a large world in a database is not free: only a store that
-	// counts cheaply is asked.
-	if sizer, ok := st.(store.Sizer); ok {
-		if sizes, err := sizer.Sizes(ctx); err == nil {
-			attrs = append(attrs, "accounts", sizes.Accounts, "users", sizes.Users,
-				"conversations", sizes.Conversations, "user_conversations", sizes.UserConversations)
+	if o.upstream != "" {
+		logger.Info("proxy", "upstream", o.upstream, "timeout", o.upstreamTimeout, "strict", o.upstreamStrict, "record", o.record)
+	} else {
+		attrs := []any{"store", o.store.String(), "fixtures", source, "seeded", seeded}
+		// Counting a large world in a database is not free: only a store
+		// that counts cheaply is asked.
+		if sizer, ok := st.(store.Sizer); ok {
+			if sizes, err := sizer.Sizes(ctx); err == nil {
+				attrs = append(attrs, "accounts", sizes.Accounts, "users", sizes.Users,
+					"conversations", sizes.Conversations, "user_conversations", sizes.UserConversations)
+			}
 		}
+		logger.Info("world", attrs...)
 	}
-	logger.Info("world", attrs...)
 	logger.Info("admin API", "enabled", o.adminToken != "", "journal_size", o.journalSize, "journal_bytes", o.journalBytes,
 		"health", url+"/_stub/health", "metrics", url+"/_stub/metrics")
 }
@@ -303,6 +370,17 @@ func printBanner(w io.Writer, url string, seed seeding, o options, demo bool) {
 	}
 	if o.store.engine != engineMemory {
 		fmt.Fprintf(w, "store: %s\n", o.store)
+	}
+	if o.upstream != "" {
+		fmt.Fprintf(w, "proxy mode: the Twilio API goes to %s with your credentials; contract violations in the log", o.upstream)
+		if o.adminToken != "" {
+			fmt.Fprintf(w, " and at %s/_stub/violations", url)
+		}
+		fmt.Fprintln(w)
+		if o.record != "" {
+			fmt.Fprintf(w, "recording to %s (replay it with --fixtures after setting its auth tokens)\n", o.record)
+		}
+		return
 	}
 	switch {
 	case !seed.seeded:

@@ -1,6 +1,7 @@
 // Package admin is the stub's admin API under /_stub/ (api/admin.yaml) and
 // the two things it operates on the Twilio API: the request journal and
-// fault injection.
+// fault injection. In proxy mode it also serves the contract violations and
+// the recording, which packages violations and recording keep.
 //
 // The server package assembles it: Record goes first in the Twilio API's
 // chain and InjectFaults right after request validation; Guard, YAMLBodies
@@ -26,7 +27,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/twilio-stubs/userconversations/gen/adminserver"
+	fixturesgen "github.com/twilio-stubs/userconversations/gen/fixtures"
 	"github.com/twilio-stubs/userconversations/server/internal/routes"
+	"github.com/twilio-stubs/userconversations/server/internal/violations"
 	"github.com/twilio-stubs/userconversations/server/store"
 )
 
@@ -86,6 +89,15 @@ type Config struct {
 	// operation, and what the fault did ("error", "body", "drop", "reset"
 	// or "delay").
 	FaultInjected func(operation, action string)
+	// Violations is the log GET /_stub/violations lists and POST
+	// /_stub/reset clears; nil means an empty one (outside proxy mode).
+	Violations *violations.Log
+	// MarkedViolations returns the ids of a Twilio API request's
+	// violations, for the journal; nil records none.
+	MarkedViolations func(echo.Context) []string
+	// Recording returns proxy mode's recording for GET /_stub/recording;
+	// nil answers 404 (not a proxy).
+	Recording func() (fixturesgen.Fixtures, bool)
 }
 
 // Admin holds the admin API's state: the fixtures to reset to, the journal
@@ -96,9 +108,11 @@ type Admin struct {
 	token    string
 	tokenSum [sha256.Size]byte
 	journal  JournalStore
-	guesses  *guessLimiter
-	faults   FaultStore
-	ops      *routes.Table
+	// unrecorded holds the answers sent but not yet journaled.
+	unrecorded *unrecorded
+	guesses    *guessLimiter
+	faults     FaultStore
+	ops        *routes.Table
 	// twins maps each operation of the default service to its
 	// service-scoped twin; serviceOps holds the service-scoped ones.
 	twins      map[string]string
@@ -110,6 +124,9 @@ type Admin struct {
 	metrics      http.Handler
 	answerError  func(echo.Context) (int, string)
 	faultApplied func(operation, action string)
+	violations   *violations.Log
+	marked       func(echo.Context) []string
+	recording    func() (fixturesgen.Fixtures, bool)
 }
 
 // New builds an Admin from cfg.
@@ -133,6 +150,7 @@ func New(cfg Config) (*Admin, error) {
 		token:        cfg.Token,
 		tokenSum:     sha256.Sum256([]byte(cfg.Token)),
 		journal:      cfg.Journal,
+		unrecorded:   newUnrecorded(),
 		guesses:      newGuessLimiter(),
 		faults:       cfg.Faults,
 		ops:          cfg.Operations,
@@ -142,6 +160,15 @@ func New(cfg Config) (*Admin, error) {
 		metrics:      cfg.Metrics,
 		answerError:  cfg.AnswerError,
 		faultApplied: cfg.FaultInjected,
+		violations:   cfg.Violations,
+		marked:       cfg.MarkedViolations,
+		recording:    cfg.Recording,
+	}
+	if a.violations == nil {
+		a.violations = violations.NewLog(violations.DefaultLogSize)
+	}
+	if a.marked == nil {
+		a.marked = func(echo.Context) []string { return nil }
 	}
 	a.twins, a.serviceOps = twins(cfg.Operations)
 	if a.fixtures == nil {

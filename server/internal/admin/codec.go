@@ -120,6 +120,7 @@ type entryRecord struct {
 	Truncated  bool              `json:"truncated,omitempty"`
 	Code       int               `json:"code,omitempty"`
 	Message    string            `json:"message,omitempty"`
+	Violations []string          `json:"violations,omitempty"`
 }
 
 func encodeEntry(e *Entry) ([]byte, error) {
@@ -127,6 +128,7 @@ func encodeEntry(e *Entry) ([]byte, error) {
 		Time: e.Time, Method: e.Method, Path: e.Path, PathParams: e.PathParams, Query: e.Query, Form: e.Form,
 		Account: e.Account, Operation: e.Operation, Status: e.Status, Duration: e.Duration, Fault: e.Fault,
 		RequestID: e.RequestID, Truncated: e.Truncated, Code: e.Code, Message: e.Message,
+		Violations: e.Violations,
 	})
 }
 
@@ -139,6 +141,7 @@ func decodeEntry(seq int64, data []byte) (Entry, error) {
 		Seq: seq, Time: r.Time, Method: r.Method, Path: r.Path, PathParams: r.PathParams, Query: r.Query, Form: r.Form,
 		Account: r.Account, Operation: r.Operation, Status: r.Status, Duration: r.Duration, Fault: r.Fault,
 		RequestID: r.RequestID, Truncated: r.Truncated, Code: r.Code, Message: r.Message,
+		Violations: r.Violations,
 	}
 	// As the in-memory journal gives them: maps, never nil.
 	if e.PathParams == nil {

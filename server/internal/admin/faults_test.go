@@ -205,7 +205,11 @@ func TestFaultDrop(t *testing.T) {
 			t.Fatalf("keep-alive %v: %v", keepAlive, err)
 		}
 	}
-	for _, e := range journal(t, stub, nil) {
+	entries := journal(t, stub, nil)
+	if len(entries) != 2 {
+		t.Fatalf("%d entries for 2 dropped requests", len(entries))
+	}
+	for _, e := range entries {
 		if e.Status != 0 || testkit.Deref(e.Fault) != f.Id {
 			t.Fatalf("dropped request journaled as %d fault %q", e.Status, testkit.Deref(e.Fault))
 		}

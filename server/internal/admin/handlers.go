@@ -41,6 +41,7 @@ func (h handlers) ResetState(c echo.Context, params admingen.ResetStateParams) e
 		if err := h.load(c, fixtures); err != nil {
 			return err
 		}
+		h.violations.Clear()
 		return c.NoContent(http.StatusNoContent)
 	}
 	sid := *params.Account
@@ -54,6 +55,7 @@ func (h handlers) ResetState(c echo.Context, params admingen.ResetStateParams) e
 	if err != nil {
 		return err
 	}
+	h.violations.ClearAccount(sid)
 	return c.NoContent(http.StatusNoContent)
 }
 
@@ -212,6 +214,7 @@ func (h handlers) ListRequests(c echo.Context, params admingen.ListRequestsParam
 	if err := h.target(c, &f.Target); err != nil {
 		return err
 	}
+	h.unrecorded.settle()
 	entries, err := h.journal.Entries(c.Request().Context(), f)
 	if err != nil {
 		return err
@@ -237,6 +240,9 @@ func (h handlers) ListRequests(c echo.Context, params admingen.ListRequestsParam
 		}
 		if e.Code != 0 {
 			out.Requests[i].Code = &e.Code
+		}
+		if len(e.Violations) > 0 {
+			out.Requests[i].Violations = &e.Violations
 		}
 	}
 	return c.JSON(http.StatusOK, out)

@@ -65,18 +65,18 @@ func (a *Admin) injectFaults(operation string, next echo.HandlerFunc) echo.Handl
 		if d := f.delay(); d > 0 {
 			if err := sleep(c.Request().Context(), d); err != nil {
 				// The client left: nobody is there to answer.
-				return abandon(c, false)
+				return a.abandon(c, false)
 			}
 		}
 		switch {
 		case f.Drop:
-			return abandon(c, false)
+			return a.abandon(c, false)
 		case f.Reset:
-			return abandon(c, true)
+			return a.abandon(c, true)
 		case f.Body == BodyMalformed:
 			return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, malformedJSON)
 		case f.Body == BodyTruncated:
-			return truncate(c, next)
+			return a.truncate(c, next)
 		case f.Status != 0:
 			return f.answer()
 		}
@@ -125,8 +125,9 @@ func sleep(ctx context.Context, d time.Duration) error {
 // it resets it (a TCP RST), so the client reads "connection reset by
 // peer". Where the connection cannot be taken over (HTTP/2), the response
 // is aborted instead, which resets the stream.
-func abandon(c echo.Context, reset bool) error {
+func (a *Admin) abandon(c echo.Context, reset bool) error {
 	c.Set(noAnswerKey, true)
+	a.unrecorded.answering(c)
 	conn, err := hijack(c)
 	if err != nil {
 		return err
@@ -171,7 +172,7 @@ func resetOnClose(conn net.Conn) {
 // truncate sends the real answer, status and headers included, cut after
 // half its body, then closes the connection: the client reads a
 // Content-Length it never gets.
-func truncate(c echo.Context, next echo.HandlerFunc) error {
+func (a *Admin) truncate(c echo.Context, next echo.HandlerFunc) error {
 	res := c.Response()
 	original := res.Writer
 	// The headers set so far (Twilio-Request-Id, say) are part of the answer.
@@ -182,6 +183,7 @@ func truncate(c echo.Context, next echo.HandlerFunc) error {
 		c.Error(err)
 	}
 	res.Writer = original
+	a.unrecorded.answering(c)
 	status := rec.status
 	if status == 0 {
 		status = http.StatusOK

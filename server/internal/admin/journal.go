@@ -51,6 +51,9 @@ type Entry struct {
 	// reason, say); 0 and "" for a success.
 	Code    int
 	Message string
+	// Violations are the ids of the contract violations of the request or
+	// its upstream answer (proxy mode); nil for none.
+	Violations []string
 }
 
 // Filter selects journal entries; zero fields select everything.
@@ -101,6 +104,9 @@ func (e *Entry) bytes() int64 {
 	n := entryOverhead + len(e.Method) + len(e.Path) + len(e.Account) + len(e.Operation) + len(e.Fault) + len(e.RequestID) + len(e.Message)
 	for key, value := range e.PathParams {
 		n += len(key) + len(value) + 64
+	}
+	for _, id := range e.Violations {
+		n += len(id) + 16
 	}
 	for _, v := range []url.Values{e.Query, e.Form} {
 		// A map entry (key and slice headers, its share of the buckets),
@@ -206,6 +212,7 @@ func (j *Journal) Entries(_ context.Context, f Filter) ([]Entry, error) {
 		c := *e
 		c.Query, c.Form = cloneValues(e.Query), cloneValues(e.Form)
 		c.PathParams = maps.Clone(e.PathParams)
+		c.Violations = slices.Clone(e.Violations)
 		out = append(out, c)
 		if f.Limit > 0 && len(out) == f.Limit {
 			break
@@ -276,6 +283,7 @@ func (a *Admin) record(operation string, next echo.HandlerFunc) echo.HandlerFunc
 			Form:      form,
 			Truncated: cutPath || cutQuery || cutForm,
 		}
+		a.unrecorded.track(c)
 		defer func() {
 			// Only http.ErrAbortHandler gets here: the recovery
 			// middleware turns every other panic into a 500.
@@ -300,12 +308,14 @@ func (a *Admin) record(operation string, next echo.HandlerFunc) echo.HandlerFunc
 			entry.Fault, _ = c.Get(faultKey).(string)
 			entry.Status = c.Response().Status
 			entry.Code, entry.Message = a.answerError(c)
+			entry.Violations = a.marked(c)
 			// A client that left before its answer was written got none.
 			if p != nil || c.Get(noAnswerKey) != nil || req.Context().Err() != nil {
 				entry.Status, entry.Code, entry.Message = 0, 0, ""
 				entry.RequestID = "" // never sent
 			}
 			a.journal.Record(entry)
+			a.unrecorded.recorded(c)
 			if p != nil {
 				panic(p)
 			}

@@ -45,9 +45,13 @@ type SharedJournal struct {
 	maxBytes int64
 	logger   *slog.Logger
 
-	mu           sync.Mutex
-	queue        []queued // oldest first
-	queueBytes   int64
+	mu         sync.Mutex
+	queue      []queued // oldest first
+	queueBytes int64
+	// skipped counts the entries dropped from the queue's front before
+	// they were written: their numbers are left unused, so that Seq still
+	// counts the requests recorded, as the in-memory journal's does.
+	skipped      int64
 	recorded     uint64        // the number of the last entry queued
 	written      uint64        // every entry numbered up to this is written
 	writtenNow   chan struct{} // closed, and replaced, when written grows
@@ -108,6 +112,7 @@ func (j *SharedJournal) bound() {
 		j.queueBytes -= j.queue[drop].bytes
 		drop++
 	}
+	j.skipped += int64(drop)
 	if drop > 0 {
 		clear(j.queue[:drop]) // let the entries' maps go
 		j.queue = j.queue[drop:]
@@ -159,19 +164,25 @@ func (j *SharedJournal) write() {
 // within the bounds, for the next try.
 func (j *SharedJournal) flush(ctx context.Context) error {
 	j.mu.Lock()
-	batch := j.queue
-	j.queue, j.queueBytes = nil, 0
+	batch, skipped := j.queue, j.skipped
+	j.queue, j.queueBytes, j.skipped = nil, 0, 0
 	j.mu.Unlock()
 	if len(batch) == 0 {
+		j.mu.Lock()
+		j.skipped += skipped
+		j.mu.Unlock()
 		return nil
 	}
 	records := make([]store.JournalEntry, 0, len(batch))
+	skip := skipped
 	for i := range batch {
 		data, err := encodeEntry(&batch[i].entry)
 		if err != nil {
-			continue // an Entry always encodes; one that did not would be lost alone
+			skip++ // an Entry always encodes; one that did not would be lost alone
+			continue
 		}
-		records = append(records, store.JournalEntry{Bytes: batch[i].bytes, Data: data})
+		records = append(records, store.JournalEntry{Bytes: batch[i].bytes, Data: data, Skip: skip})
+		skip = 0
 	}
 	ctx, cancel := context.WithTimeout(ctx, journalSyncTimeout)
 	defer cancel()
@@ -180,6 +191,10 @@ func (j *SharedJournal) flush(ctx context.Context) error {
 		for _, q := range batch {
 			j.queueBytes += q.bytes
 		}
+		// The batch's dropped entries come before the ones dropped since:
+		// all are counted before the queue's first entry, which keeps the
+		// count right if not every gap in its place.
+		j.skipped += skipped
 		j.queue = append(batch, j.queue...)
 		j.bound()
 		j.mu.Unlock()

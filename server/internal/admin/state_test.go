@@ -201,6 +201,12 @@ func TestReplaceState(t *testing.T) {
 func TestMergeState(t *testing.T) {
 	stub := newStub(t)
 	initial := snapshot(t, stub.Store)
+	// B's token, used (and so remembered by the credential check) before
+	// the merge replaces it, is refused at once after.
+	asB := func(token string) int {
+		return send(t, http.MethodGet, stub.URL+"/v1/Users/zed/Conversations", nil, basic(accountB, token)).status
+	}
+	asB(tokenB)
 	doc := `{"accounts": [
 	  {"sid": "` + accountB + `", "auth_token": "newBtoken", "services": [{"users": [{"identity": "zed"}]}]},
 	  {"sid": "AC00000000000000000000000000000003", "auth_token": "third", "services": [{}]}
@@ -216,6 +222,9 @@ func TestMergeState(t *testing.T) {
 	// A is untouched, B replaced in its place, the new account appended.
 	want := store.World{Accounts: []store.Account{initial.Accounts[0], parsed.Accounts[0], parsed.Accounts[1]}}
 	sameWorld(t, snapshot(t, stub.Store), want, "after merge")
+	if old, updated := asB(tokenB), asB("newBtoken"); old != http.StatusUnauthorized || updated != http.StatusOK {
+		t.Fatalf("after the merge: the old token %d, the new %d", old, updated)
+	}
 	if !jsonEqual(*resp.JSON200, fixtures.FromWorld(want)) {
 		t.Fatalf("POST answered %s", resp.Body)
 	}

@@ -27,6 +27,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twilio-stubs/userconversations/server"
 	"github.com/twilio-stubs/userconversations/server/stubtest"
 )
 
@@ -193,6 +194,9 @@ func exampleBody(dir, name string) (string, error) {
 // The admin token the run blocks' stub is started with.
 const adminToken = "docs-admin-token"
 
+// proxyDoc is the page whose run blocks go through a proxy.
+var proxyDoc = filepath.Join("docs", "proxy.md")
+
 func TestRunBlocksRun(t *testing.T) {
 	byFile := map[string][]sample{}
 	var order []string
@@ -212,8 +216,13 @@ func TestRunBlocksRun(t *testing.T) {
 	for _, file := range order {
 		t.Run(file, func(t *testing.T) {
 			// Each document runs its blocks in order against a stub of its
-			// own, on the demo world, as its text sets them up.
+			// own, on the demo world, as its text sets them up; the page on
+			// proxy mode against a proxy in front of such a stub.
 			stub := stubtest.New(t, stubtest.WithAdminToken(adminToken))
+			if file == proxyDoc {
+				stub = stubtest.New(t, stubtest.WithAdminToken(adminToken),
+					stubtest.WithConfig(func(c *server.Config) { c.Upstream = stub.URL }))
+			}
 			dir := t.TempDir()
 			env := append(os.Environ(),
 				"BASE="+stub.URL,

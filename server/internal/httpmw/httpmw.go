@@ -17,38 +17,30 @@ import (
 	"github.com/twilio-stubs/userconversations/server/store"
 )
 
-// Where Authenticate leaves the caller's account SID, and SetAnswerError
-// the error answered, in the echo context.
-const (
-	accountKey     = "account"
-	answerErrorKey = "httpmw/answer-error"
-)
-
 // Account returns the account the request authenticated as; "" when it did
 // not (yet).
 func Account(c echo.Context) string {
-	account, _ := c.Get(accountKey).(string)
-	return account
-}
-
-// answerError is the Twilio error a request was answered with.
-type answerError struct {
-	code    int
-	message string
+	if st := stateOf(c); st != nil {
+		return st.account
+	}
+	return ""
 }
 
 // SetAnswerError records the Twilio error code and message the request is
 // answered with, for the request log and the journal: the error handler,
 // which writes every error answer, calls it.
 func SetAnswerError(c echo.Context, code int, message string) {
-	c.Set(answerErrorKey, answerError{code, message})
+	st := ensureState(c)
+	st.code, st.message = code, message
 }
 
 // AnswerError returns what SetAnswerError recorded: 0 and "" for a request
 // answered without an error.
 func AnswerError(c echo.Context) (code int, message string) {
-	e, _ := c.Get(answerErrorKey).(answerError)
-	return e.code, e.message
+	if st := stateOf(c); st != nil {
+		return st.code, st.message
+	}
+	return 0, ""
 }
 
 // CORS headers as Twilio sends them on every response, in canonical form
@@ -98,10 +90,18 @@ func cors(headers http.Header, next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // Authenticate checks HTTP Basic credentials (Account SID + auth token, or
-// API key SID + secret) and records the account for the handlers.
-func Authenticate(auth store.Authenticator) echo.MiddlewareFunc {
+// API key SID + secret) and records the account for the handlers. With a
+// cache, a header that passed recently is not checked again (see
+// AuthCache); nil checks every request.
+func Authenticate(auth store.Authenticator, cache *AuthCache) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
+			header := c.Request().Header.Get(echo.HeaderAuthorization)
+			account, ok, version := cache.account(header)
+			if ok {
+				ensureState(c).account = account
+				return next(c)
+			}
 			username, password, ok := c.Request().BasicAuth()
 			if !ok {
 				return twilioerr.Unauthorized()
@@ -113,9 +113,24 @@ func Authenticate(auth store.Authenticator) echo.MiddlewareFunc {
 			if err != nil {
 				return err
 			}
-			c.Set(accountKey, account)
+			cache.remember(header, account, version)
+			ensureState(c).account = account
 			return next(c)
 		}
+	}
+}
+
+// ClaimedAccount stands in for Authenticate in proxy mode, where the
+// upstream checks the credentials: it records the account the request
+// claims, its HTTP Basic user name, when that is an Account SID or an API
+// key SID. The password is never read, nor a user name of another shape
+// kept (it could be a secret pasted in the wrong field).
+func ClaimedAccount(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if username, _, ok := c.Request().BasicAuth(); ok && (store.IsSID(username, "AC") || store.IsSID(username, "SK")) {
+			ensureState(c).account = username
+		}
+		return next(c)
 	}
 }
 

@@ -9,15 +9,18 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// requestIDKey is where TwilioHeaders leaves the request's id.
-const requestIDKey = "request-id"
-
 // RequestID returns the Twilio-Request-Id of the request; "" outside the
 // Twilio API.
 func RequestID(c echo.Context) string {
-	id, _ := c.Get(requestIDKey).(string)
-	return id
+	if st := stateOf(c); st != nil {
+		return st.id
+	}
+	return ""
 }
+
+// SetRequestID replaces the request's id, for the journal, when its
+// answer carries another: in proxy mode, the upstream's.
+func SetRequestID(c echo.Context, id string) { ensureState(c).id = id }
 
 // Canonical names, assigned without re-canonicalising per request.
 const (
@@ -32,17 +35,20 @@ const (
 // It goes first in the chain, so that the journal can record the id.
 func TwilioHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		start := time.Now()
-		id := newRequestID()
-		c.Set(requestIDKey, id)
-		resp := c.Response()
-		resp.Header()[headerRequestID] = []string{id}
-		resp.Before(func() {
-			seconds := time.Since(start).Seconds()
-			resp.Header()[headerRequestDuration] = []string{strconv.FormatFloat(seconds, 'f', 3, 64)}
-		})
+		st := ensureState(c)
+		st.start, st.id, st.resp = time.Now(), newRequestID(), c.Response()
+		st.idHeader[0] = st.id
+		st.resp.Header()[headerRequestID] = st.idHeader[:]
+		st.resp.Before(st.setDuration)
 		return next(c)
 	}
+}
+
+// setDuration sets Twilio-Request-Duration, as the status line is about
+// to be written.
+func (st *state) setDuration() {
+	st.durationHeader[0] = strconv.FormatFloat(time.Since(st.start).Seconds(), 'f', 3, 64)
+	st.resp.Header()[headerRequestDuration] = st.durationHeader[:]
 }
 
 // newRequestID draws 128 random bits. math/rand/v2's generator is seeded

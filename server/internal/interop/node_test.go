@@ -17,14 +17,19 @@ import (
 const nodeDir = "node"
 
 // TestTwilioNodeLibrary runs node/scenario.mjs, which drives the official
-// `twilio` npm package against a fresh stub seeded with the interop world.
+// `twilio` npm package against a fresh stub seeded with the interop world,
+// then through a stub in proxy mode in front of one.
 // It needs node on PATH and node/node_modules installed by `make node-deps`;
 // without them it skips, unless NODE_INTEROP=1 (as `make test` sets), when
 // it fails.
 func TestTwilioNodeLibrary(t *testing.T) {
 	nodeBin := nodeRequire(t)
-	stub := stubtest.New(t, stubtest.WithStoreWorld(interopWorld()))
+	for _, target := range interopTargets {
+		t.Run(target.name, func(t *testing.T) { nodeScenario(t, nodeBin, target.start(t)) })
+	}
+}
 
+func nodeScenario(t *testing.T, nodeBin string, stub *stubtest.Stub) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, nodeBin, "scenario.mjs")

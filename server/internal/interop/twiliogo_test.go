@@ -51,7 +51,12 @@ func conversationSIDs(items []conversations.ConversationsV1UserConversation) []s
 }
 
 func TestTwilioGoLibrary(t *testing.T) {
-	stub := stubtest.New(t, stubtest.WithStoreWorld(interopWorld()))
+	for _, target := range interopTargets {
+		t.Run(target.name, func(t *testing.T) { twilioGoScenario(t, target.start(t)) })
+	}
+}
+
+func twilioGoScenario(t *testing.T, stub *stubtest.Stub) {
 	rest, counter := newTwilioGo(t, stub)
 	api := rest.ConversationsV1
 	all := []string{testkit.SID("CH", 1), testkit.SID("CH", 2), testkit.SID("CH", 3), testkit.SID("CH", 4), testkit.SID("CH", 5)}

@@ -13,6 +13,17 @@ var jsonEscapeHTML = true
 
 // Everything below this line is copied into the generated files.
 
+// jsonSafe holds the ASCII bytes a JSON string keeps as they are: one
+// look-up per byte rather than five comparisons.
+var jsonSafe = jsonSafeBytes()
+
+func jsonSafeBytes() (safe [utf8.RuneSelf]bool) {
+	for c := byte(0x20); c < utf8.RuneSelf; c++ {
+		safe[c] = c != '"' && c != '\\' && (!jsonEscapeHTML || (c != '<' && c != '>' && c != '&'))
+	}
+	return safe
+}
+
 // jsonAppendString appends s as a JSON string, as encoding/json writes it:
 // '"', '\\' and control characters escaped (\n, \r, \t, \b, \f, or
 // \u00XX), U+2028 and U+2029 escaped, invalid UTF-8 replaced by \ufffd,
@@ -23,7 +34,7 @@ func jsonAppendString(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && (!jsonEscapeHTML || (c != '<' && c != '>' && c != '&')) {
+			if jsonSafe[c] {
 				i++
 				continue
 			}

@@ -29,6 +29,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/tools/go/packages"
 )
@@ -402,8 +403,9 @@ func isTime(t types.Type) bool {
 
 // quote is key as a JSON string, as encoding/json writes object keys.
 func (g *generator) quote(key string) string {
-	defer func(was bool) { jsonEscapeHTML = was }(jsonEscapeHTML)
+	defer func(was bool, safe [utf8.RuneSelf]bool) { jsonEscapeHTML, jsonSafe = was, safe }(jsonEscapeHTML, jsonSafe)
 	jsonEscapeHTML = g.escapeHTML
+	jsonSafe = jsonSafeBytes()
 	return string(jsonAppendString(nil, key))
 }
 

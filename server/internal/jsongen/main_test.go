@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/twilio-stubs/userconversations/server/internal/testkit"
 )
@@ -35,9 +36,10 @@ func TestUnsupportedIsAnError(t *testing.T) {
 // writes: strings with and without HTML escaping, times, and the values
 // handed to encoding/json itself.
 func TestHelpers(t *testing.T) {
-	defer func(was bool) { jsonEscapeHTML = was }(jsonEscapeHTML)
+	defer func(was bool, safe [utf8.RuneSelf]bool) { jsonEscapeHTML, jsonSafe = was, safe }(jsonEscapeHTML, jsonSafe)
 	for _, escape := range []bool{true, false} {
 		jsonEscapeHTML = escape
+		jsonSafe = jsonSafeBytes()
 		for _, s := range testkit.TrickyStrings {
 			want, _ := marshal(s, escape)
 			if got := jsonAppendString(nil, s); !bytes.Equal(got, want) {

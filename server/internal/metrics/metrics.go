@@ -1,7 +1,7 @@
 // Package metrics counts what the stub serves, for GET /_stub/metrics in
 // Prometheus' text format: requests by operation, status and account,
-// their latency, validation failures, faults injected, and the size of the
-// world.
+// their latency, validation failures, faults injected, contract violations
+// (proxy mode), and the size of the world.
 //
 // Every Metrics has a registry of its own (never Prometheus' global one),
 // so that stubs in one process (a test binary's) count apart. Every label
@@ -52,6 +52,7 @@ type Metrics struct {
 	latency     *prometheus.HistogramVec
 	validations *prometheus.CounterVec
 	faults      *prometheus.CounterVec
+	violations  *prometheus.CounterVec
 
 	accounts     sync.Map // account SID -> its label value
 	accountsMu   sync.Mutex
@@ -80,8 +81,12 @@ func New(st store.Store) *Metrics {
 			Namespace: Namespace, Name: "faults_injected_total",
 			Help: "Faults applied to Twilio API requests, by operation and action (error, drop, delay).",
 		}, []string{"operation", "action"}),
+		violations: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: Namespace, Name: "contract_violations_total",
+			Help: "Proxy mode: places where a request or an upstream answer broke the spec, by operation, direction (request, response) and rule (a schema keyword, or status, content_type, json, invalid).",
+		}, []string{"operation", "direction", "rule"}),
 	}
-	m.registry.MustRegister(m.requests, m.latency, m.validations, m.faults,
+	m.registry.MustRegister(m.requests, m.latency, m.validations, m.faults, m.violations,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if sizer, ok := st.(store.Sizer); ok {
@@ -147,6 +152,13 @@ func (m *Metrics) ValidationFailed(api string, route *routes.Route, reason strin
 // FaultInjected counts a fault applied to operation.
 func (m *Metrics) FaultInjected(operation, action string) {
 	m.faults.WithLabelValues(operation, action).Inc()
+}
+
+// ContractViolation counts one place where a request or an upstream answer
+// broke the spec (proxy mode). The rules are bounded: schema keywords and
+// the few of package validation.
+func (m *Metrics) ContractViolation(operation, direction, rule string) {
+	m.violations.WithLabelValues(operation, direction, rule).Inc()
 }
 
 // OperationLabel is the operation label of route.

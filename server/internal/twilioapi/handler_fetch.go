@@ -1,6 +1,10 @@
 package twilioapi
 
-import "github.com/labstack/echo/v4"
+import (
+	"github.com/labstack/echo/v4"
+
+	"github.com/twilio-stubs/userconversations/server/store"
+)
 
 func (h *handlers) fetch(c echo.Context, service, user, conversation string) error {
 	paths, err := h.pathsFor(c, service)
@@ -11,5 +15,5 @@ func (h *handlers) fetch(c echo.Context, service, user, conversation string) err
 	if err != nil {
 		return err
 	}
-	return respondUserConversation(c, paths.render(uc))
+	return respondUserConversation(c, &paths.render([]store.UserConversation{uc})[0])
 }

@@ -70,7 +70,7 @@ func (h *handlers) list(c echo.Context, service, user string, params conversatio
 	}
 
 	out := conversations.UserConversationPage{
-		Conversations: make([]conversations.UserConversation, len(page.Items)),
+		Conversations: paths.render(page.Items),
 		Meta: conversations.PageMeta{
 			Key:          conversations.PageMetaKeyConversations,
 			Page:         q.page,
@@ -78,9 +78,6 @@ func (h *handlers) list(c echo.Context, service, user string, params conversatio
 			FirstPageUrl: paths.pageURL(page.UserSID, q.size, 0, ""),
 			Url:          paths.pageURL(page.UserSID, q.size, q.page, q.token),
 		},
-	}
-	for i, uc := range page.Items {
-		out.Conversations[i] = paths.render(uc)
 	}
 	if n := len(page.Items); n > 0 {
 		if page.HasMore {

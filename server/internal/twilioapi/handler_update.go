@@ -35,7 +35,7 @@ func (h *handlers) update(c echo.Context, service, user, conversation string) er
 	if err != nil {
 		return err
 	}
-	return respondUserConversation(c, paths.render(uc))
+	return respondUserConversation(c, &paths.render([]store.UserConversation{uc})[0])
 }
 
 // toUpdate reads the form fields the spec has already checked (types and

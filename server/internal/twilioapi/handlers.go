@@ -37,7 +37,7 @@ type handlers struct {
 	tokens    tokenCodec
 	publicURL string
 	// lastBase is the last request base URL that passed requestBase's check.
-	lastBase atomic.Pointer[string]
+	lastBase atomic.Pointer[requestBase]
 }
 
 var _ conversationsserver.ServerInterface = (*handlers)(nil)

@@ -15,8 +15,8 @@ import (
 // encoding/json's reflection, which profiling showed as the largest cost of
 // a list page.
 
-func respondUserConversation(c echo.Context, uc conversations.UserConversation) error {
-	return httpmw.WriteJSON(c, http.StatusOK, &uc, conversationsserver.AppendUserConversation)
+func respondUserConversation(c echo.Context, uc *conversations.UserConversation) error {
+	return httpmw.WriteJSON(c, http.StatusOK, uc, conversationsserver.AppendUserConversation)
 }
 
 func respondPage(c echo.Context, p *conversations.UserConversationPage) error {

@@ -3,6 +3,7 @@ package twilioapi
 import (
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -36,17 +37,20 @@ func (h *handlers) pathsFor(c echo.Context, service string) (resourcePaths, erro
 // that passed is remembered: nearly every request names the same host, and
 // parsing it again was a few percent of a fetch.
 func (h *handlers) requestBase(c echo.Context) (string, error) {
-	host := c.Request().Host
-	base := c.Scheme() + "://" + host
-	if last := h.lastBase.Load(); last != nil && *last == base {
-		return base, nil
+	host, scheme := c.Request().Host, c.Scheme()
+	if last := h.lastBase.Load(); last != nil && last.host == host && last.scheme == scheme {
+		return last.base, nil
 	}
+	base := scheme + "://" + host
 	if u, err := url.Parse(base); host == "" || err != nil || u.Host != host {
 		return "", twilioerr.InvalidParameter("Host", "must be a host name or address, with an optional port")
 	}
-	h.lastBase.Store(&base)
+	h.lastBase.Store(&requestBase{scheme: scheme, host: host, base: base})
 	return base, nil
 }
+
+// requestBase is a request's scheme and host, and the base URL they make.
+type requestBase struct{ scheme, host, base string }
 
 func (p resourcePaths) prefix() string {
 	if p.service == "" {
@@ -59,34 +63,72 @@ func (p resourcePaths) userConversations(userSID string) string {
 	return p.prefix() + "/Users/" + url.PathEscape(userSID) + "/Conversations"
 }
 
-func (p resourcePaths) render(uc store.UserConversation) conversations.UserConversation {
-	conversation := p.prefix() + "/Conversations/" + uc.ConversationSID
-	self := p.userConversations(uc.UserSID) + "/" + uc.ConversationSID
-	out := conversations.UserConversation{
-		AccountSid:           &uc.AccountSID,
-		ChatServiceSid:       &uc.ServiceSID,
-		ConversationSid:      &uc.ConversationSID,
-		ParticipantSid:       &uc.ParticipantSID,
-		UserSid:              &uc.UserSID,
-		FriendlyName:         uc.FriendlyName,
-		UniqueName:           uc.UniqueName,
-		CreatedBy:            uc.CreatedBy,
-		Attributes:           &uc.Attributes,
-		ConversationState:    conversations.ConversationState(uc.State),
-		NotificationLevel:    conversations.NotificationLevel(uc.NotificationLevel),
-		DateCreated:          &uc.DateCreated,
-		DateUpdated:          &uc.DateUpdated,
-		LastReadMessageIndex: uc.LastReadMessageIndex,
-		UnreadMessagesCount:  uc.UnreadMessagesCount,
-		Timers: &conversations.ConversationTimers{
-			DateInactive: uc.Timers.DateInactive,
-			DateClosed:   uc.Timers.DateClosed,
-		},
-		Url: &self,
-		Links: &conversations.UserConversationLinks{
-			Conversation: &conversation,
-			Participant:  new(conversation + "/Participants/" + uc.ParticipantSID),
-		},
+// render returns items as the API's models, pointing into items. The
+// URLs of all of them are written into one string and sliced from it, and
+// their timers and links come from one slice each: a page of 50 costs a
+// handful of allocations, not several per item.
+func (p resourcePaths) render(items []store.UserConversation) []conversations.UserConversation {
+	n := len(items)
+	out := make([]conversations.UserConversation, n)
+	if n == 0 {
+		return out
+	}
+	timers := make([]conversations.ConversationTimers, n)
+	links := make([]conversations.UserConversationLinks, n)
+	// Three URLs per item: the conversation's, the item's own, the
+	// participant's.
+	urls := make([]string, 3*n)
+	ends := make([]int, 3*n)
+	prefix := p.prefix()
+	var b strings.Builder
+	b.Grow(n * (3*len(prefix) + 256))
+	for i := range items {
+		uc := &items[i]
+		b.WriteString(prefix)
+		b.WriteString("/Conversations/")
+		b.WriteString(uc.ConversationSID)
+		ends[3*i] = b.Len()
+		b.WriteString(prefix)
+		b.WriteString("/Users/")
+		b.WriteString(url.PathEscape(uc.UserSID))
+		b.WriteString("/Conversations/")
+		b.WriteString(uc.ConversationSID)
+		ends[3*i+1] = b.Len()
+		b.WriteString(prefix)
+		b.WriteString("/Conversations/")
+		b.WriteString(uc.ConversationSID)
+		b.WriteString("/Participants/")
+		b.WriteString(uc.ParticipantSID)
+		ends[3*i+2] = b.Len()
+	}
+	all, start := b.String(), 0
+	for k, end := range ends {
+		urls[k], start = all[start:end], end
+	}
+	for i := range items {
+		uc := &items[i]
+		timers[i] = conversations.ConversationTimers{DateInactive: uc.Timers.DateInactive, DateClosed: uc.Timers.DateClosed}
+		links[i] = conversations.UserConversationLinks{Conversation: &urls[3*i], Participant: &urls[3*i+2]}
+		out[i] = conversations.UserConversation{
+			AccountSid:           &uc.AccountSID,
+			ChatServiceSid:       &uc.ServiceSID,
+			ConversationSid:      &uc.ConversationSID,
+			ParticipantSid:       &uc.ParticipantSID,
+			UserSid:              &uc.UserSID,
+			FriendlyName:         uc.FriendlyName,
+			UniqueName:           uc.UniqueName,
+			CreatedBy:            uc.CreatedBy,
+			Attributes:           &uc.Attributes,
+			ConversationState:    conversations.ConversationState(uc.State),
+			NotificationLevel:    conversations.NotificationLevel(uc.NotificationLevel),
+			DateCreated:          &uc.DateCreated,
+			DateUpdated:          &uc.DateUpdated,
+			LastReadMessageIndex: uc.LastReadMessageIndex,
+			UnreadMessagesCount:  uc.UnreadMessagesCount,
+			Timers:               &timers[i],
+			Url:                  &urls[3*i+1],
+			Links:                &links[i],
+		}
 	}
 	return out
 }

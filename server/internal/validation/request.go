@@ -53,8 +53,9 @@ var (
 //
 // failed, if not nil, is told of every request refused, with the reason's
 // kind: where the request broke the spec ("path", "query", "header",
-// "body"), for metrics.
-func Request(ownBody func(*routes.Route) bool, failed func(route *routes.Route, reason string)) routes.Step {
+// "body"), for metrics, and the error answered, which RequestProblems
+// takes apart, for proxy mode's violations.
+func Request(ownBody func(*routes.Route) bool, failed func(c echo.Context, route *routes.Route, reason string, err error)) routes.Step {
 	return func(route *routes.Route) echo.MiddlewareFunc {
 		if route == nil || route.NotAllowed() {
 			return nil
@@ -63,11 +64,21 @@ func Request(ownBody func(*routes.Route) bool, failed func(route *routes.Route, 
 		if ownBody != nil && ownBody(route) {
 			options = withoutBody
 		}
+		// An operation whose constraints the compiled checks do not know
+		// is checked by kin-openapi alone.
+		compiled, _ := compile(route.OpenAPI)
 		return func(next echo.HandlerFunc) echo.HandlerFunc {
 			return func(c echo.Context) error {
+				ok, err := passes(c, compiled, options)
+				if err != nil {
+					return err
+				}
+				if ok {
+					return next(c)
+				}
 				if reason, err := validateRequest(c, route, options); err != nil {
 					if reason != "" && failed != nil {
-						failed(route, reason)
+						failed(c, route, reason, err)
 					}
 					return err
 				}
@@ -106,6 +117,57 @@ func pathParams(c echo.Context) (map[string]string, error) {
 		params[name] = value
 	}
 	return params, nil
+}
+
+// passes reports whether the request certainly meets the spec, by the
+// compiled checks: its parameters pass them, and it has no body, or a form
+// body they accept (then read, and parsed into the request for the
+// handler). Any doubt is left to validateRequest; err is only a failure to
+// read the body (the body limit's 413, say).
+func passes(c echo.Context, compiled *compiledParams, options *openapi3filter.Options) (ok bool, err error) {
+	if compiled == nil {
+		return false, nil
+	}
+	req := c.Request()
+	hasBody := req.ContentLength != 0 && !options.ExcludeRequestBody
+	if hasBody && (compiled.form == nil || req.ContentLength < 0) {
+		return false, nil
+	}
+	var query url.Values
+	if req.URL.RawQuery != "" {
+		if query, err = url.ParseQuery(req.URL.RawQuery); err != nil {
+			return false, nil
+		}
+	}
+	if !compiled.accepts(c.ParamValues(), query) {
+		return false, nil
+	}
+	if !hasBody {
+		return true, nil
+	}
+	mediaType, _, err := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType))
+	if err != nil || mediaType != formContentType {
+		return false, nil
+	}
+	data, err := io.ReadAll(req.Body)
+	req.Body = io.NopCloser(bytes.NewReader(data))
+	if err != nil {
+		return false, err
+	}
+	form, err := url.ParseQuery(string(data))
+	if err != nil || !acceptsValues(compiled.form, form) {
+		return false, nil
+	}
+	// What req.ParseForm would make of it: the handler reads it from here.
+	req.PostForm = form
+	req.Form = make(url.Values, len(form)+len(query))
+	for k, v := range form {
+		req.Form[k] = v
+	}
+	for k, v := range query {
+		req.Form[k] = append(req.Form[k], v...)
+	}
+	return true, nil
 }
 
 // validateRequest returns why req breaks the spec, and where ("" for an
@@ -155,7 +217,11 @@ func validateRequest(c echo.Context, route *routes.Route, options *openapi3filte
 		Options:    options,
 	}
 	if err := openapi3filter.ValidateRequest(req.Context(), input); err != nil {
-		return requestError(err)
+		reason, answer := requestError(err)
+		if reason == "" {
+			return "", answer
+		}
+		return reason, &refusal{answer: answer, cause: err}
 	}
 	if name, err := repeatedFormField(route.OpenAPI, req); err != nil {
 		return ReasonBody, twilioerr.New(http.StatusBadRequest, "Invalid request body: the form cannot be parsed")

@@ -41,8 +41,9 @@ func (s *Store) ListUserConversations(_ context.Context, scope store.Scope, user
 	if start < end {
 		page.Items = make([]store.UserConversation, 0, end-start)
 	}
+	cells := newCells(end - start)
 	for _, p := range u.parts[start:end] {
-		page.Items = append(page.Items, svc.view(p))
+		page.Items = append(page.Items, svc.view(p, cells))
 	}
 	return page, nil
 }

@@ -13,6 +13,7 @@ package memory
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/twilio-stubs/userconversations/server/store"
@@ -24,7 +25,9 @@ type Store struct {
 	now func() time.Time
 
 	mu sync.RWMutex
-	w  *world
+	// version counts the whole-world writes.
+	version atomic.Uint64
+	w       *world
 }
 
 var _ store.Store = (*Store)(nil)
@@ -57,6 +60,7 @@ func (s *Store) Load(_ context.Context, w store.World) error {
 	}
 	s.mu.Lock()
 	s.w = nw
+	s.version.Add(1)
 	s.mu.Unlock()
 	return nil
 }
@@ -75,8 +79,13 @@ func (s *Store) Modify(_ context.Context, change func(store.World) (store.World,
 		return err
 	}
 	s.w = nw
+	s.version.Add(1)
 	return nil
 }
+
+// Version counts the whole-world writes (Load, Modify): see
+// store.Versioned.
+func (s *Store) Version() uint64 { return s.version.Load() }
 
 // Snapshot returns a deep copy of the world in Load's order.
 func (s *Store) Snapshot(context.Context) (store.World, error) {
@@ -93,7 +102,7 @@ func (s *Store) FetchUserConversation(_ context.Context, scope store.Scope, user
 	if err != nil {
 		return store.UserConversation{}, err
 	}
-	return svc.view(u.parts[i]), nil
+	return svc.view(u.parts[i], newCells(1)), nil
 }
 
 // UpdateUserConversation applies the fields u sets, stamps the participant
@@ -125,7 +134,7 @@ func (s *Store) UpdateUserConversation(_ context.Context, scope store.Scope, use
 		}
 	}
 	p.updated = now
-	return svc.view(p), nil
+	return svc.view(p, newCells(1)), nil
 }
 
 // RemoveUserConversation removes the user from the conversation.

@@ -11,8 +11,9 @@ import (
 )
 
 var (
-	_ store.Seeder = (*Store)(nil)
-	_ store.Shared = (*Store)(nil)
+	_ store.Seeder    = (*Store)(nil)
+	_ store.Shared    = (*Store)(nil)
+	_ store.Versioned = (*Store)(nil)
 )
 
 // journalLock queues the journal's appends, each of which trims it: two
@@ -103,17 +104,35 @@ func (s *Store) ApplyFaultRule(ctx context.Context, id string) (int, bool, error
 // insertRequestsSQL adds a batch of entries in one statement.
 const insertRequestsSQL = "INSERT INTO request_journal (bytes, entry) SELECT * FROM unnest($1::bigint[], $2::text[])"
 
+// skipRequestsSQL leaves $1 numbers of the journal unused: the identity's
+// sequence moves on by as many.
+const skipRequestsSQL = `SELECT setval(pg_get_serial_sequence('request_journal', 'seq'),
+	nextval(pg_get_serial_sequence('request_journal', 'seq')) + $1 - 1)`
+
 // AppendRequests adds journal entries and trims the journal, in one
-// transaction holding journalLock.
+// transaction holding journalLock: one statement for each run of entries
+// with no numbers to skip between them.
 func (s *Store) AppendRequests(ctx context.Context, entries []store.JournalEntry, maxEntries int, maxBytes int64) error {
-	sizes := make([]int64, len(entries))
-	data := make([]string, len(entries))
-	for i, e := range entries {
-		sizes[i], data[i] = e.Bytes, string(e.Data)
-	}
 	return s.write(ctx, "pg_advisory_xact_lock", journalLock, func(c conn) error {
-		if _, err := c.Exec(ctx, insertRequestsSQL, sizes, data); err != nil {
-			return err
+		for start := 0; start < len(entries); {
+			if skip := entries[start].Skip; skip > 0 {
+				if _, err := c.Exec(ctx, skipRequestsSQL, skip); err != nil {
+					return err
+				}
+			}
+			end := start + 1
+			for end < len(entries) && entries[end].Skip == 0 {
+				end++
+			}
+			sizes := make([]int64, 0, end-start)
+			data := make([]string, 0, end-start)
+			for _, e := range entries[start:end] {
+				sizes, data = append(sizes, e.Bytes), append(data, string(e.Data))
+			}
+			if _, err := c.Exec(ctx, insertRequestsSQL, sizes, data); err != nil {
+				return err
+			}
+			start = end
 		}
 		return sqlworld.TrimRequests(ctx, c, maxEntries, maxBytes)
 	})
@@ -130,3 +149,8 @@ func (s *Store) ClearRequests(ctx context.Context) error {
 		return sqlworld.ClearRequests(ctx, c)
 	})
 }
+
+// Version is store.Versioned's: it changes as soon as this process
+// replaces the world, and soon after another process does
+// (sqlworld.AuthCache.Version).
+func (s *Store) Version() uint64 { return s.auth.Version() }

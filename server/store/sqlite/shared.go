@@ -9,8 +9,9 @@ import (
 )
 
 var (
-	_ store.Seeder = (*Store)(nil)
-	_ store.Shared = (*Store)(nil)
+	_ store.Seeder    = (*Store)(nil)
+	_ store.Shared    = (*Store)(nil)
+	_ store.Versioned = (*Store)(nil)
 )
 
 // Seed loads fixtures' world if the file holds none, in one write
@@ -95,11 +96,27 @@ func (s *Store) ApplyFaultRule(ctx context.Context, id string) (applied int, ok 
 	return applied, ok, err
 }
 
+// skipRequests leaves n numbers of the journal unused: AUTOINCREMENT
+// numbers the next entry after the one sqlite_sequence holds, which has
+// no row until the first entry.
+func skipRequests(ctx context.Context, c conn, n int64) error {
+	changed, err := c.Exec(ctx, "UPDATE sqlite_sequence SET seq = seq + $1 WHERE name = 'request_journal'", n)
+	if err == nil && changed == 0 {
+		_, err = c.Exec(ctx, "INSERT INTO sqlite_sequence (name, seq) VALUES ('request_journal', $1)", n)
+	}
+	return err
+}
+
 // AppendRequests adds journal entries and trims the journal, in one write
 // transaction.
 func (s *Store) AppendRequests(ctx context.Context, entries []store.JournalEntry, maxEntries int, maxBytes int64) error {
 	return s.write(ctx, func(c conn) error {
 		for _, e := range entries {
+			if e.Skip > 0 {
+				if err := skipRequests(ctx, c, e.Skip); err != nil {
+					return err
+				}
+			}
 			if _, err := c.Exec(ctx, sqlworld.InsertRequestSQL, e.Bytes, string(e.Data)); err != nil {
 				return err
 			}
@@ -117,3 +134,8 @@ func (s *Store) Requests(ctx context.Context, yield func(store.JournalEntry) boo
 func (s *Store) ClearRequests(ctx context.Context) error {
 	return s.write(ctx, func(c conn) error { return sqlworld.ClearRequests(ctx, c) })
 }
+
+// Version is store.Versioned's: it changes as soon as this process
+// replaces the world, and soon after another process does
+// (sqlworld.AuthCache.Version).
+func (s *Store) Version() uint64 { return s.auth.Version() }

@@ -30,6 +30,7 @@ func RunShared(t *testing.T, newDatabase func(t *testing.T) OpenFunc) {
 		{"ApplyFaultRuleIsExact", testApplyFaultRuleIsExact},
 		{"Journal", testJournal},
 		{"JournalBounds", testJournalBounds},
+		{"JournalSkip", testJournalSkip},
 		{"JournalAcrossHandles", testJournalAcrossHandles},
 	} {
 		t.Run(s.name, func(t *testing.T) { s.run(t, newDatabase(t)) })
@@ -300,6 +301,20 @@ func testJournal(t *testing.T, open OpenFunc) {
 	appendRequests(t, s, 100, 1<<20, entry("d", 1))
 	if got := journal(t, s); !slices.Equal(got, []string{"4:d"}) {
 		t.Errorf("journal after a clear and an append: %v; numbering goes on", got)
+	}
+}
+
+// testJournalSkip: an entry's Skip leaves that many numbers unused before
+// it, in an empty journal as after entries, and between entries of one
+// append.
+func testJournalSkip(t *testing.T, open OpenFunc) {
+	s := sharedHandle(t, open)
+	skip := func(e store.JournalEntry, n int64) store.JournalEntry { e.Skip = n; return e }
+	appendRequests(t, s, 100, 1<<20, skip(entry("a", 1), 2))
+	appendRequests(t, s, 100, 1<<20, entry("b", 1), skip(entry("c", 1), 3), entry("d", 1))
+	appendRequests(t, s, 100, 1<<20, skip(entry("e", 1), 1))
+	if got := journal(t, s); !slices.Equal(got, []string{"11:e", "9:d", "8:c", "4:b", "3:a"}) {
+		t.Errorf("journal %v", got)
 	}
 }
 

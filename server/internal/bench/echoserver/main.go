@@ -1,9 +1,8 @@
-// Command echoserver is the benchmarks' ceiling: a bare echo server (the
-// web framework the stub is built on) with no middleware, no
-// authentication, no validation and no store, answering the fetch path with
-// a fixed body, the stub's own fetch response read from -body. Loaded with
-// the same load generator and settings as the stub, its throughput is the
-// most the stub could reach on this machine.
+// Command echoserver serves the benchmarks' ceiling (package ceiling) on
+// the stub's http.Server settings, answering the fetch paths with the
+// stub's own fetch response, read from -body. Loaded with the same load
+// generator and settings as the stub, its throughput is the most the stub
+// could reach on this machine.
 package main
 
 import (
@@ -17,9 +16,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/labstack/echo/v4"
-
 	"github.com/twilio-stubs/userconversations/server"
+	"github.com/twilio-stubs/userconversations/server/internal/bench/ceiling"
 )
 
 func main() {
@@ -40,11 +38,7 @@ func run(addr, bodyFile string) error {
 	if err != nil {
 		return err
 	}
-	e := echo.New()
-	e.HideBanner, e.HidePort = true, true
-	serve := func(c echo.Context) error { return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, body) }
-	e.GET("/v1/Users/:user/Conversations/:conversation", serve)
-	e.GET("/v1/Services/:service/Users/:user/Conversations/:conversation", serve)
+	e := ceiling.New(body)
 
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/twilio-stubs/userconversations/server/store"
@@ -65,11 +66,13 @@ const CredentialsRefresh = 100 * time.Millisecond
 // CredentialsRefresh. Only credentials that exist are kept, so the cache
 // holds no more than the world's accounts and API keys.
 type AuthCache struct {
-	mu      sync.Mutex
-	gen     uint64    // changes whenever known is emptied
-	version int64     // the world's version known was filled at
-	checked time.Time // when the version was last read; zero: read it now
-	known   map[string]credential
+	mu  sync.Mutex
+	gen uint64 // changes whenever known is emptied
+	// published is gen, for Version to read without mu.
+	published atomic.Uint64
+	version   int64     // the world's version known was filled at
+	checked   time.Time // when the version was last read; zero: read it now
+	known     map[string]credential
 }
 
 type credential struct{ account, secret string }
@@ -139,8 +142,16 @@ func (a *AuthCache) Forget() {
 
 func (a *AuthCache) forget() {
 	a.gen++
+	a.published.Store(a.gen)
 	clear(a.known)
 }
+
+// Version changes whenever the cache is emptied: at once when this
+// process replaced the world, and when the cache next looks (at most
+// CredentialsRefresh after a request asked it) when another did. It is
+// the store's store.Versioned, for the caches above the store's (the
+// HTTP layer's): what they remember is good while it stays the same.
+func (a *AuthCache) Version() uint64 { return a.published.Load() }
 
 // WorldVersion reads the world's version.
 func WorldVersion(ctx context.Context, c Conn) (int64, error) {

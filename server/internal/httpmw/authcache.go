@@ -1,0 +1,83 @@
+package httpmw
+
+import (
+	"crypto/sha256"
+	"sync"
+	"time"
+
+	"github.com/twilio-stubs/userconversations/server/store"
+)
+
+// Bounds of the credential cache: an entry is trusted for AuthCacheTTL at
+// most, and the cache holds at most AuthCacheSize of them (then it starts
+// afresh). A store that counts its writes (store.Versioned, as every
+// store of the stub does) has every entry forgotten as soon as its world
+// is replaced through this process; a credential changed elsewhere
+// (through a replica sharing the database) may be honoured for up to
+// AuthCacheTTL, and a little more (sqlworld.CredentialsRefresh).
+const (
+	AuthCacheTTL  = time.Second
+	AuthCacheSize = 10_000
+)
+
+// AuthCache remembers Authorization headers that passed the credential
+// check, and the account each stands for, so that the next request with
+// the same header skips decoding it and asking the store. Only headers
+// that passed are kept, and by their SHA-256 rather than themselves: the
+// cache holds no secret, and looking a header up compares digests, whose
+// timing says nothing of the secret. It is safe for concurrent use.
+type AuthCache struct {
+	mu      sync.RWMutex
+	entries map[[sha256.Size]byte]authEntry
+	now     func() time.Time
+	version func() uint64
+}
+
+type authEntry struct {
+	account string
+	expires time.Time
+	version uint64
+}
+
+// NewAuthCache returns an empty cache for the credentials of st.
+func NewAuthCache(st store.Authenticator) *AuthCache {
+	version := func() uint64 { return 0 }
+	if v, ok := st.(store.Versioned); ok {
+		version = v.Version
+	}
+	return &AuthCache{entries: make(map[[sha256.Size]byte]authEntry), now: time.Now, version: version}
+}
+
+// account returns the account header stands for, if the cache knows it,
+// and the store's version to remember a new entry with: read before the
+// store checks the header, so that an entry is never newer than the
+// credentials it was checked against.
+func (a *AuthCache) account(header string) (account string, ok bool, version uint64) {
+	if a == nil {
+		return "", false, 0
+	}
+	version = a.version()
+	key := sha256.Sum256([]byte(header))
+	a.mu.RLock()
+	e, ok := a.entries[key]
+	a.mu.RUnlock()
+	if !ok || e.version != version || !a.now().Before(e.expires) {
+		return "", false, version
+	}
+	return e.account, true, version
+}
+
+// remember records that header passed as account, checked against the
+// store at version.
+func (a *AuthCache) remember(header, account string, version uint64) {
+	if a == nil {
+		return
+	}
+	key := sha256.Sum256([]byte(header))
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if len(a.entries) >= AuthCacheSize {
+		clear(a.entries)
+	}
+	a.entries[key] = authEntry{account: account, expires: a.now().Add(AuthCacheTTL), version: version}
+}
