@@ -87,7 +87,7 @@ image-builder:
 # STUB_TEST_POSTGRES names, or else start a throwaway cluster from the
 # PostgreSQL installed under /usr/lib/postgresql: this installs Debian's
 # postgresql when neither is there, as root with apt-get. Elsewhere those
-# tests skip, saying so.
+# tests skip, saying so; under CI (CI=true) they fail instead.
 
 ## postgres-server: install PostgreSQL for the PostgreSQL store's tests, unless STUB_TEST_POSTGRES is set or one is installed
 postgres-server:
@@ -97,6 +97,7 @@ postgres-server:
 		export DEBIAN_FRONTEND=noninteractive; \
 		(apt-get install -y -qq postgresql >/dev/null 2>&1 || \
 		 (apt-get update -qq >/dev/null && apt-get install -y -qq postgresql >/dev/null)) || exit 1; \
+	elif [ "$$CI" = true ]; then echo "!!! no PostgreSQL, and CI=true: the PostgreSQL tests would fail (set STUB_TEST_POSTGRES, or run as root with apt-get)"; exit 1; \
 	else echo "!!! no PostgreSQL: the PostgreSQL store's tests will skip (set STUB_TEST_POSTGRES, or apt-get install postgresql)"; fi
 
 ## node-deps: install the Node interop test's npm packages from its lockfile

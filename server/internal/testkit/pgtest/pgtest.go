@@ -8,7 +8,9 @@
 // run as the postgres user when the tests run as root (PostgreSQL refuses
 // root), stopped and removed when the tests end; a watchdog process does
 // the same if the test process dies first. With neither, NewDatabase skips
-// the test, saying in one loud line how to enable it.
+// the test, saying in one loud line how to enable it; under CI (CI=true,
+// as CI services set it) it fails the test instead, since CI must run the
+// PostgreSQL tests.
 //
 // A package's TestMain calls Main; the cluster starts on the first
 // NewDatabase, so a package's tests that need none cost nothing. The
@@ -71,6 +73,9 @@ func setUp() {
 	case err != nil:
 		server.err = err
 		return
+	case raw == "" && underCI():
+		server.err = fmt.Errorf("CI=%s, and CI must run the PostgreSQL tests: %s", os.Getenv("CI"), SkipMessage)
+		return
 	case raw == "":
 		server.skip = SkipMessage
 		fmt.Fprintln(os.Stderr, SkipMessage)
@@ -83,6 +88,13 @@ func setUp() {
 	if server.admin, err = pgxpool.New(context.Background(), raw); err != nil {
 		server.url, server.err = nil, err
 	}
+}
+
+// underCI reports whether the tests run under CI: the CI variable every
+// common CI service sets to true.
+func underCI() bool {
+	ci, err := strconv.ParseBool(os.Getenv("CI"))
+	return err == nil && ci
 }
 
 // find returns the URL of the server to test on, and how to stop it if
