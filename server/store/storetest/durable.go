@@ -279,7 +279,8 @@ func testTimesRoundTrip(t *testing.T, open OpenFunc) {
 // the other authenticated with it: the other takes the new token, and
 // refuses the old one, soon (a store may keep credentials it found for a
 // moment; the SQL stores do, for sqlworld.CredentialsRefresh), and the
-// handle that rotated it at once.
+// handle that rotated it at once. A store.Versioned handle's version
+// changes with what it takes: the caches above the store rely on it.
 func testCredentialsAcrossHandles(t *testing.T, open OpenFunc) {
 	ctx := context.Background()
 	a, b := handle(t, open), handle(t, open)
@@ -291,6 +292,7 @@ func testCredentialsAcrossHandles(t *testing.T, open OpenFunc) {
 			t.Fatalf("Authenticate before the rotation: %v", err)
 		}
 	}
+	versionA, versionB := version(a), version(b)
 	if err := b.Modify(ctx, func(w store.World) (store.World, error) {
 		w.Accounts[0].AuthToken = "rotated"
 		return w, nil
@@ -299,6 +301,9 @@ func testCredentialsAcrossHandles(t *testing.T, open OpenFunc) {
 	}
 	if _, err := b.Authenticate(ctx, acA, "token-a"); !errors.Is(err, store.ErrUnauthenticated) {
 		t.Errorf("the handle that rotated the token still takes the old one: %v", err)
+	}
+	if versionB != nil && *versionB == *version(b) {
+		t.Errorf("the handle that rotated the token kept its version %d", *versionB)
 	}
 	start := time.Now()
 	for {
@@ -313,4 +318,17 @@ func testCredentialsAcrossHandles(t *testing.T, open OpenFunc) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	t.Logf("the other handle took the rotated token after %v", time.Since(start))
+	if versionA != nil && *versionA == *version(a) {
+		t.Errorf("the other handle took the rotated token but kept its version %d", *versionA)
+	}
+}
+
+// version is s's store.Versioned version; nil if it counts none.
+func version(s store.Store) *uint64 {
+	v, ok := s.(store.Versioned)
+	if !ok {
+		return nil
+	}
+	n := v.Version()
+	return &n
 }
