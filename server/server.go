@@ -10,6 +10,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -67,7 +68,9 @@ type Config struct {
 	// MaxBodyBytes caps Twilio API request bodies; 0 means
 	// DefaultMaxBodyBytes.
 	MaxBodyBytes int64
-	// PageTokenKey signs page tokens; empty means a random key per Server.
+	// PageTokenKey signs page tokens. Empty means the key a store.Shared
+	// keeps for every replica on its database (made on first use), and a
+	// random key per Server for any other store.
 	PageTokenKey []byte
 
 	// AdminToken turns the admin API under /_stub/ on: every admin call but
@@ -79,6 +82,12 @@ type Config struct {
 	// Store was loaded with. Without accounts, it is the Store's state
 	// when New is called.
 	Fixtures store.World
+	// ReadFixtures, if not nil, gives the world reset returns to in place
+	// of Fixtures: each reset calls it, and it returns the same world each
+	// time (it may wait for it to be read). The binary uses it when a
+	// durable store already held a world at start: it serves at once, and
+	// reads its fixtures meanwhile.
+	ReadFixtures func(context.Context) (store.World, error)
 	// JournalSize is how many requests the journal keeps (the latest);
 	// 0 means DefaultJournalSize.
 	JournalSize int
@@ -113,10 +122,13 @@ const (
 )
 
 // Server serves the User Conversation API and the admin API; it is an
-// http.Handler.
+// http.Handler. Close it when done.
 type Server struct {
 	echo     *echo.Echo
 	recorder *recording.Recorder // nil outside proxy mode
+	// closers are what New started for a store.Shared: the shared
+	// journal's writer and the shared faults' poller.
+	closers []io.Closer
 }
 
 // New builds a Server from cfg.
@@ -140,15 +152,10 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: the admin API's spec: %w", err)
 	}
-	// Only the admin API's reset needs the fixtures: without it, keeping a
-	// second copy of the world would only give the GC more to scan.
-	var fixtures store.World
-	if cfg.AdminToken != "" {
-		fixtures = cfg.Fixtures
-		if len(fixtures.Accounts) == 0 {
-			if fixtures, err = cfg.Store.Snapshot(context.Background()); err != nil {
-				return nil, fmt.Errorf("server: snapshot of the fixtures: %w", err)
-			}
+	shared, _ := cfg.Store.(store.Shared)
+	if len(cfg.PageTokenKey) == 0 && shared != nil && cfg.Upstream == "" {
+		if cfg.PageTokenKey, err = shared.Secret(context.Background(), pageTokenKeyName, pageTokenKeySize); err != nil {
+			return nil, fmt.Errorf("server: the page token key: %w", err)
 		}
 	}
 	counts := metrics.New(cfg.Store)
@@ -157,9 +164,35 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Only the admin API's reset needs the fixtures: without it, keeping a
+	// second copy of the world would only give the GC more to scan.
+	var fixtures store.World
+	if cfg.AdminToken != "" && cfg.ReadFixtures == nil {
+		fixtures = cfg.Fixtures
+		if len(fixtures.Accounts) == 0 {
+			if fixtures, err = cfg.Store.Snapshot(context.Background()); err != nil {
+				return nil, fmt.Errorf("server: snapshot of the fixtures: %w", err)
+			}
+		}
+	}
+	srv := &Server{}
+	var journal admin.JournalStore
+	var faults admin.FaultStore
+	if cfg.AdminToken != "" && shared != nil {
+		sharedFaults, err := admin.NewSharedFaults(context.Background(), shared, logger)
+		if err != nil {
+			return nil, fmt.Errorf("server: the fault rules: %w", err)
+		}
+		sharedJournal := admin.NewSharedJournal(shared, cmp.Or(cfg.JournalSize, DefaultJournalSize), cfg.JournalBytes, logger)
+		journal, faults = sharedJournal, sharedFaults
+		srv.closers = append(srv.closers, sharedJournal, sharedFaults)
+	}
 	adm, err := admin.New(admin.Config{
 		Store:         cfg.Store,
 		Fixtures:      fixtures,
+		ReadFixtures:  cfg.ReadFixtures,
+		Journal:       journal,
+		Faults:        faults,
 		Token:         cfg.AdminToken,
 		JournalSize:   cfg.JournalSize,
 		JournalBytes:  cfg.JournalBytes,
@@ -176,6 +209,7 @@ func New(cfg Config) (*Server, error) {
 		Recording:        twilio.recording(),
 	})
 	if err != nil {
+		srv.Close()
 		return nil, fmt.Errorf("server: %w", err)
 	}
 	// The dashboard (/_stub/ui) is on with the admin API it drives.
@@ -243,7 +277,28 @@ func New(cfg Config) (*Server, error) {
 	dashboardserver.RegisterHandlers(stub, ui)
 	stub.Finish(admin.PathPrefix)
 
-	return &Server{echo: e, recorder: twilio.recorder}, nil
+	srv.echo, srv.recorder = e, twilio.recorder
+	return srv, nil
+}
+
+// The secret a store.Shared keeps for page tokens: every replica on the
+// database signs and checks them with it, so a page token minted by one
+// works on another.
+const (
+	pageTokenKeyName = "page-token-key"
+	pageTokenKeySize = 32
+)
+
+// Close stops what the Server runs beside its requests: with a
+// store.Shared and the admin API on, it writes the journal entries still
+// queued and stops polling the fault rules. Close it after the HTTP
+// server has stopped, and before the store.
+func (s *Server) Close() error {
+	var errs []error
+	for _, c := range s.closers {
+		errs = append(errs, c.Close())
+	}
+	return errors.Join(errs...)
 }
 
 // twilioAPI is what serves the Twilio API: the store's handlers, or in

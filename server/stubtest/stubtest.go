@@ -104,9 +104,17 @@ func WithoutAdmin() Option {
 }
 
 // WithConfig adjusts the server configuration before the stub starts; it
-// runs after the other options have made theirs.
+// runs after the other options have made theirs, and after any earlier
+// WithConfig. A Store it sets is the one the stub serves and Stub.Store.
 func WithConfig(configure func(*server.Config)) Option {
-	return func(s *settings) { s.config = configure }
+	return func(s *settings) {
+		earlier := s.config
+		if earlier == nil {
+			s.config = configure
+			return
+		}
+		s.config = func(c *server.Config) { earlier(c); configure(c) }
+	}
 }
 
 // WithHTTPServer adjusts the stub's http.Server before it starts: it has
@@ -164,7 +172,9 @@ func Start(opts ...Option) (*Stub, error) {
 	}
 	ts.Start()
 
-	stub := &Stub{URL: ts.URL, Store: st, AdminToken: cfg.AdminToken, close: ts.Close}
+	// The server's own Close comes after the requests': with a shared
+	// store, it writes the journal's last entries.
+	stub := &Stub{URL: ts.URL, Store: cfg.Store, AdminToken: cfg.AdminToken, close: func() { ts.Close(); srv.Close() }}
 	if len(set.world.Accounts) > 0 {
 		stub.AccountSID = set.world.Accounts[0].SID
 		stub.AuthToken = set.world.Accounts[0].AuthToken

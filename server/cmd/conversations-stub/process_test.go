@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/twilio-stubs/userconversations/server/internal/testkit/pgtest"
 )
 
 // The tests that need the stub as a process of its own (memory, signals)
@@ -35,7 +37,8 @@ func TestMain(m *testing.M) {
 		stop()
 		os.Exit(code)
 	}
-	os.Exit(m.Run())
+	// The PostgreSQL tests run on the server pgtest finds or starts.
+	os.Exit(pgtest.Main(m))
 }
 
 // stubProcess is the stub running as a process of its own.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -11,12 +12,13 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/twilio-stubs/userconversations/server"
 	"github.com/twilio-stubs/userconversations/server/internal/admin"
 	"github.com/twilio-stubs/userconversations/server/internal/proxy"
-	"github.com/twilio-stubs/userconversations/server/store/memory"
+	"github.com/twilio-stubs/userconversations/server/store"
 )
 
 // Exit statuses: 2 for bad usage or a bad fixtures file, 1 for failing to
@@ -39,6 +41,8 @@ const (
 
 type options struct {
 	addr              string
+	store             storeSpec
+	storeValue        string // --store as given; store is what it means
 	fixtures          string
 	publicURL         string
 	validateResponses bool
@@ -59,6 +63,7 @@ type options struct {
 // from it, and --help lists it.
 var envOf = map[string]string{
 	"addr":               "STUB_ADDR",
+	"store":              "STUB_STORE",
 	"fixtures":           "STUB_FIXTURES",
 	"public-url":         "STUB_PUBLIC_URL",
 	"validate-responses": "STUB_VALIDATE_RESPONSES",
@@ -88,7 +93,10 @@ func newFlagSet(o *options, getenv func(string) string) (*flag.FlagSet, error) {
 		return fallback
 	}
 	fs.StringVar(&o.addr, "addr", envOr("addr", "127.0.0.1:8080"), "listen `address`, host:port")
-	fs.StringVar(&o.fixtures, "fixtures", envOr("fixtures", ""), "fixtures `file`, YAML or JSON; empty serves the demo world")
+	// A PostgreSQL URL may hold a password: the environment is the better
+	// place for it too.
+	fs.StringVar(&o.storeValue, "store", envOr("store", engineMemory), "where the world lives: memory, sqlite:PATH (a file), or a postgres://USER:PASSWORD@HOST:PORT/DATABASE `URL` that any number of stubs may share")
+	fs.StringVar(&o.fixtures, "fixtures", envOr("fixtures", ""), "fixtures `file`, YAML or JSON; empty serves the demo world. A durable store is seeded with them only when it holds no world")
 	fs.StringVar(&o.publicURL, "public-url", envOr("public-url", ""), "scheme://host[:port] the absolute `URL`s in responses start with; empty takes each request's")
 	validate, err := strconv.ParseBool(envOr("validate-responses", "false"))
 	if err != nil {
@@ -145,6 +153,9 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	if o.store, err = parseStore(o.storeValue); err != nil {
+		return o, err
 	}
 	if err := admin.CheckToken(o.adminToken); err != nil {
 		return o, fmt.Errorf("--admin-token: %w", err)
@@ -213,30 +224,72 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	logger := newLogger(o, stderr)
 
-	if o.fixtures == "-" {
-		// Say why nothing happens until standard input is closed.
-		fmt.Fprintln(stderr, "conversations-stub: reading the fixtures from standard input")
-	}
 	restoreGC := startupGC()
 	defer restoreGC()
+	st, closeStore, err := openStore(ctx, o.store)
+	if err != nil {
+		logger.Error("cannot open the store", "store", o.store.String(), "error", err)
+		return exitFailure
+	}
+	defer func() {
+		if err := closeStore.Close(); err != nil {
+			logger.Error("closing the store", "store", o.store.String(), "error", o.store.scrub(err.Error()))
+		}
+	}()
+	logger.Debug("seeding the store if it holds no world", "store", o.store.String(), "fixtures", cmp.Or(o.fixtures, "demo"))
+	if o.fixtures == "-" {
+		// Say why nothing may happen until standard input is closed (the
+		// fixtures are read even when the store holds a world: a reset
+		// returns to them).
+		fmt.Fprintln(stderr, "conversations-stub: reading the fixtures from standard input")
+	}
+	// GOGC is raised for the demo world's start-up only: a fixtures file
+	// is read and loaded under loadGC.
+	restoreLoad := func() {}
+	if o.fixtures != "" {
+		restoreGC()
+		restoreLoad = loadGC()
+	}
 	// The admin API's reset needs the fixtures after the load.
-	l, err := loadWorld(ctx, o.fixtures, o.adminToken != "", restoreGC)
+	seed, err := seedStore(ctx, st, o.fixtures, o.adminToken != "")
+	restoreLoad()
+	var badFixtures fixturesError
 	switch {
 	case ctx.Err() != nil:
 		fmt.Fprintln(stderr, "conversations-stub: stopped while loading the fixtures")
 		return exitFailure
-	case err != nil:
+	case errors.As(err, &badFixtures):
 		fmt.Fprintln(stderr, "conversations-stub: bad fixtures:", err)
 		return exitUsage
+	case err != nil:
+		logger.Error("cannot seed the store", "store", o.store.String(), "error", o.store.scrub(err.Error()))
+		return exitFailure
+	}
+	// Fixtures read in the background that turn out bad still stop the
+	// stub, with the status they would have at start.
+	serveCtx, stopServing := context.WithCancel(ctx)
+	defer stopServing()
+	var laterErr atomic.Pointer[error]
+	var readFixtures func(context.Context) (store.World, error)
+	if seed.later != nil {
+		readFixtures = seed.later.wait
+		go func() {
+			if _, err := seed.later.wait(serveCtx); err != nil && serveCtx.Err() == nil {
+				laterErr.Store(&err)
+				fmt.Fprintln(stderr, "conversations-stub: bad fixtures:", err)
+				stopServing()
+			}
+		}()
 	}
 	demo := o.fixtures == ""
 	srv, err := server.New(server.Config{
-		Store:             l.store,
+		Store:             st,
 		PublicURL:         o.publicURL,
 		ValidateResponses: o.validateResponses,
 		Logger:            logger,
 		AdminToken:        o.adminToken,
-		Fixtures:          l.world,
+		Fixtures:          seed.world,
+		ReadFixtures:      readFixtures,
 		JournalSize:       o.journalSize,
 		JournalBytes:      o.journalBytes,
 		Upstream:          o.upstream,
@@ -244,18 +297,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		UpstreamStrict:    o.upstreamStrict,
 	})
 	if err != nil {
-		logger.Error("cannot start", "error", err)
+		logger.Error("cannot start", "error", o.store.scrub(err.Error()))
 		return exitFailure
 	}
+	defer srv.Close() // before the store: deferred calls run last first
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		logger.Error("cannot listen", "addr", o.addr, "error", err)
 		return exitFailure
 	}
 	url := "http://" + ln.Addr().String()
-	logStart(ctx, logger, url, l.store, o, demo)
+	logStart(ctx, logger, url, st, o, demo, seed.seeded)
 	if o.logFormat == logText {
-		printBanner(stdout, url, l, demo, o)
+		printBanner(stdout, url, seed, o, demo)
 	}
 	if demo {
 		restoreAfterNextGC(restoreGC)
@@ -265,10 +319,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if ready != nil {
 		ready <- ln.Addr()
 	}
-	stopRecording := keepRecording(ctx, srv, o.record, logger)
-	err = server.Serve(ctx, server.NewHTTPServer(srv), ln, o.shutdownTimeout)
+	stopRecording := keepRecording(serveCtx, srv, o.record, logger)
+	err = server.Serve(serveCtx, server.NewHTTPServer(srv), ln, o.shutdownTimeout)
 	stopRecording()
 	switch {
+	case laterErr.Load() != nil && ctx.Err() == nil:
+		return exitUsage
 	case errors.Is(err, server.ErrRequestsCut):
 		// Told to stop, the stub stopped: the cut requests are logged.
 		logger.Warn("stopped", "error", err)
@@ -290,9 +346,10 @@ func newLogger(o options, w io.Writer) *slog.Logger {
 }
 
 // logStart logs what a log reader needs to know of the stub it reads:
-// where it serves, what world, whether the admin API is on. No credential:
-// neither the admin token nor any auth token.
-func logStart(ctx context.Context, logger *slog.Logger, url string, st *memory.Store, o options, demo bool) {
+// where it serves, what store and world, whether the admin API is on. No
+// credential: neither the admin token nor any auth token, nor a database
+// password.
+func logStart(ctx context.Context, logger *slog.Logger, url string, st store.Store, o options, demo, seeded bool) {
 	ver, rev, _ := buildInfo()
 	logger.Info("serving", "url", url, "version", ver, "commit", rev)
 	source := o.fixtures
@@ -302,9 +359,16 @@ func logStart(ctx context.Context, logger *slog.Logger, url string, st *memory.S
 	if o.upstream != "" {
 		logger.Info("proxy", "upstream", o.upstream, "timeout", o.upstreamTimeout, "strict", o.upstreamStrict, "record", o.record)
 	} else {
-		sizes, _ := st.Sizes(ctx)
-		logger.Info("world", "fixtures", source, "accounts", sizes.Accounts, "users", sizes.Users,
-			"conversations", sizes.Conversations, "user_conversations", sizes.UserConversations)
+		attrs := []any{"store", o.store.String(), "fixtures", source, "seeded", seeded}
+		// Counting a large world in a database is not free: only a store
+		// that counts cheaply is asked.
+		if sizer, ok := st.(store.Sizer); ok {
+			if sizes, err := sizer.Sizes(ctx); err == nil {
+				attrs = append(attrs, "accounts", sizes.Accounts, "users", sizes.Users,
+					"conversations", sizes.Conversations, "user_conversations", sizes.UserConversations)
+			}
+		}
+		logger.Info("world", attrs...)
 	}
 	logger.Info("admin API", "enabled", o.adminToken != "", "journal_size", o.journalSize, "journal_bytes", o.journalBytes,
 		"health", url+"/_stub/health", "metrics", url+"/_stub/metrics")
@@ -312,13 +376,16 @@ func logStart(ctx context.Context, logger *slog.Logger, url string, st *memory.S
 
 // printBanner is for a person at a terminal: the URL, and the demo world's
 // credentials to try it with.
-func printBanner(w io.Writer, url string, l loaded, demo bool, o options) {
+func printBanner(w io.Writer, url string, seed seeding, o options, demo bool) {
 	fmt.Fprintf(w, "conversations-stub serving on %s\n", url)
 	// The admin token is never printed: whoever started the stub has it.
 	if o.adminToken != "" {
 		fmt.Fprintf(w, "admin API on: %s/_stub/ (Authorization: Bearer <admin token>)\n", url)
 	} else {
 		fmt.Fprintf(w, "admin API off (no --admin-token); health check: %s/_stub/health\n", url)
+	}
+	if o.store.engine != engineMemory {
+		fmt.Fprintf(w, "store: %s\n", o.store)
 	}
 	if o.upstream != "" {
 		fmt.Fprintf(w, "proxy mode: the Twilio API goes to %s with your credentials; contract violations in the log", o.upstream)
@@ -331,20 +398,23 @@ func printBanner(w io.Writer, url string, l loaded, demo bool, o options) {
 		}
 		return
 	}
-	if !demo {
-		fmt.Fprintf(w, "fixtures: %d account(s)\n", l.accounts)
+	switch {
+	case !seed.seeded:
+		fmt.Fprintln(w, "the store holds a world already: the fixtures were not loaded (a reset returns to them)")
+		return
+	case !demo:
+		fmt.Fprintf(w, "fixtures: %d account(s)\n", seed.accounts)
 		return
 	}
-	world := l.world
 	fmt.Fprintln(w, "demo world; credentials (HTTP Basic):")
-	for _, a := range world.Accounts {
+	for _, a := range seed.world.Accounts {
 		fmt.Fprintf(w, "  account %s  auth token %s\n", a.SID, a.AuthToken)
 		for _, k := range a.APIKeys {
 			fmt.Fprintf(w, "    api key %s  secret %s\n", k.SID, k.Secret)
 		}
 	}
-	if len(world.Accounts) > 0 {
-		a := world.Accounts[0]
+	if len(seed.world.Accounts) > 0 {
+		a := seed.world.Accounts[0]
 		fmt.Fprintf(w, "try: curl -u %s:%s %s/v1/Users/alice/Conversations\n", a.SID, a.AuthToken, url)
 	}
 }

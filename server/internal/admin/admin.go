@@ -16,6 +16,7 @@
 package admin
 
 import (
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
@@ -47,6 +48,17 @@ type Config struct {
 	// store was loaded with at start. It is copied; later changes to it
 	// have no effect.
 	Fixtures store.World
+	// ReadFixtures, if not nil, gives the world reset returns to in
+	// place of Fixtures: every reset calls it, and it returns the same
+	// world each time. The binary's waits for its fixtures file, which it
+	// reads after it has started serving a durable store that held a
+	// world already. Its error is the reset's answer.
+	ReadFixtures func(context.Context) (store.World, error)
+	// Journal keeps the request journal; nil keeps it in memory
+	// (NewJournal, within JournalSize and JournalBytes).
+	Journal JournalStore
+	// Faults keeps the fault rules; nil keeps them in memory (NewFaults).
+	Faults FaultStore
 	// Token turns the admin API on: every admin call but the health check
 	// must carry "Authorization: Bearer <Token>". Empty leaves it off.
 	Token string
@@ -92,14 +104,14 @@ type Config struct {
 // and the faults. It is safe for concurrent use.
 type Admin struct {
 	store    store.Store
-	fixtures store.World
+	fixtures func(context.Context) (store.World, error)
 	token    string
 	tokenSum [sha256.Size]byte
-	journal  *Journal
+	journal  JournalStore
 	// unrecorded holds the answers sent but not yet journaled.
 	unrecorded *unrecorded
 	guesses    *guessLimiter
-	faults     *Faults
+	faults     FaultStore
 	ops        *routes.Table
 	// twins maps each operation of the default service to its
 	// service-scoped twin; serviceOps holds the service-scoped ones.
@@ -134,13 +146,13 @@ func New(cfg Config) (*Admin, error) {
 	}
 	a := &Admin{
 		store:        cfg.Store,
-		fixtures:     cfg.Fixtures.Clone(),
+		fixtures:     cfg.ReadFixtures,
 		token:        cfg.Token,
 		tokenSum:     sha256.Sum256([]byte(cfg.Token)),
-		journal:      NewJournal(size, cfg.JournalBytes),
+		journal:      cfg.Journal,
 		unrecorded:   newUnrecorded(),
 		guesses:      newGuessLimiter(),
-		faults:       NewFaults(),
+		faults:       cfg.Faults,
 		ops:          cfg.Operations,
 		account:      cfg.Account,
 		reqID:        cfg.RequestID,
@@ -159,6 +171,16 @@ func New(cfg Config) (*Admin, error) {
 		a.marked = func(echo.Context) []string { return nil }
 	}
 	a.twins, a.serviceOps = twins(cfg.Operations)
+	if a.fixtures == nil {
+		fixed := cfg.Fixtures.Clone()
+		a.fixtures = func(context.Context) (store.World, error) { return fixed, nil }
+	}
+	if a.journal == nil {
+		a.journal = NewJournal(size, cfg.JournalBytes)
+	}
+	if a.faults == nil {
+		a.faults = NewFaults()
+	}
 	if a.answerError == nil {
 		a.answerError = func(echo.Context) (int, string) { return 0, "" }
 	}
@@ -211,10 +233,10 @@ func CheckToken(token string) error {
 func (a *Admin) Enabled() bool { return a.token != "" }
 
 // Journal returns the request journal.
-func (a *Admin) Journal() *Journal { return a.journal }
+func (a *Admin) Journal() JournalStore { return a.journal }
 
-// Faults returns the fault registry.
-func (a *Admin) Faults() *Faults { return a.faults }
+// Faults returns the fault rules.
+func (a *Admin) Faults() FaultStore { return a.faults }
 
 // Handlers returns the admin API's handlers, for the generated
 // RegisterHandlers.

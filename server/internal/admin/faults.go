@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"math/rand/v2"
 	"net/http"
 	"slices"
@@ -207,11 +208,8 @@ type Faults struct {
 // NewFaults returns an empty list.
 func NewFaults() *Faults { return &Faults{} }
 
-// Put adds f at the end of the list, with a new ID unless f has one; an f
-// with the ID of a listed fault replaces that one in its place. Either way
-// its count starts from zero. It returns the fault as kept and whether it
-// was added rather than replaced; an unusable f is an *Error.
-func (fs *Faults) Put(f Fault) (Fault, bool, error) {
+// Put is FaultStore's.
+func (fs *Faults) Put(_ context.Context, f Fault) (Fault, bool, error) {
 	f.Applied = 0
 	if err := f.check(); err != nil {
 		return Fault{}, false, err
@@ -237,34 +235,35 @@ func (fs *Faults) index(id string) int {
 	return slices.IndexFunc(fs.list, func(f *Fault) bool { return f.ID == id })
 }
 
-// Remove removes the fault with id, and reports whether there was one.
-func (fs *Faults) Remove(id string) bool {
+// Remove is FaultStore's.
+func (fs *Faults) Remove(_ context.Context, id string) (bool, error) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	i := fs.index(id)
 	if i < 0 {
-		return false
+		return false, nil
 	}
 	fs.list = slices.Delete(fs.list, i, i+1)
-	return true
+	return true, nil
 }
 
-// Clear removes every fault. IDs the stub assigns go on counting.
-func (fs *Faults) Clear() {
+// Clear is FaultStore's.
+func (fs *Faults) Clear(context.Context) error {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	fs.list = nil
+	return nil
 }
 
-// List returns copies of the faults, in order.
-func (fs *Faults) List() []Fault {
+// List is FaultStore's.
+func (fs *Faults) List(context.Context) ([]Fault, error) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	out := make([]Fault, len(fs.list))
 	for i, f := range fs.list {
 		out[i] = f.clone()
 	}
-	return out
+	return out, nil
 }
 
 // clone is a copy of f that shares no memory with it.
@@ -277,25 +276,27 @@ func (f *Fault) clone() Fault {
 	return c
 }
 
-// take picks the fault for r: the first, in order, that selects it, is not
-// spent and wins its draw. It counts the fault as applied, in the same
-// critical section, so that a fault with Times n applies to exactly n
-// requests however many arrive at once. The fault returned shares its
-// Operations and Names with the kept one; they are only read.
-func (fs *Faults) take(r Request) (Fault, bool) {
+// Take is FaultStore's. It counts the fault as applied in the critical
+// section that picks it. The fault returned shares its Operations and
+// Names with the kept one; they are only read.
+func (fs *Faults) Take(_ context.Context, r Request) (Fault, bool, error) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	for _, f := range fs.list {
-		if !f.selects(r) ||
-			(f.Times > 0 && f.Applied >= f.Times) ||
-			(f.Probability < 1 && rand.Float64() >= f.Probability) {
+		if !f.selects(r) || f.spent() || !f.draw() {
 			continue
 		}
 		f.Applied++
-		return *f, true
+		return *f, true, nil
 	}
-	return Fault{}, false
+	return Fault{}, false, nil
 }
+
+// spent reports whether f was applied as many times as it may be.
+func (f *Fault) spent() bool { return f.Times > 0 && f.Applied >= f.Times }
+
+// draw reports whether this request gets f, by its probability.
+func (f *Fault) draw() bool { return f.Probability >= 1 || rand.Float64() < f.Probability }
 
 // delay picks this request's delay.
 func (f *Fault) delay() time.Duration {

@@ -33,20 +33,24 @@ func (h handlers) GetHealth(c echo.Context) error {
 // State.
 
 func (h handlers) ResetState(c echo.Context, params admingen.ResetStateParams) error {
+	fixtures, err := h.fixtures(c.Request().Context())
+	if err != nil {
+		return err
+	}
 	if params.Account == nil {
-		if err := h.load(c, h.fixtures); err != nil {
+		if err := h.load(c, fixtures); err != nil {
 			return err
 		}
 		h.violations.Clear()
 		return c.NoContent(http.StatusNoContent)
 	}
 	sid := *params.Account
-	i := slices.IndexFunc(h.fixtures.Accounts, func(a store.Account) bool { return a.SID == sid })
+	i := slices.IndexFunc(fixtures.Accounts, func(a store.Account) bool { return a.SID == sid })
 	if i < 0 {
 		return newError(http.StatusNotFound, "The account "+sid+" is not in the fixtures loaded at start")
 	}
-	err := h.update(c, func(w store.World) store.World {
-		return mergeAccounts(w, h.fixtures.Accounts[i:i+1])
+	err = h.update(c, func(w store.World) store.World {
+		return mergeAccounts(w, fixtures.Accounts[i:i+1])
 	})
 	if err != nil {
 		return err
@@ -211,7 +215,10 @@ func (h handlers) ListRequests(c echo.Context, params admingen.ListRequestsParam
 		return err
 	}
 	h.unrecorded.settle()
-	entries := h.journal.Entries(f)
+	entries, err := h.journal.Entries(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
 	out := admingen.RequestJournal{Requests: make([]admingen.RecordedRequest, len(entries))}
 	for i, e := range entries {
 		out.Requests[i] = admingen.RecordedRequest{
@@ -242,14 +249,19 @@ func (h handlers) ListRequests(c echo.Context, params admingen.ListRequestsParam
 }
 
 func (h handlers) ClearRequests(c echo.Context) error {
-	h.journal.Clear()
+	if err := h.journal.Clear(c.Request().Context()); err != nil {
+		return err
+	}
 	return c.NoContent(http.StatusNoContent)
 }
 
 // Faults.
 
 func (h handlers) ListFaults(c echo.Context) error {
-	faults := h.faults.List()
+	faults, err := h.faults.List(c.Request().Context())
+	if err != nil {
+		return err
+	}
 	out := admingen.FaultList{Faults: make([]admingen.Fault, len(faults))}
 	for i, f := range faults {
 		out.Faults[i] = faultModel(f)
@@ -299,7 +311,7 @@ func (h handlers) PutFault(c echo.Context) error {
 	if err := h.target(c, &f.Target); err != nil {
 		return err
 	}
-	kept, added, err := h.faults.Put(f)
+	kept, added, err := h.faults.Put(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}
@@ -345,12 +357,18 @@ func (h handlers) target(c echo.Context, t *Target) error {
 }
 
 func (h handlers) ClearFaults(c echo.Context) error {
-	h.faults.Clear()
+	if err := h.faults.Clear(c.Request().Context()); err != nil {
+		return err
+	}
 	return c.NoContent(http.StatusNoContent)
 }
 
 func (h handlers) RemoveFault(c echo.Context, id admingen.FaultId) error {
-	if !h.faults.Remove(id) {
+	removed, err := h.faults.Remove(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	if !removed {
 		return newError(http.StatusNotFound, "The fault "+id+" was not found")
 	}
 	return c.NoContent(http.StatusNoContent)

@@ -28,7 +28,8 @@ var (
 // newStub starts a stub on the demo world with the admin API on.
 func newStub(t *testing.T, opts ...stubtest.Option) *stubtest.Stub {
 	t.Helper()
-	return stubtest.New(t, append([]stubtest.Option{stubtest.WithAdminToken(adminToken)}, opts...)...)
+	opts = append([]stubtest.Option{stubtest.WithAdminToken(adminToken)}, opts...)
+	return stubtest.New(t, append(opts, sharedStore(t)...)...)
 }
 
 type answer struct {

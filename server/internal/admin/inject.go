@@ -47,13 +47,16 @@ func (a *Admin) InjectFaults() routes.Step {
 
 func (a *Admin) injectFaults(operation string, next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		f, ok := a.faults.take(Request{
+		f, ok, err := a.faults.Take(c.Request().Context(), Request{
 			Account:      a.account(c),
 			Operation:    operation,
 			Service:      pathParam(c, paramService),
 			User:         pathParam(c, paramUser),
 			Conversation: pathParam(c, paramConversation),
 		})
+		if err != nil {
+			return err
+		}
 		if !ok {
 			return next(c)
 		}

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -23,7 +24,7 @@ func TestJournalRingUnderConcurrency(t *testing.T) {
 			for i := range each {
 				j.Record(Entry{Method: "GET", Path: fmt.Sprintf("/w%d/%d", w, i), Query: url.Values{"i": {fmt.Sprint(i)}}})
 				if i%50 == 0 {
-					_ = j.Entries(Filter{Path: "/w", Limit: 3})
+					_, _ = j.Entries(context.Background(), Filter{Path: "/w", Limit: 3})
 				}
 			}
 		})
@@ -32,7 +33,7 @@ func TestJournalRingUnderConcurrency(t *testing.T) {
 	if j.Len() != size || cap(j.ring) != size {
 		t.Fatalf("len %d cap %d, want at most %d entries", j.Len(), cap(j.ring), size)
 	}
-	entries := j.Entries(Filter{})
+	entries, _ := j.Entries(context.Background(), Filter{})
 	for i, e := range entries {
 		if want := int64(writers*each - size + i + 1); e.Seq != want {
 			t.Fatalf("entry %d has seq %d, want %d: not the latest, in order", i, e.Seq, want)
@@ -40,7 +41,7 @@ func TestJournalRingUnderConcurrency(t *testing.T) {
 	}
 	// What Entries returns is the caller's.
 	entries[0].Query.Set("i", "changed")
-	if j.Entries(Filter{})[0].Query.Get("i") == "changed" {
+	if e, _ := j.Entries(context.Background(), Filter{}); e[0].Query.Get("i") == "changed" {
 		t.Fatal("Entries shares its maps with the journal")
 	}
 }
@@ -61,7 +62,7 @@ func TestJournalSizeOne(t *testing.T) {
 	j := NewJournal(0, 0) // at least one
 	j.Record(Entry{Path: "/a"})
 	j.Record(Entry{Path: "/b"})
-	if e := j.Entries(Filter{}); len(e) != 1 || e[0].Path != "/b" || e[0].Seq != 2 {
+	if e, _ := j.Entries(context.Background(), Filter{}); len(e) != 1 || e[0].Path != "/b" || e[0].Seq != 2 {
 		t.Fatalf("entries %+v", e)
 	}
 }
@@ -69,7 +70,7 @@ func TestJournalSizeOne(t *testing.T) {
 // times n applies exactly n times, however many requests race for it.
 func TestFaultTimesUnderConcurrency(t *testing.T) {
 	fs := NewFaults()
-	if _, _, err := fs.Put(Fault{Status: 503, Times: 7, Probability: 1}); err != nil {
+	if _, _, err := fs.Put(context.Background(), Fault{Status: 503, Times: 7, Probability: 1}); err != nil {
 		t.Fatal(err)
 	}
 	var applied atomic.Int64
@@ -77,7 +78,7 @@ func TestFaultTimesUnderConcurrency(t *testing.T) {
 	for range 50 {
 		wg.Go(func() {
 			for range 20 {
-				if _, ok := fs.take(Request{Account: "AC1", Operation: "FetchUserConversation"}); ok {
+				if _, ok, _ := fs.Take(context.Background(), Request{Account: "AC1", Operation: "FetchUserConversation"}); ok {
 					applied.Add(1)
 				}
 			}
@@ -87,20 +88,20 @@ func TestFaultTimesUnderConcurrency(t *testing.T) {
 	if n := applied.Load(); n != 7 {
 		t.Fatalf("applied %d times, want 7", n)
 	}
-	if f := fs.List()[0]; f.Applied != 7 {
-		t.Fatalf("counted %d", f.Applied)
+	if list, _ := fs.List(context.Background()); list[0].Applied != 7 {
+		t.Fatalf("counted %d", list[0].Applied)
 	}
 }
 
 func TestFaultProbabilityIsRoughlyKept(t *testing.T) {
 	fs := NewFaults()
-	if _, _, err := fs.Put(Fault{Drop: true, Probability: 0.3}); err != nil {
+	if _, _, err := fs.Put(context.Background(), Fault{Drop: true, Probability: 0.3}); err != nil {
 		t.Fatal(err)
 	}
 	const n = 10000
 	hits := 0
 	for range n {
-		if _, ok := fs.take(Request{}); ok {
+		if _, ok, _ := fs.Take(context.Background(), Request{}); ok {
 			hits++
 		}
 	}
@@ -152,19 +153,19 @@ func TestJournalIsBoundedByBytes(t *testing.T) {
 	if j.Bytes() > 64<<10 || j.Len() != 6 {
 		t.Fatalf("%d entries, %d bytes; want 6 entries within 65536 bytes", j.Len(), j.Bytes())
 	}
-	entries := j.Entries(Filter{})
+	entries, _ := j.Entries(context.Background(), Filter{})
 	if entries[0].Seq != 45 || entries[5].Seq != 50 {
 		t.Fatalf("kept seq %d..%d, want the latest, 45..50", entries[0].Seq, entries[5].Seq)
 	}
 	j.Record(big(100_000))
-	if j.Len() != 1 || j.Entries(Filter{})[0].Seq != 51 {
+	if e, _ := j.Entries(context.Background(), Filter{}); j.Len() != 1 || e[0].Seq != 51 {
 		t.Fatalf("an oversized entry: %d entries", j.Len())
 	}
 	j.Record(big(10))
 	if j.Len() != 1 {
 		t.Fatalf("after an oversized entry, a small one: %d entries", j.Len())
 	}
-	j.Clear()
+	_ = j.Clear(context.Background())
 	if j.Bytes() != 0 || j.Len() != 0 {
 		t.Fatalf("after Clear: %d entries, %d bytes", j.Len(), j.Bytes())
 	}

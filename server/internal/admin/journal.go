@@ -2,6 +2,7 @@ package admin
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"maps"
 	"mime"
@@ -198,7 +199,7 @@ func (j *Journal) Bytes() int64 {
 
 // Entries returns the entries f selects, oldest first. They share no
 // memory with the journal.
-func (j *Journal) Entries(f Filter) []Entry {
+func (j *Journal) Entries(_ context.Context, f Filter) ([]Entry, error) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	var out []Entry
@@ -218,15 +219,16 @@ func (j *Journal) Entries(f Filter) []Entry {
 		}
 	}
 	slices.Reverse(out)
-	return out
+	return out, nil
 }
 
 // Clear empties the journal; numbering goes on.
-func (j *Journal) Clear() {
+func (j *Journal) Clear(context.Context) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	clear(j.ring) // let the entries' maps go
 	j.head, j.n, j.bytes = 0, 0, 0
+	return nil
 }
 
 func cloneValues(v url.Values) url.Values {

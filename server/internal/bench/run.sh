@@ -33,8 +33,16 @@
 #   BENCH_FIXTURE=json     json or yaml: the generated fixture's format
 #   BENCH_STARTUP=demo,100k,1m   the start-up tool's worlds; "off" skips it
 #   BENCH_STARTUP_RUNS=3   its runs per world
+#   BENCH_STORES=0         1: then stores.sh, the stub on each of its stores
+#                          (memory, SQLite, PostgreSQL) on 1,000,000 user
+#                          conversations (several minutes: seeding the
+#                          databases); "only": stores.sh alone
 #   GO=go
 set -euo pipefail
+
+if [ "${BENCH_STORES:-0}" = only ]; then
+	exec bash "$(dirname "$0")/stores.sh"
+fi
 
 NAME=bench
 FIXTURE_FORMAT=${BENCH_FIXTURE:-json}
@@ -212,4 +220,9 @@ echo "(go test figures: medians of 3 runs of the whole middleware chain in proce
 if [ -s "$startup" ]; then
 	echo
 	cat "$startup"
+fi
+
+# The stores, in a process of their own: its own work folder and clean-up.
+if [ "${BENCH_STORES:-0}" = 1 ]; then
+	GO=$GO bash server/internal/bench/stores.sh
 fi

@@ -10,10 +10,11 @@ import (
 
 // Bounds of the credential cache: an entry is trusted for AuthCacheTTL at
 // most, and the cache holds at most AuthCacheSize of them (then it starts
-// afresh). A store that counts its writes (store.Versioned, as the memory
-// store does) has every entry forgotten as soon as its world is replaced;
-// with another store, a credential changed elsewhere (through a replica
-// sharing the database) may be honoured for up to AuthCacheTTL.
+// afresh). A store that counts its writes (store.Versioned, as every
+// store of the stub does) has every entry forgotten as soon as its world
+// is replaced through this process; a credential changed elsewhere
+// (through a replica sharing the database) may be honoured for up to
+// AuthCacheTTL, and a little more (sqlworld.CredentialsRefresh).
 const (
 	AuthCacheTTL  = time.Second
 	AuthCacheSize = 10_000

@@ -145,9 +145,13 @@ func passes(c echo.Context, compiled *compiledParams, options *openapi3filter.Op
 	if !hasBody {
 		return true, nil
 	}
-	mediaType, _, err := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType))
-	if err != nil || mediaType != formContentType {
-		return false, nil
+	// The type as clients send it is taken as it is; anything else
+	// (parameters, case) is parsed.
+	if contentType := req.Header.Get(echo.HeaderContentType); contentType != formContentType {
+		mediaType, _, err := mime.ParseMediaType(contentType)
+		if err != nil || mediaType != formContentType {
+			return false, nil
+		}
 	}
 	data, err := io.ReadAll(req.Body)
 	req.Body = io.NopCloser(bytes.NewReader(data))
@@ -159,13 +163,15 @@ func passes(c echo.Context, compiled *compiledParams, options *openapi3filter.Op
 		return false, nil
 	}
 	// What req.ParseForm would make of it: the handler reads it from here.
-	req.PostForm = form
-	req.Form = make(url.Values, len(form)+len(query))
-	for k, v := range form {
-		req.Form[k] = v
-	}
-	for k, v := range query {
-		req.Form[k] = append(req.Form[k], v...)
+	req.PostForm, req.Form = form, form
+	if len(query) > 0 {
+		req.Form = make(url.Values, len(form)+len(query))
+		for k, v := range form {
+			req.Form[k] = v
+		}
+		for k, v := range query {
+			req.Form[k] = append(req.Form[k], v...)
+		}
 	}
 	return true, nil
 }

@@ -88,9 +88,12 @@ func (s *Store) RemoveUserConversation(ctx context.Context, scope store.Scope, u
 }
 
 // Authenticate accepts an Account SID with its auth token, or an API key
-// SID with its secret, and returns the account SID (sqlworld.Authenticate).
+// SID with its secret, and returns the account SID. Credentials found are
+// kept until the world is replaced (sqlworld.AuthCache): through this
+// store at once, through another handle within
+// sqlworld.CredentialsRefresh.
 func (s *Store) Authenticate(ctx context.Context, username, password string) (string, error) {
-	return sqlworld.Authenticate(ctx, conn{s.pool}, username, password)
+	return s.auth.Authenticate(ctx, conn{s.pool}, username, password)
 }
 
 // Load replaces the whole world with w in one transaction holding the
@@ -100,6 +103,7 @@ func (s *Store) Load(ctx context.Context, w store.World) error {
 	if err := w.Validate(); err != nil {
 		return err
 	}
+	defer s.auth.Forget()
 	return s.write(ctx, "pg_advisory_xact_lock", worldLock, func(c conn) error {
 		return replace(ctx, c.db.(pgx.Tx), w)
 	})
@@ -109,6 +113,7 @@ func (s *Store) Load(ctx context.Context, w store.World) error {
 // transaction holding the world lock: no write through any handle lands
 // between the snapshot and the replacement.
 func (s *Store) Modify(ctx context.Context, change func(store.World) (store.World, error)) error {
+	defer s.auth.Forget()
 	return s.write(ctx, "pg_advisory_xact_lock", worldLock, func(c conn) error {
 		w, err := sqlworld.Change(ctx, c, change)
 		if err != nil {

@@ -62,6 +62,7 @@ const (
 type Store struct {
 	now  func() time.Time
 	pool *pgxpool.Pool
+	auth sqlworld.AuthCache
 }
 
 var _ store.Store = (*Store)(nil)
@@ -148,6 +149,9 @@ func (s *Store) read(ctx context.Context, f func(conn) error) error {
 // takes a user's list for a few rows, and sorts it whole rather than walk
 // its index for one page.
 func replace(ctx context.Context, tx pgx.Tx, w store.World) error {
+	if err := sqlworld.BumpWorldVersion(ctx, conn{tx}); err != nil {
+		return err
+	}
 	for _, stmt := range sqlworld.DeleteAll() {
 		if _, err := tx.Exec(ctx, stmt); err != nil {
 			return err

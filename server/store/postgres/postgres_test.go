@@ -39,6 +39,13 @@ func TestDurable(t *testing.T) {
 	})
 }
 
+func TestShared(t *testing.T) {
+	storetest.RunShared(t, func(t *testing.T) storetest.OpenFunc {
+		url := newDatabase(t)
+		return func(t *testing.T) store.Store { return openUnclosed(t, url) }
+	})
+}
+
 // TestCrash kills a process updating the database with SIGKILL: every
 // update acknowledged before is there after.
 func TestCrash(t *testing.T) {

@@ -46,9 +46,12 @@ func (s *Store) RemoveUserConversation(ctx context.Context, scope store.Scope, u
 }
 
 // Authenticate accepts an Account SID with its auth token, or an API key
-// SID with its secret, and returns the account SID (sqlworld.Authenticate).
+// SID with its secret, and returns the account SID. Credentials found are
+// kept until the world is replaced (sqlworld.AuthCache): through this
+// store at once, through another process within
+// sqlworld.CredentialsRefresh.
 func (s *Store) Authenticate(ctx context.Context, username, password string) (string, error) {
-	return sqlworld.Authenticate(ctx, conn{stmts: s.reads}, username, password)
+	return s.auth.Authenticate(ctx, conn{stmts: s.reads}, username, password)
 }
 
 // Load replaces the whole world with w in one transaction, or returns an
@@ -57,6 +60,7 @@ func (s *Store) Load(ctx context.Context, w store.World) error {
 	if err := w.Validate(); err != nil {
 		return err
 	}
+	defer s.auth.Forget()
 	return s.write(ctx, func(c conn) error { return replace(ctx, c, w) })
 }
 
@@ -64,6 +68,7 @@ func (s *Store) Load(ctx context.Context, w store.World) error {
 // transaction: SQLite's write lock keeps every other write, of this
 // process or another, out until it commits.
 func (s *Store) Modify(ctx context.Context, change func(store.World) (store.World, error)) error {
+	defer s.auth.Forget()
 	return s.write(ctx, func(c conn) error {
 		w, err := sqlworld.Change(ctx, c, change)
 		if err != nil {
@@ -84,6 +89,9 @@ func (s *Store) Snapshot(ctx context.Context) (w store.World, err error) {
 
 // replace empties every table and writes w, a valid world.
 func replace(ctx context.Context, c conn, w store.World) error {
+	if err := sqlworld.BumpWorldVersion(ctx, c); err != nil {
+		return err
+	}
 	for _, stmt := range sqlworld.DeleteAll() {
 		if _, err := c.Exec(ctx, stmt); err != nil {
 			return err

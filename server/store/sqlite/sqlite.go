@@ -64,6 +64,8 @@ type Store struct {
 
 	reader *sql.DB // query-only connections
 	reads  *statements
+
+	auth sqlworld.AuthCache
 }
 
 var _ store.Store = (*Store)(nil)

@@ -46,6 +46,19 @@ func TestDurable(t *testing.T) {
 	})
 }
 
+func TestShared(t *testing.T) {
+	storetest.RunShared(t, func(t *testing.T) storetest.OpenFunc {
+		path := newFile(t)
+		return func(t *testing.T) store.Store {
+			s, err := sqlite.Open(context.Background(), path)
+			if err != nil {
+				t.Fatalf("Open: %v", err)
+			}
+			return s
+		}
+	})
+}
+
 func BenchmarkStore(b *testing.B) {
 	storetest.Bench(b, func(b *testing.B) store.Store { return open(b, newFile(b)) })
 }

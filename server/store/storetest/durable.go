@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"io"
 	"slices"
 	"sync"
@@ -32,6 +33,7 @@ func RunDurable(t *testing.T, newDatabase func(t *testing.T) OpenFunc) {
 		{"HandlesSeeEachOther", testHandlesSeeEachOther},
 		{"ModifyIsAtomicAcrossHandles", testModifyIsAtomicAcrossHandles},
 		{"ConcurrentUpdatesAcrossHandles", testConcurrentUpdatesAcrossHandles},
+		{"CredentialsAcrossHandles", testCredentialsAcrossHandles},
 	} {
 		t.Run(s.name, func(t *testing.T) { s.run(t, newDatabase(t)) })
 	}
@@ -271,4 +273,62 @@ func testTimesRoundTrip(t *testing.T, open OpenFunc) {
 	}
 	closeHandle(t, s)
 	equalWorld(t, "Snapshot after reopening", snapshot(t, handle(t, open)), w)
+}
+
+// testCredentialsAcrossHandles rotates a token through one handle after
+// the other authenticated with it: the other takes the new token, and
+// refuses the old one, soon (a store may keep credentials it found for a
+// moment; the SQL stores do, for sqlworld.CredentialsRefresh), and the
+// handle that rotated it at once. A store.Versioned handle's version
+// changes with what it takes: the caches above the store rely on it.
+func testCredentialsAcrossHandles(t *testing.T, open OpenFunc) {
+	ctx := context.Background()
+	a, b := handle(t, open), handle(t, open)
+	if err := a.Load(ctx, fixtureWorld()); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []store.Store{a, b} {
+		if _, err := s.Authenticate(ctx, acA, "token-a"); err != nil {
+			t.Fatalf("Authenticate before the rotation: %v", err)
+		}
+	}
+	versionA, versionB := version(a), version(b)
+	if err := b.Modify(ctx, func(w store.World) (store.World, error) {
+		w.Accounts[0].AuthToken = "rotated"
+		return w, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Authenticate(ctx, acA, "token-a"); !errors.Is(err, store.ErrUnauthenticated) {
+		t.Errorf("the handle that rotated the token still takes the old one: %v", err)
+	}
+	if versionB != nil && *versionB == *version(b) {
+		t.Errorf("the handle that rotated the token kept its version %d", *versionB)
+	}
+	start := time.Now()
+	for {
+		_, errOld := a.Authenticate(ctx, acA, "token-a")
+		_, errNew := a.Authenticate(ctx, acA, "rotated")
+		if errors.Is(errOld, store.ErrUnauthenticated) && errNew == nil {
+			break
+		}
+		if time.Since(start) > 5*time.Second {
+			t.Fatalf("the other handle, 5 s after the rotation: old token %v, new token %v", errOld, errNew)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Logf("the other handle took the rotated token after %v", time.Since(start))
+	if versionA != nil && *versionA == *version(a) {
+		t.Errorf("the other handle took the rotated token but kept its version %d", *versionA)
+	}
+}
+
+// version is s's store.Versioned version; nil if it counts none.
+func version(s store.Store) *uint64 {
+	v, ok := s.(store.Versioned)
+	if !ok {
+		return nil
+	}
+	n := v.Version()
+	return &n
 }

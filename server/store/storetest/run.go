@@ -57,6 +57,8 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"ModifyIsAtomic", testModifyIsAtomic},
 		{"Authenticate", testAuthenticate},
 		{"Concurrent", testConcurrent},
+		{"Seed", testSeed},
+		{"SeedOnce", testSeedOnce},
 	} {
 		t.Run(s.name, func(t *testing.T) { s.run(t, newStore) })
 	}

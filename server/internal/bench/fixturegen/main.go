@@ -11,6 +11,13 @@
 // SIDs are left out and derived by the loader, as in a hand-written file.
 // The -env file holds shell assignments for the benchmark script: the
 // credentials and a user and conversation that exist.
+//
+// -heavy adds one more user who takes part in every conversation: the
+// user with the longest list, whose first and last pages the benchmarks
+// compare. 10,000 users x 90 conversations, 9 participants and -heavy
+// make 1,000,000 user conversations:
+//
+//	go run ./server/internal/bench/fixturegen -users 10000 -per-user 90 -participants 9 -heavy -o /tmp/1m.json
 package main
 
 import (
@@ -42,14 +49,15 @@ func main() {
 	participants := flag.Int("participants", 10, "participants per conversation (must divide users x per-user, at most users)")
 	out := flag.String("o", "", "output file; .yaml/.yml writes YAML, anything else JSON (required)")
 	envFile := flag.String("env", "", "also write shell assignments (credentials, a sample user and conversation) here")
+	heavy := flag.Bool("heavy", false, "add a user who takes part in every conversation (BENCH_HEAVY_USER)")
 	flag.Parse()
-	if err := run(*users, *perUser, *participants, *out, *envFile); err != nil {
+	if err := run(*users, *perUser, *participants, *heavy, *out, *envFile); err != nil {
 		fmt.Fprintln(os.Stderr, "fixturegen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(users, perUser, participants int, out, envFile string) error {
+func run(users, perUser, participants int, heavy bool, out, envFile string) error {
 	switch {
 	case out == "":
 		return errors.New("-o is required")
@@ -60,7 +68,7 @@ func run(users, perUser, participants int, out, envFile string) error {
 	case users*perUser%participants != 0:
 		return fmt.Errorf("-participants %d does not divide %d user conversations", participants, users*perUser)
 	}
-	doc := generate(users, perUser, participants)
+	doc := generate(users, perUser, participants, heavy)
 
 	data, err := json.Marshal(doc)
 	if err != nil {
@@ -89,7 +97,13 @@ func run(users, perUser, participants int, out, envFile string) error {
 	fmt.Fprintf(w, "BENCH_TOKEN=%s\n", authToken)
 	fmt.Fprintf(w, "BENCH_USER=%s\n", testkit.SID("US", memberOf(mid, 0, participants, users)))
 	fmt.Fprintf(w, "BENCH_CONVERSATION=%s\n", testkit.SID("CH", mid))
-	fmt.Fprintf(w, "BENCH_USER_CONVERSATIONS=%d\n", users*perUser)
+	total := users * perUser
+	if heavy {
+		total += conversations
+		fmt.Fprintf(w, "BENCH_HEAVY_USER=%s\n", heavySID)
+		fmt.Fprintf(w, "BENCH_HEAVY_CONVERSATIONS=%d\n", conversations)
+	}
+	fmt.Fprintf(w, "BENCH_USER_CONVERSATIONS=%d\n", total)
 	if err := w.Flush(); err != nil {
 		f.Close()
 		return err
@@ -102,11 +116,17 @@ func run(users, perUser, participants int, out, envFile string) error {
 // twice in one.
 func memberOf(i, k, participants, users int) int { return (i*participants + k) % users }
 
-func generate(users, perUser, participants int) fixturesgen.Fixtures {
+// heavySID is the -heavy user's: after every other user's.
+var heavySID = "US" + strings.Repeat("f", 32)
+
+func generate(users, perUser, participants int, heavy bool) fixturesgen.Fixtures {
 	svc := fixturesgen.Service{Sid: serviceSID}
 	svc.Users = make([]fixturesgen.User, users)
 	for u := range svc.Users {
 		svc.Users[u] = fixturesgen.User{Sid: testkit.SID("US", u), Identity: fmt.Sprintf("user-%04d", u)}
+	}
+	if heavy {
+		svc.Users = append(svc.Users, fixturesgen.User{Sid: heavySID, Identity: "heavy"})
 	}
 	epoch := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	n := users * perUser / participants
@@ -140,6 +160,9 @@ func generate(users, perUser, participants int) fixturesgen.Fixtures {
 				p.NotificationLevel = fixturesgen.NotificationLevelMuted
 			}
 			c.Participants[k] = p
+		}
+		if heavy {
+			c.Participants = append(c.Participants, fixturesgen.Participant{User: heavySID, LastReadMessageIndex: new(i % c.MessageCount)})
 		}
 		svc.Conversations[i] = c
 	}

@@ -20,8 +20,10 @@
 //	requests/s: median, min and max over the rounds
 //	p50 and p99 latency in milliseconds, over all rounds
 //	requests, non-2xx responses, transport errors
-//	CPU µs per request of the -pid process: median, min and max over the
-//	  rounds ("-" without -pid); user + system time of all its threads
+//	CPU µs per request of the -pid processes: median, min and max over the
+//	  rounds ("-" without -pid); user + system time of all their threads.
+//	  A -pid is a process id, or several joined by commas; one ending in
+//	  "+" counts its child processes too (a database server's)
 //	the load generator's own CPU µs per request, median
 //	the -pid process's CPU µs per request of each round, comma-separated,
 //	  for pairing rounds of two servers
@@ -287,7 +289,7 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 // loadTarget is one server under load, with what was measured of it.
 type loadTarget struct {
 	label string
-	pid   int // its process, for CPU time; 0 if not given
+	pids  []pidSpec // its processes, for CPU time; none if not given
 	conns []*conn
 
 	latencies []time.Duration
@@ -306,7 +308,7 @@ func runCmd(args []string) error {
 	var urls, labels, pids listFlag
 	fs.Var(&urls, "url", "http://127.0.0.1:PORT/path?query (loopback only); repeat to load several servers in alternating rounds")
 	fs.Var(&labels, "label", "first column of each output line, one per -url")
-	fs.Var(&pids, "pid", "process ID serving each -url: its CPU time per request is reported (Linux /proc)")
+	fs.Var(&pids, "pid", "process ID serving each -url, or IDs joined by commas, each ending in + to count its child processes too: their CPU time per request is reported (Linux /proc)")
 	conns := fs.Int("c", 32, "connections, each with one request in flight")
 	duration := fs.Duration("d", 10*time.Second, "measured duration per target")
 	warmup := fs.Duration("warmup", time.Second, "unmeasured load on each target before its first round")
@@ -335,8 +337,8 @@ func runCmd(args []string) error {
 			lt.label = labels[i]
 		}
 		if i < len(pids) {
-			if lt.pid, err = strconv.Atoi(pids[i]); err != nil {
-				return fmt.Errorf("-pid %q: %v", pids[i], err)
+			if lt.pids, err = parsePids(pids[i]); err != nil {
+				return err
 			}
 		}
 		for range *conns {
@@ -356,11 +358,11 @@ func runCmd(args []string) error {
 			if round == 0 && *warmup > 0 {
 				lt.load(*warmup, false)
 			}
-			cpu0, ok0 := processCPU(lt.pid)
+			cpu0, ok0 := pidsCPU(lt.pids)
 			self0, selfOK0 := processCPU(os.Getpid())
 			n0 := len(lt.latencies) + lt.errors
 			elapsed := lt.load(slice, true)
-			cpu1, ok1 := processCPU(lt.pid)
+			cpu1, ok1 := pidsCPU(lt.pids)
 			self1, selfOK1 := processCPU(os.Getpid())
 			n := len(lt.latencies) + lt.errors - n0
 			lt.roundRPS = append(lt.roundRPS, float64(n)/elapsed.Seconds())
@@ -443,6 +445,78 @@ func (lt *loadTarget) load(d time.Duration, record bool) time.Duration {
 		}
 	}
 	return elapsed
+}
+
+// pidSpec is a process whose CPU time counts, with its children or not.
+type pidSpec struct {
+	pid      int
+	children bool
+}
+
+// parsePids reads a -pid: IDs joined by commas, each may end in "+".
+func parsePids(value string) ([]pidSpec, error) {
+	var out []pidSpec
+	for _, part := range strings.Split(value, ",") {
+		var p pidSpec
+		part, p.children = strings.CutSuffix(part, "+")
+		pid, err := strconv.Atoi(part)
+		if err != nil {
+			return nil, fmt.Errorf("-pid %q: %v", value, err)
+		}
+		p.pid = pid
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// pidsCPU is the CPU time the processes have used, their children's
+// included where asked (the children alive now: a child that ended
+// meanwhile takes its time with it).
+func pidsCPU(pids []pidSpec) (time.Duration, bool) {
+	var total time.Duration
+	for _, p := range pids {
+		cpu, ok := processCPU(p.pid)
+		if !ok {
+			return 0, false
+		}
+		total += cpu
+		if p.children {
+			for _, child := range childrenOf(p.pid) {
+				if cpu, ok := processCPU(child); ok {
+					total += cpu
+				}
+			}
+		}
+	}
+	return total, len(pids) > 0
+}
+
+// childrenOf lists the processes whose parent is pid, from /proc.
+func childrenOf(pid int) []int {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	var out []int
+	for _, e := range entries {
+		child, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		data, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		i := bytes.LastIndexByte(data, ')')
+		if i < 0 {
+			continue
+		}
+		fields := strings.Fields(string(data[i+1:]))
+		if len(fields) > 1 && fields[1] == strconv.Itoa(pid) {
+			out = append(out, child)
+		}
+	}
+	return out
 }
 
 // processCPU is the CPU time (user + system, all threads) process pid has
