@@ -198,6 +198,7 @@ func New(cfg Config) (*Server, error) {
 		JournalBytes:  cfg.JournalBytes,
 		Operations:    twilioRoutes,
 		RequestID:     httpmw.RequestID,
+		StampDuration: httpmw.StampDuration,
 		Account:       httpmw.Account,
 		MaxFormBytes:  maxBody,
 		Metrics:       counts.Handler(),

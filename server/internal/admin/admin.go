@@ -76,6 +76,10 @@ type Config struct {
 	Account func(echo.Context) string
 	// RequestID returns the Twilio-Request-Id of a Twilio API request.
 	RequestID func(echo.Context) string
+	// StampDuration sets Twilio-Request-Duration in h as an answer goes
+	// out: a truncated answer is written to the connection by the faults,
+	// past the writer that sets it otherwise. nil leaves h as it is.
+	StampDuration func(echo.Context, http.Header)
 	// MaxFormBytes bounds the request bodies whose form fields the journal
 	// keeps: the Twilio API's body limit. 0 means 64,000.
 	MaxFormBytes int64
@@ -119,6 +123,7 @@ type Admin struct {
 	serviceOps map[string]bool
 	account    func(echo.Context) string
 	reqID      func(echo.Context) string
+	stamp      func(echo.Context, http.Header)
 	// maxFormBytes: see Config.MaxFormBytes.
 	maxFormBytes int64
 	metrics      http.Handler
@@ -156,6 +161,7 @@ func New(cfg Config) (*Admin, error) {
 		ops:          cfg.Operations,
 		account:      cfg.Account,
 		reqID:        cfg.RequestID,
+		stamp:        cfg.StampDuration,
 		maxFormBytes: cfg.MaxFormBytes,
 		metrics:      cfg.Metrics,
 		answerError:  cfg.AnswerError,

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -170,6 +171,17 @@ func TestFaultTruncatedBody(t *testing.T) {
 	}
 	if len(got) != len(whole.body)/2 || !strings.HasPrefix(string(whole.body), string(got)) {
 		t.Fatalf("got %d bytes of %d: %q", len(got), len(whole.body), got)
+	}
+	// Its duration is measured as it goes out, past a delay.
+	putFault(t, stub, admingen.FaultRule{Body: new(admingen.FaultBodyTruncated), Delay: &admingen.FaultDelay{MinMs: 50}, Times: new(1)})
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if d, err := strconv.ParseFloat(resp.Header.Get("Twilio-Request-Duration"), 64); err != nil || d < 0.05 {
+		t.Fatalf("Twilio-Request-Duration %q after a 50 ms delay", resp.Header.Get("Twilio-Request-Duration"))
 	}
 	// An error answer is cut the same way.
 	putFault(t, stub, admingen.FaultRule{Body: new(admingen.FaultBodyTruncated), Times: new(1)})

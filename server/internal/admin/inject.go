@@ -176,7 +176,7 @@ func (a *Admin) truncate(c echo.Context, next echo.HandlerFunc) error {
 	res := c.Response()
 	original := res.Writer
 	// The headers set so far (Twilio-Request-Id, say) are part of the answer.
-	rec := &recorder{header: original.Header().Clone()}
+	rec := &recorder{header: original.Header().Clone(), under: original}
 	res.Writer = rec
 	err := next(c)
 	if err != nil && !res.Committed {
@@ -193,6 +193,9 @@ func (a *Admin) truncate(c echo.Context, next echo.HandlerFunc) error {
 		return err
 	}
 	defer conn.Close()
+	if a.stamp != nil {
+		a.stamp(c, rec.header)
+	}
 	rec.header.Set("Content-Length", strconv.Itoa(rec.body.Len()))
 	rec.header.Set("Date", time.Now().UTC().Format(http.TimeFormat))
 	rec.header.Set("Connection", "close")
@@ -213,7 +216,12 @@ type recorder struct {
 	header http.Header
 	status int
 	body   bytes.Buffer
+	under  http.ResponseWriter // the connection's, which gets half the body
 }
+
+// Unwrap is the writer beneath, through which the middleware find what
+// they keep of the request.
+func (r *recorder) Unwrap() http.ResponseWriter { return r.under }
 
 func (r *recorder) Header() http.Header { return r.header }
 

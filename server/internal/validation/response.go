@@ -54,7 +54,7 @@ func validateResponse(c echo.Context, route *routes.Route, next echo.HandlerFunc
 	}
 	resp := c.Response()
 	original := resp.Writer
-	held := &heldResponse{header: resp.Header()}
+	held := &heldResponse{header: resp.Header(), under: original}
 	resp.Writer = held
 	defer func() {
 		resp.Writer = original
@@ -100,7 +100,13 @@ func validateResponse(c echo.Context, route *routes.Route, next echo.HandlerFunc
 type heldResponse struct {
 	header http.Header
 	body   bytes.Buffer
+	under  http.ResponseWriter // what it holds the answer back from
 }
+
+// Unwrap is the writer beneath: what the middleware keep of the request
+// is found through it, and a deadline set while the answer is held
+// reaches the connection.
+func (h *heldResponse) Unwrap() http.ResponseWriter { return h.under }
 
 func (h *heldResponse) Header() http.Header         { return h.header }
 func (h *heldResponse) Write(p []byte) (int, error) { return h.body.Write(p) }
