@@ -220,6 +220,30 @@ echo "(go test figures: medians of 3 runs of the whole middleware chain in proce
 if [ -s "$startup" ]; then
 	echo
 	cat "$startup"
+	# startup_figure WORLD COLUMN: the median of a column of the world's
+	# row (3 time to first 200 ms, 4 CPU ms, 5 peak RSS MB), or "live"
+	# for the live heap in MB.
+	startup_figure() {
+		awk -v w="$1" -v c="$2" '
+			/^[a-z0-9]+ world/ { cur = $1 }
+			cur == w && c == "live" && /live heap/ { for (i = 1; i <= NF; i++) if ($i == "heap") { print $(i + 1); exit } }
+			cur == w && c != "live" && /^\| stub / { split($0, f, "|"); split(f[c], v, " "); print v[1]; exit }
+		' "$startup"
+	}
+	echo
+	printf '%-46s %-28s %-10s %s\n' target "measured (median)" goal result
+	if [ -n "$(startup_figure demo 4)" ]; then
+		printf '%-46s %-28s %-10s %s\n' "demo world: CPU to the first answer" "$(startup_figure demo 4) ms" "< 30 ms" "$(verdict "$(startup_figure demo 4) < 30")"
+	fi
+	if [ -n "$(startup_figure 100k 5)" ]; then
+		printf '%-46s %-28s %-10s %s\n' "100,000: peak RSS" "$(startup_figure 100k 5) MB" "< 150 MB" "$(verdict "$(startup_figure 100k 5) < 150")"
+	fi
+	if [ -n "$(startup_figure 1m 3)" ]; then
+		peak=$(startup_figure 1m 5) live=$(startup_figure 1m live)
+		printf '%-46s %-28s %-10s %s\n' "1,000,000: start to the first answer" "$(startup_figure 1m 3) ms" "< 4000 ms" "$(verdict "$(startup_figure 1m 3) < 4000")"
+		printf '%-46s %-28s %-10s %s\n' "1,000,000: peak RSS / live heap" "$peak / $live MB = $(awk -v a="$peak" -v b="$live" 'BEGIN{printf "%.2f", a/b}')" "<= 2, <500" \
+			"$(verdict "$peak <= 2 * $live && $peak < 500")"
+	fi
 fi
 
 # The stores, in a process of their own: its own work folder and clean-up.
