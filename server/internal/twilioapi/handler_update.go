@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/oapi-codegen/runtime"
 
 	"github.com/twilio-stubs/userconversations/gen/conversations"
 	"github.com/twilio-stubs/userconversations/server/internal/twilioerr"
@@ -23,11 +22,7 @@ func (h *handlers) update(c echo.Context, service, user, conversation string) er
 	if err != nil {
 		return twilioerr.New(http.StatusBadRequest, "Invalid request body: "+err.Error())
 	}
-	var body conversations.UpdateUserConversationRequest
-	if err := runtime.BindForm(&body, form, nil, nil); err != nil {
-		return twilioerr.New(http.StatusBadRequest, "Invalid request body: "+err.Error())
-	}
-	change, err := toUpdate(body)
+	change, err := toUpdate(h.updateForm.bind(form))
 	if err != nil {
 		return err
 	}

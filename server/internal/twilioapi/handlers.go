@@ -36,6 +36,8 @@ type handlers struct {
 	store     store.UserConversations
 	tokens    tokenCodec
 	publicURL string
+	// updateForm binds an update's form body.
+	updateForm *formBinder[conversations.UpdateUserConversationRequest]
 	// lastBase is the last request base URL that passed requestBase's check.
 	lastBase atomic.Pointer[requestBase]
 }
@@ -51,7 +53,11 @@ func New(cfg Config) (conversationsserver.ServerInterface, error) {
 	if err != nil {
 		return nil, fmt.Errorf("twilioapi: page token key: %w", err)
 	}
-	return &handlers{store: cfg.Store, tokens: tokens, publicURL: strings.TrimSuffix(cfg.PublicURL, "/")}, nil
+	updateForm, err := newFormBinder[conversations.UpdateUserConversationRequest]()
+	if err != nil {
+		return nil, fmt.Errorf("twilioapi: %w", err)
+	}
+	return &handlers{store: cfg.Store, tokens: tokens, publicURL: strings.TrimSuffix(cfg.PublicURL, "/"), updateForm: updateForm}, nil
 }
 
 func (h *handlers) ListUserConversation(c echo.Context, user string, params conversations.ListUserConversationParams) error {
