@@ -381,6 +381,7 @@ func printBanner(w io.Writer, url string, seed seeding, o options, demo bool) {
 	// The admin token is never printed: whoever started the stub has it.
 	if o.adminToken != "" {
 		fmt.Fprintf(w, "admin API on: %s/_stub/ (Authorization: Bearer <admin token>)\n", url)
+		fmt.Fprintf(w, "dashboard: %s/_stub/ui (sign in with the admin token)\n", url)
 	} else {
 		fmt.Fprintf(w, "admin API off (no --admin-token); health check: %s/_stub/health\n", url)
 	}

@@ -216,7 +216,8 @@ func TestServesTheAdminAPIWithAToken(t *testing.T) {
 	if got := status(t, http.MethodGet, url+"/_stub/state", "Bearer runtoken"); got != http.StatusOK {
 		t.Fatalf("state with the token: %d", got)
 	}
-	if strings.Contains(stdout.String(), "runtoken") || !strings.Contains(stdout.String(), "admin API on") {
+	if strings.Contains(stdout.String(), "runtoken") || !strings.Contains(stdout.String(), "admin API on") ||
+		!strings.Contains(stdout.String(), "dashboard: "+url+"/_stub/ui") {
 		t.Fatalf("banner: %s", stdout.String())
 	}
 	// The journal keeps the last 2 requests.
