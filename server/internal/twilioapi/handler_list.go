@@ -69,8 +69,8 @@ func (h *handlers) list(c echo.Context, service, user string, params conversatio
 		return twilioerr.InvalidParameter("PageToken", "not a page token of this list")
 	}
 
-	models, release := paths.render(page.Items)
-	defer release()
+	models, scratch := paths.render(page.Items)
+	defer scratch.release()
 	out := conversations.UserConversationPage{
 		Conversations: models,
 		Meta: conversations.PageMeta{

@@ -65,11 +65,11 @@ func (p resourcePaths) userConversations(userSID string) string {
 }
 
 // render returns items as the API's models, pointing into items and into
-// a scratch page from a pool: release gives it back once the answer is
-// written. The URLs of all of them are written into one string and sliced
+// a scratch page from a pool: its release gives it back once the answer
+// is written. The URLs of all of them are written into one string and sliced
 // from it: a page of 50 costs a few allocations, not several per item,
 // and most of what it needs is reused.
-func (p resourcePaths) render(items []store.UserConversation) (models []conversations.UserConversation, release func()) {
+func (p resourcePaths) render(items []store.UserConversation) ([]conversations.UserConversation, *scratchPage) {
 	sp := scratchPages.Get().(*scratchPage)
 	sp.grow(len(items))
 	out := sp.out[:len(items)]
@@ -93,7 +93,7 @@ func (p resourcePaths) render(items []store.UserConversation) (models []conversa
 			fill(&out[i], &items[i], &sp.timers[i], &sp.links[i], urls)
 		}
 	}
-	return out, sp.release
+	return out, sp
 }
 
 // scratchPage is what render needs besides the URLs' string, kept for the
