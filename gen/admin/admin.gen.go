@@ -967,6 +967,15 @@ type ClientInterface interface {
 	// Corresponds with GET /_stub/ui (the `GetDashboard` operationId).
 	GetDashboard(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetDashboardWithSlash The dashboard's address with a trailing slash
+	//
+	// Sends a browser on to the dashboard, `/_stub/ui`: the address is
+	// easily typed with a slash, and would otherwise meet the admin API's
+	// 401. Open and served only while the admin API is on, as the page is.
+	//
+	// Corresponds with GET /_stub/ui/ (the `GetDashboardWithSlash` operationId).
+	GetDashboardWithSlash(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetDashboardAsset A script, style sheet or image of the dashboard
 	//
 	// The dashboard's files, as embedded in the stub: plain JavaScript
@@ -1520,6 +1529,25 @@ func (c *Client) ReplaceState(ctx context.Context, body ReplaceStateJSONRequestB
 // Corresponds with GET /_stub/ui (the `GetDashboard` operationId).
 func (c *Client) GetDashboard(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetDashboardRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetDashboardWithSlash The dashboard's address with a trailing slash
+//
+// Sends a browser on to the dashboard, `/_stub/ui`: the address is
+// easily typed with a slash, and would otherwise meet the admin API's
+// 401. Open and served only while the admin API is on, as the page is.
+//
+// Corresponds with GET /_stub/ui/ (the `GetDashboardWithSlash` operationId).
+func (c *Client) GetDashboardWithSlash(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetDashboardWithSlashRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -2351,6 +2379,33 @@ func NewGetDashboardRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewGetDashboardWithSlashRequest constructs an http.Request for the GetDashboardWithSlash method
+func NewGetDashboardWithSlashRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/_stub/ui/")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetDashboardAssetRequest constructs an http.Request for the GetDashboardAsset method
 func NewGetDashboardAssetRequest(server string, asset DashboardAsset) (*http.Request, error) {
 	var err error
@@ -2844,6 +2899,17 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /_stub/ui (the `GetDashboard` operationId).
 	GetDashboardWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetDashboardResponse, error)
+
+	// GetDashboardWithSlashWithResponse The dashboard's address with a trailing slash
+	//
+	// Sends a browser on to the dashboard, `/_stub/ui`: the address is
+	// easily typed with a slash, and would otherwise meet the admin API's
+	// 401. Open and served only while the admin API is on, as the page is.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /_stub/ui/ (the `GetDashboardWithSlash` operationId).
+	GetDashboardWithSlashWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetDashboardWithSlashResponse, error)
 
 	// GetDashboardAssetWithResponse A script, style sheet or image of the dashboard
 	//
@@ -4133,6 +4199,58 @@ func (r GetDashboardResponse) ContentType() string {
 	return ""
 }
 
+// GetDashboardWithSlashResponse308Headers the declared response headers of an HTTP 308 response for GetDashboardWithSlash
+type GetDashboardWithSlashResponse308Headers struct {
+	ContentSecurityPolicy string
+	Location              string
+	ReferrerPolicy        string
+	XContentTypeOptions   string
+	XFrameOptions         string
+}
+
+type GetDashboardWithSlashResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// Headers308 the parsed response headers for an HTTP 308 response
+	Headers308 *GetDashboardWithSlashResponse308Headers
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetDashboardWithSlashResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetBody returns the raw response body bytes
+func (r GetDashboardWithSlashResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetDashboardWithSlashResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetDashboardWithSlashResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetDashboardWithSlashResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetDashboardAssetResponse200Headers the declared response headers of an HTTP 200 response for GetDashboardAsset
 type GetDashboardAssetResponse200Headers struct {
 	ContentSecurityPolicy string
@@ -4821,6 +4939,23 @@ func (c *ClientWithResponses) GetDashboardWithResponse(ctx context.Context, reqE
 		return nil, err
 	}
 	return ParseGetDashboardResponse(rsp)
+}
+
+// GetDashboardWithSlashWithResponse The dashboard's address with a trailing slash
+//
+// Sends a browser on to the dashboard, `/_stub/ui`: the address is
+// easily typed with a slash, and would otherwise meet the admin API's
+// 401. Open and served only while the admin API is on, as the page is.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /_stub/ui/ (the `GetDashboardWithSlash` operationId).
+func (c *ClientWithResponses) GetDashboardWithSlashWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetDashboardWithSlashResponse, error) {
+	rsp, err := c.GetDashboardWithSlash(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetDashboardWithSlashResponse(rsp)
 }
 
 // GetDashboardAssetWithResponse A script, style sheet or image of the dashboard
@@ -5922,6 +6057,76 @@ func ParseGetDashboardResponse(rsp *http.Response) (*GetDashboardResponse, error
 			headers.XFrameOptions = value
 		}
 		response.Headers200 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetDashboardWithSlashResponse parses an HTTP response from a GetDashboardWithSlashWithResponse call
+func ParseGetDashboardWithSlashResponse(rsp *http.Response) (*GetDashboardWithSlashResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetDashboardWithSlashResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 308:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 308:
+		var headers GetDashboardWithSlashResponse308Headers
+		if values := rsp.Header.Values("Content-Security-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Security-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentSecurityPolicy = value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
+		if values := rsp.Header.Values("Referrer-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Referrer-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ReferrerPolicy = value
+		}
+		if values := rsp.Header.Values("X-Content-Type-Options"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Content-Type-Options", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XContentTypeOptions = value
+		}
+		if values := rsp.Header.Values("X-Frame-Options"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Frame-Options", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XFrameOptions = value
+		}
+		response.Headers308 = &headers
 	}
 
 	return response, nil

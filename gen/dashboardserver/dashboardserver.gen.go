@@ -17,6 +17,9 @@ type ServerInterface interface {
 	// GetDashboard The dashboard, a page for browsers
 	// (GET /_stub/ui)
 	GetDashboard(ctx echo.Context) error
+	// GetDashboardWithSlash The dashboard's address with a trailing slash
+	// (GET /_stub/ui/)
+	GetDashboardWithSlash(ctx echo.Context) error
 	// GetDashboardAsset A script, style sheet or image of the dashboard
 	// (GET /_stub/ui/assets/{asset})
 	GetDashboardAsset(ctx echo.Context, asset DashboardAsset) error
@@ -33,6 +36,15 @@ func (w *ServerInterfaceWrapper) GetDashboard(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetDashboard(ctx)
+	return err
+}
+
+// GetDashboardWithSlash converts echo context to params.
+func (w *ServerInterfaceWrapper) GetDashboardWithSlash(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetDashboardWithSlash(ctx)
 	return err
 }
 
@@ -100,6 +112,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	}
 
 	router.GET(options.BaseURL+"/_stub/ui", wrapper.GetDashboard, options.OperationMiddlewares["GetDashboard"]...)
+	router.GET(options.BaseURL+"/_stub/ui/", wrapper.GetDashboardWithSlash, options.OperationMiddlewares["GetDashboardWithSlash"]...)
 	router.GET(options.BaseURL+"/_stub/ui/assets/:asset", wrapper.GetDashboardAsset, options.OperationMiddlewares["GetDashboardAsset"]...)
 
 }

@@ -86,6 +86,14 @@ func (d *Dashboard) GetDashboard(c echo.Context) error {
 	return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, d.page)
 }
 
+// PagePath is where the page is served.
+const PagePath = "/_stub/ui"
+
+// GetDashboardWithSlash sends a browser on to the page.
+func (d *Dashboard) GetDashboardWithSlash(c echo.Context) error {
+	return c.Redirect(http.StatusPermanentRedirect, PagePath)
+}
+
 // GetDashboardAsset serves one of the page's files.
 func (d *Dashboard) GetDashboardAsset(c echo.Context, name string) error {
 	a, ok := d.assets[name]

@@ -150,7 +150,6 @@ func TestBadAssetNames(t *testing.T) {
 		// Paths of no operation are the admin API's catch-all's, behind
 		// the token (401 without).
 		{"/_stub/ui/assets/", 404, "was not found"},
-		{"/_stub/ui/", 404, "was not found"},
 	}
 	for _, tt := range tests {
 		resp, body := get(t, stub, http.MethodGet, tt.path, stub.AdminToken)
@@ -308,5 +307,29 @@ func TestFilesFitTheSpec(t *testing.T) {
 		if !found {
 			t.Errorf("%s: not an open operation tagged %s", id, dashboard.Tag)
 		}
+	}
+}
+
+// The address typed with a trailing slash leads to the page, not to the
+// admin API's 401; with the admin API off it is a 404, as the page is.
+func TestATrailingSlashLeadsToThePage(t *testing.T) {
+	stub := stubtest.New(t)
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Get(stub.URL + "/_stub/ui/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusPermanentRedirect || resp.Header.Get("Location") != dashboard.PagePath {
+		t.Fatalf("GET /_stub/ui/: %d, Location %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	checkSecurityHeaders(t, "GET /_stub/ui/", resp.Header)
+	if resp, body := get(t, stub, http.MethodGet, "/_stub/ui/", ""); resp.StatusCode != http.StatusOK || !strings.Contains(body, "<html") {
+		t.Fatalf("following it: %d %.80s", resp.StatusCode, body)
+	}
+
+	off := stubtest.New(t, stubtest.WithoutAdmin())
+	if resp, body := get(t, off, http.MethodGet, "/_stub/ui/", ""); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("admin API off: %d %s", resp.StatusCode, body)
 	}
 }
