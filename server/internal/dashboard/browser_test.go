@@ -131,7 +131,9 @@ func journal(t *testing.T, b *browser, stub *stubtest.Stub, api *conversations.A
 func mute(t *testing.T, b *browser, stub *stubtest.Stub, api *conversations.ApiService) {
 	b.do(chromedp.Click(chromedp.CSS(`nav a[href="#world"]`)))
 	alice := `#world-tree .service details.user[data-identity="alice"]`
-	b.waitUntil(fmt.Sprintf(`document.querySelector(%s)`, quote(alice)), waitTime)
+	// The view, shown, loads the state again and redraws the tree (aria-busy
+	// meanwhile): a click on the tree drawn before would miss.
+	b.waitUntil(fmt.Sprintf(`!document.getElementById("world").hidden && !document.getElementById("world-tree").hasAttribute("aria-busy") && document.querySelector(%s)`, quote(alice)), waitTime)
 	b.do(chromedp.Click(chromedp.CSS(alice + " > summary")))
 	general := alice + ` li[data-unique-name="general"]`
 	b.waitUntil(fmt.Sprintf(`document.querySelector(%s)`, quote(general)), waitTime)
@@ -281,7 +283,7 @@ func keyboard(t *testing.T, b *browser, stub *stubtest.Stub, _ *conversations.Ap
 	}
 	tabTo(`nav a[href="#world"]`)
 	b.do(chromedp.KeyEvent(kb.Enter))
-	b.waitUntil(`!document.getElementById("world").hidden`, waitTime)
+	b.waitUntil(`!document.getElementById("world").hidden && !document.getElementById("world-tree").hasAttribute("aria-busy")`, waitTime)
 	tabTo("#world-reset")
 	b.do(chromedp.KeyEvent(kb.Enter))
 	b.waitUntil(`document.getElementById("confirm").open && document.activeElement.id === "confirm-cancel"`, waitTime)

@@ -14,6 +14,7 @@ export class World {
   constructor() {
     this.accounts = [];
     this.open = new Set(); // keys of the users shown open
+    this.generation = 0; // of the last refresh asked for
     $('world-reload').addEventListener('click', () => this.refresh());
     $('world-export').addEventListener('click', () => this.exportState());
     $('world-reset').addEventListener('click', () => this.reset());
@@ -30,15 +31,29 @@ export class World {
   hide() {}
 
   // refresh loads the state and draws it again; the users shown open stay
-  // open, their conversations loaded afresh.
+  // open, their conversations loaded afresh. Only the refresh asked for
+  // last draws: one overtaken by another while it loads would draw a tree
+  // the next draw replaces, under the user's click (sign-in refreshes in
+  // the background, and showing the view right after asks again), or an
+  // older state over a newer one.
+  // The tree is aria-busy while a refresh loads: assistive technology,
+  // and the browser test, wait for the tree that stays.
   async refresh() {
+    const mine = ++this.generation;
+    const tree = $('world-tree');
+    tree.setAttribute('aria-busy', 'true');
     let state;
     try {
       state = await api.adminJSON('/_stub/state');
     } catch (err) {
-      say($('world-error'), api.describe(err));
+      if (mine === this.generation) {
+        say($('world-error'), api.describe(err));
+        tree.removeAttribute('aria-busy');
+      }
       return;
     }
+    if (mine !== this.generation) return;
+    tree.removeAttribute('aria-busy');
     say($('world-error'), '');
     this.accounts = state.accounts || [];
     $('accounts').replaceChildren(...this.accounts.map((a) => el('option', { value: a.sid })));
