@@ -104,9 +104,7 @@ func checkStatus(rsp *http.Response) error {
 	// A read error leaves a truncated body, which newError reports as such.
 	body, _ := io.ReadAll(io.LimitReader(rsp.Body, maxErrorBody))
 	e := newError(rsp.StatusCode, body)
-	if tried, ok := rsp.Body.(*attemptsBody); ok {
-		e.Attempts = tried.attempts
-	}
+	e.Attempts = attemptsOf(rsp)
 	return e
 }
 

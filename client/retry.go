@@ -103,7 +103,9 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // attempted marks the outcome of the last of n attempts: a transport error
-// says how many were made; an answer's body carries n for checkStatus.
+// says how many were made; an answer's request carries n in its context
+// for checkStatus. (Not its body: an http.Client with a Timeout wraps the
+// body in its own.)
 func attempted(resp *http.Response, err error, n int) (*http.Response, error) {
 	if n == 1 {
 		return resp, err
@@ -111,15 +113,22 @@ func attempted(resp *http.Response, err error, n int) (*http.Response, error) {
 	if err != nil {
 		return nil, fmt.Errorf("after %d attempts: %w", n, err)
 	}
-	resp.Body = &attemptsBody{ReadCloser: resp.Body, attempts: n}
+	if resp.Request != nil {
+		resp.Request = resp.Request.WithContext(context.WithValue(resp.Request.Context(), attemptsKey{}, n))
+	}
 	return resp, nil
 }
 
-// attemptsBody is the body of an answer that came after retries, knowing
-// how many attempts there were.
-type attemptsBody struct {
-	io.ReadCloser
-	attempts int
+// attemptsKey is the context key of the attempts an answer took.
+type attemptsKey struct{}
+
+// attemptsOf returns how many attempts rsp took; 0 for one.
+func attemptsOf(rsp *http.Response) int {
+	if rsp.Request == nil {
+		return 0
+	}
+	n, _ := rsp.Request.Context().Value(attemptsKey{}).(int)
+	return n
 }
 
 // retryable reports whether the outcome of one attempt at req may be retried.

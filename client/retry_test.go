@@ -90,6 +90,17 @@ func TestRetries(t *testing.T) {
 			wantSleeps: []time.Duration{time.Second, 1500 * time.Millisecond},
 		},
 		{
+			// net/http wraps the body of a client with a Timeout: the
+			// count of attempts must not travel in the body.
+			name:       "attempts exhausted, on an http.Client with a Timeout",
+			opts:       []Option{WithHTTPClient(&http.Client{Timeout: time.Minute}), WithRetryPolicy(RetryPolicy{MaxAttempts: 2})},
+			answers:    []func(http.ResponseWriter){status(429), status(503)},
+			call:       fetch,
+			wantStatus: 503,
+			wantSent:   2,
+			wantSleeps: []time.Duration{200 * time.Millisecond},
+		},
+		{
 			name:       "without retries",
 			opts:       []Option{WithoutRetries()},
 			answers:    []func(http.ResponseWriter){status(503), ok},
