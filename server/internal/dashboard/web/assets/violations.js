@@ -63,26 +63,24 @@ export class Violations {
   }
 }
 
-// read turns a violation object into what an entry shows. The names of
-// GET /_stub/violations come first, then others a violation may use.
+// read turns a violation of GET /_stub/violations (api/admin.yaml's
+// Violation) into what an entry shows.
 function read(v) {
-  const text = (...names) => {
-    for (const name of names) {
-      if (typeof v[name] === 'string' && v[name] !== '') return v[name];
-      if (typeof v[name] === 'number') return String(v[name]);
-    }
+  const text = (name) => {
+    if (typeof v[name] === 'string') return v[name];
+    if (typeof v[name] === 'number') return String(v[name]);
     return '';
   };
   const location = text('location');
   const name = text('name');
-  const where = [text('direction', 'in', 'where', 'side'), location, name].filter(Boolean).join(' ');
-  let path = text('pointer', 'path', 'json_path', 'jsonPath', 'field');
+  const where = [text('direction'), location, name].filter(Boolean).join(' ');
+  let path = text('pointer'); // api/admin.yaml's Violation: path is the request's, not the problem's
   // The body as a whole has the empty JSON Pointer.
   if (!path && v.pointer === '') path = '(the whole body)';
-  let message = text('message', 'reason', 'detail', 'error');
+  let message = text('message');
   if (v.redacted === true) message += `${message ? '; ' : ''}value withheld (personal data)`;
   else if (typeof v.value === 'string' && v.value !== '') message += `${message ? '; ' : ''}value ${v.value}`;
-  const out = { id: text('id'), where, path, rule: text('rule', 'keyword', 'kind', 'constraint'), message };
+  const out = { id: text('id'), where, path, rule: text('rule'), message };
   if (!out.where && !out.path && !out.rule && !out.message) out.message = JSON.stringify(v);
   return out;
 }
