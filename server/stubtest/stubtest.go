@@ -1,7 +1,7 @@
 // Package stubtest starts an isolated User Conversation stub for one test,
 // seeds it, and checks what the code under test sent:
 //
-//	stub := stubtest.New(t, stubtest.WithStoreWorld(stubtest.World{
+//	stub := stubtest.New(t, stubtest.WithWorld(stubtest.World{
 //		Users:         []string{"alice"},
 //		Conversations: []stubtest.Conversation{{UniqueName: "general", Messages: 120, Members: []stubtest.Member{{User: "alice", ReadUpTo: new(100)}}}},
 //	}))
