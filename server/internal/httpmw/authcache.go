@@ -48,38 +48,42 @@ func NewAuthCache(st store.Authenticator) *AuthCache {
 	return &AuthCache{entries: make(map[[sha256.Size]byte]authEntry), now: time.Now, version: version}
 }
 
-// account returns the account header stands for, if the cache knows it,
-// and the store's version to remember a new entry with: read before the
-// store checks the header, so that an entry is never newer than the
-// credentials it was checked against.
-func (a *AuthCache) account(header string) (account string, ok bool, version uint64) {
-	if a == nil {
-		return "", false, 0
-	}
-	version = a.version()
-	key := headerKey(header)
-	a.mu.RLock()
-	e, ok := a.entries[key]
-	a.mu.RUnlock()
-	if !ok || e.version != version || !a.now().Before(e.expires) {
-		return "", false, version
-	}
-	return e.account, true, version
+// authLookup is what a look-up leaves for remember: the header's key,
+// hashed once, and the store's version read before the store checks it,
+// so that an entry is never newer than the credentials it was checked
+// against.
+type authLookup struct {
+	key     [sha256.Size]byte
+	version uint64
 }
 
-// remember records that header passed as account, checked against the
-// store at version.
-func (a *AuthCache) remember(header, account string, version uint64) {
+// account returns the account header stands for, if the cache knows it,
+// and what remember needs to keep a new entry.
+func (a *AuthCache) account(header string) (account string, ok bool, l authLookup) {
+	if a == nil {
+		return "", false, l
+	}
+	l = authLookup{key: headerKey(header), version: a.version()}
+	a.mu.RLock()
+	e, ok := a.entries[l.key]
+	a.mu.RUnlock()
+	if !ok || e.version != l.version || !a.now().Before(e.expires) {
+		return "", false, l
+	}
+	return e.account, true, l
+}
+
+// remember records that the header looked up as l passed as account.
+func (a *AuthCache) remember(l authLookup, account string) {
 	if a == nil {
 		return
 	}
-	key := headerKey(header)
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if len(a.entries) >= AuthCacheSize {
 		clear(a.entries)
 	}
-	a.entries[key] = authEntry{account: account, expires: a.now().Add(AuthCacheTTL), version: version}
+	a.entries[l.key] = authEntry{account: account, expires: a.now().Add(AuthCacheTTL), version: l.version}
 }
 
 // headerKey is the SHA-256 of header, hashed from a copy on the stack when

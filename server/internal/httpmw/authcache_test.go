@@ -101,7 +101,7 @@ func TestAuthCacheRemembersTheVersionBeforeTheCheck(t *testing.T) {
 	cache := NewAuthCache(auth)
 	_, _, before := cache.account("Basic x")
 	auth.version.Add(1) // the world changes while the header is checked
-	cache.remember("Basic x", "AC1", before)
+	cache.remember(before, "AC1")
 	if _, ok, _ := cache.account("Basic x"); ok {
 		t.Fatal("an entry of the old world was taken for current")
 	}
@@ -110,7 +110,7 @@ func TestAuthCacheRemembersTheVersionBeforeTheCheck(t *testing.T) {
 func TestAuthCacheIsBounded(t *testing.T) {
 	cache := NewAuthCache(&countingAuth{})
 	for i := range AuthCacheSize + 10 {
-		cache.remember(string(rune(i))+"header", "AC1", 0)
+		cache.remember(authLookup{key: headerKey(string(rune(i)) + "header")}, "AC1")
 	}
 	if n := len(cache.entries); n > AuthCacheSize {
 		t.Fatalf("%d entries, over %d", n, AuthCacheSize)

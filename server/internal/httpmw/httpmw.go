@@ -97,7 +97,7 @@ func Authenticate(auth store.Authenticator, cache *AuthCache) echo.MiddlewareFun
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			header := c.Request().Header.Get(echo.HeaderAuthorization)
-			account, ok, version := cache.account(header)
+			account, ok, lookup := cache.account(header)
 			if ok {
 				ensureState(c).account = account
 				return next(c)
@@ -113,7 +113,7 @@ func Authenticate(auth store.Authenticator, cache *AuthCache) echo.MiddlewareFun
 			if err != nil {
 				return err
 			}
-			cache.remember(header, account, version)
+			cache.remember(lookup, account)
 			ensureState(c).account = account
 			return next(c)
 		}
