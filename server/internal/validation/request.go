@@ -138,6 +138,9 @@ func passes(c echo.Context, compiled *compiledParams, options *openapi3filter.Op
 	if hasBody && (compiled.form == nil || req.ContentLength < 0 || req.ContentLength > maxPrereadForm) {
 		return false, nil
 	}
+	// Parsed here strictly, though echo parses it again for the generated
+	// wrapper: its lenient parse drops a malformed pair ("%ZZ", ";") that
+	// must be refused.
 	var query url.Values
 	if req.URL.RawQuery != "" {
 		if query, err = url.ParseQuery(req.URL.RawQuery); err != nil {
