@@ -238,12 +238,6 @@ func CheckToken(token string) error {
 // Enabled reports whether the admin API is on (a token is set).
 func (a *Admin) Enabled() bool { return a.token != "" }
 
-// Journal returns the request journal.
-func (a *Admin) Journal() JournalStore { return a.journal }
-
-// Faults returns the fault rules.
-func (a *Admin) Faults() FaultStore { return a.faults }
-
 // Handlers returns the admin API's handlers, for the generated
 // RegisterHandlers.
 func (a *Admin) Handlers() adminserver.ServerInterface { return handlers{a} }

@@ -16,19 +16,6 @@ const credentialsSQL = `SELECT sid, auth_token FROM accounts WHERE sid = $1
 UNION ALL
 SELECT a.sid, k.secret FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.sid = $1`
 
-// Authenticate accepts an Account SID with its auth token, or an API key
-// SID with its secret, and returns the account SID. The secret is compared
-// in constant time, as the memory store does; an empty one never matches,
-// so an account loaded without a token cannot be entered with an empty
-// password.
-func Authenticate(ctx context.Context, c Conn, username, password string) (string, error) {
-	account, secret, err := credentials(ctx, c, username)
-	if err != nil {
-		return "", err
-	}
-	return check(account, secret, password)
-}
-
 // credentials reads the account and secret of an account or API key SID;
 // "" and "" if there is none.
 func credentials(ctx context.Context, c Conn, username string) (account, secret string, err error) {
