@@ -93,6 +93,11 @@ func rewriteURLs(body []byte, contentType, upstream, base string) []byte {
 	if mediaType, _, err := mime.ParseMediaType(contentType); err != nil || mediaType != echo.MIMEApplicationJSON {
 		return body
 	}
+	// Each ReplaceAll copies the whole body: none for a body without the
+	// upstream's base (an error, say).
+	if !bytes.Contains(body, []byte(`"`+upstream)) {
+		return body
+	}
 	for _, end := range []string{"/", "?", `"`} {
 		body = bytes.ReplaceAll(body, []byte(`"`+upstream+end), []byte(`"`+base+end))
 	}
