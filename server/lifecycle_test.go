@@ -338,24 +338,6 @@ func (p panickyStore) Authenticate(ctx context.Context, username, password strin
 	return p.Store.Authenticate(ctx, username, password)
 }
 
-// lockedBuffer is an io.Writer for a logger written from many requests.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // A panic anywhere (store, authentication; any operation; with or without
 // testkit.Response validation, which production runs without) becomes Twilio's 500,
 // with the stack in the log and not in the body, and the server goes on,
@@ -365,7 +347,7 @@ func TestPanicsBecomeTwilio500s(t *testing.T) {
 	for _, validate := range []bool{false, true} {
 		for _, value := range []any{"exploded at /home/secret/store.go:42", errors.New("exploded at /root/x.go:1"), 42} {
 			t.Run(fmt.Sprintf("validate=%v/%T", validate, value), func(t *testing.T) {
-				var logs lockedBuffer
+				var logs testkit.LogBuffer
 				st := memory.New()
 				if err := st.Load(context.Background(), testkit.World()); err != nil {
 					t.Fatal(err)

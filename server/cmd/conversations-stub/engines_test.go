@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twilio-stubs/userconversations/server/internal/testkit"
 	"github.com/twilio-stubs/userconversations/server/internal/testkit/pgtest"
 )
 
@@ -48,7 +49,7 @@ type inProcess struct {
 	t      *testing.T
 	url    string
 	stdout *bytes.Buffer
-	stderr *syncBuffer
+	stderr *testkit.LogBuffer
 	cancel context.CancelFunc
 	done   chan int
 }
@@ -58,7 +59,7 @@ type inProcess struct {
 func runStub(t *testing.T, env map[string]string, args ...string) *inProcess {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	p := &inProcess{t: t, stdout: &bytes.Buffer{}, stderr: &syncBuffer{}, cancel: cancel, done: make(chan int, 1)}
+	p := &inProcess{t: t, stdout: &bytes.Buffer{}, stderr: &testkit.LogBuffer{}, cancel: cancel, done: make(chan int, 1)}
 	ready := make(chan net.Addr, 1)
 	go func() {
 		p.done <- run(ctx, append([]string{"--addr", "127.0.0.1:0"}, args...), func(k string) string { return env[k] }, p.stdout, p.stderr, ready)

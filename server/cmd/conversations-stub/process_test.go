@@ -10,11 +10,11 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/twilio-stubs/userconversations/server/internal/testkit"
 	"github.com/twilio-stubs/userconversations/server/internal/testkit/pgtest"
 )
 
@@ -46,7 +46,7 @@ type stubProcess struct {
 	cmd    *exec.Cmd
 	URL    string // http://127.0.0.1:port, once it serves
 	stdin  io.WriteCloser
-	stderr *syncBuilder
+	stderr *testkit.LogBuffer
 	lines  chan string // of standard output
 	done   chan struct{}
 }
@@ -75,7 +75,7 @@ func launch(t *testing.T, env []string, withStdin bool, args ...string) *stubPro
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &stubProcess{cmd: cmd, stderr: &syncBuilder{}, done: make(chan struct{}), lines: make(chan string, 16)}
+	p := &stubProcess{cmd: cmd, stderr: &testkit.LogBuffer{}, done: make(chan struct{}), lines: make(chan string, 16)}
 	if withStdin {
 		if p.stdin, err = cmd.StdinPipe(); err != nil {
 			t.Fatal(err)
@@ -126,24 +126,6 @@ func (p *stubProcess) waitServing(t *testing.T) {
 			t.Fatalf("the stub did not start in 30 s: %s", p.stderr)
 		}
 	}
-}
-
-// syncBuilder is a strings.Builder the process writes while a test reads.
-type syncBuilder struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuilder) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuilder) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // exitCode waits for the process to end, at most d, and returns its status.

@@ -53,7 +53,7 @@ func TestRecordFile(t *testing.T) {
 	defer cancel()
 	ready := make(chan net.Addr, 1)
 	done := make(chan int, 1)
-	var stdout, stderr syncBuffer
+	var stdout, stderr testkit.LogBuffer
 	go func() {
 		done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--upstream", upstream.URL, "--record", file}, noEnv, &stdout, &stderr, ready)
 	}()

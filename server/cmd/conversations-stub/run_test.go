@@ -9,11 +9,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/twilio-stubs/userconversations/server/fixtures"
+	"github.com/twilio-stubs/userconversations/server/internal/testkit"
 )
 
 func noEnv(string) string { return "" }
@@ -133,29 +133,11 @@ func TestBadAdminOptionsExitWithStatus2(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer the stub's log may write while a test reads.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // running is a stub startStub started.
 type running struct {
 	url    string
-	stdout *bytes.Buffer // the banner: written before the stub is ready
-	stderr *syncBuffer   // the log
+	stdout *bytes.Buffer      // the banner: written before the stub is ready
+	stderr *testkit.LogBuffer // the log
 }
 
 // startStub runs the stub with args until the test ends.
@@ -164,7 +146,7 @@ func startStub(t *testing.T, args []string, getenv func(string) string) running 
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan net.Addr, 1)
 	done := make(chan int, 1)
-	r := running{stdout: &bytes.Buffer{}, stderr: &syncBuffer{}}
+	r := running{stdout: &bytes.Buffer{}, stderr: &testkit.LogBuffer{}}
 	go func() {
 		done <- run(ctx, append([]string{"--addr", "127.0.0.1:0", "--validate-responses"}, args...), getenv, r.stdout, r.stderr, ready)
 	}()
