@@ -27,19 +27,8 @@ const journalLock = worldLock + 2
 func (s *Store) Seed(ctx context.Context, fixtures func() (store.World, error)) (seeded bool, err error) {
 	defer s.auth.Forget()
 	err = s.write(ctx, "pg_advisory_xact_lock", worldLock, func(c conn) error {
-		has, err := sqlworld.HasWorld(ctx, c)
-		if err != nil || has {
-			return err
-		}
-		w, err := fixtures()
-		if err != nil {
-			return err
-		}
-		if err := w.Validate(); err != nil {
-			return err
-		}
-		seeded = true
-		return replace(ctx, c.db.(pgx.Tx), w)
+		seeded, err = sqlworld.SeedIfEmpty(ctx, c, fixtures, func(w store.World) error { return replace(ctx, c.db.(pgx.Tx), w) })
+		return err
 	})
 	return seeded && err == nil, err
 }

@@ -192,6 +192,24 @@ func ClearRequests(ctx context.Context, c Conn) error {
 	return err
 }
 
+// SeedIfEmpty is a store's Seed inside its write transaction c: fixtures'
+// world, checked, goes in through replace if the database holds none.
+// seeded says whether it did.
+func SeedIfEmpty(ctx context.Context, c Conn, fixtures func() (store.World, error), replace func(store.World) error) (seeded bool, err error) {
+	has, err := HasWorld(ctx, c)
+	if err != nil || has {
+		return false, err
+	}
+	w, err := fixtures()
+	if err != nil {
+		return false, err
+	}
+	if err := w.Validate(); err != nil {
+		return false, err
+	}
+	return true, replace(w)
+}
+
 // HasWorld reports whether the database holds a world: an account.
 func HasWorld(ctx context.Context, c Conn) (bool, error) {
 	var n int64
