@@ -68,7 +68,7 @@ func (w *stateWriter) setDuration() {
 // state's writer (a truncated one); nothing outside the Twilio API.
 func StampDuration(c echo.Context, h http.Header) {
 	if st := stateOf(c); st != nil && st.timed {
-		h[headerRequestDuration] = []string{formatDuration(time.Since(st.start))}
+		h[HeaderRequestDuration] = []string{formatDuration(time.Since(st.start))}
 	}
 }
 

@@ -21,10 +21,11 @@ func RequestID(c echo.Context) string {
 // answer carries another: in proxy mode, the upstream's.
 func SetRequestID(c echo.Context, id string) { ensureState(c).id = id }
 
-// Canonical names, assigned without re-canonicalising per request.
+// The canonical names of the two headers every Twilio answer carries,
+// assigned without re-canonicalising per request.
 const (
-	headerRequestID       = "Twilio-Request-Id"
-	headerRequestDuration = "Twilio-Request-Duration"
+	HeaderRequestID       = "Twilio-Request-Id"
+	HeaderRequestDuration = "Twilio-Request-Duration"
 )
 
 // TwilioHeaders gives every answer the two headers Twilio's own carry:
@@ -38,13 +39,13 @@ func TwilioHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		st.timed, st.start, st.id = true, time.Now(), newRequestID()
 		h := c.Response().Header()
 		st.idHeader[0] = st.id
-		h[headerRequestID] = st.idHeader[:]
+		h[HeaderRequestID] = st.idHeader[:]
 		// The duration's header is there from the start, for steps that
 		// look at the answer before it is sent (response validation); its
 		// value is set by the state's writer as the status line goes out.
 		// (A Before hook would cost two allocations per request.)
 		st.durationHeader[0] = "0.000"
-		h[headerRequestDuration] = st.durationHeader[:]
+		h[HeaderRequestDuration] = st.durationHeader[:]
 		return next(c)
 	}
 }

@@ -17,12 +17,6 @@ import (
 	"github.com/twilio-stubs/userconversations/server/internal/validation"
 )
 
-// Canonical names of Twilio's headers.
-const (
-	headerRequestID       = "Twilio-Request-Id"
-	headerRequestDuration = "Twilio-Request-Duration"
-)
-
 // hopByHop are the headers of one connection (RFC 9110, section 7.6.1),
 // never forwarded; Content-Length is set from the body actually sent, and
 // Expect was met already: the body is here.
@@ -60,15 +54,15 @@ func relay(c echo.Context, resp *http.Response, body []byte) error {
 	if bodyAllowed(resp.StatusCode) {
 		header.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
 	}
-	httpmw.SetRequestID(c, resp.Header.Get(headerRequestID))
+	httpmw.SetRequestID(c, resp.Header.Get(httpmw.HeaderRequestID))
 	// TwilioHeaders sets the stub's duration as the status is written;
 	// this runs after it.
-	duration := resp.Header.Values(headerRequestDuration)
+	duration := resp.Header.Values(httpmw.HeaderRequestDuration)
 	out.Before(func() {
 		if len(duration) == 0 {
-			header.Del(headerRequestDuration)
+			header.Del(httpmw.HeaderRequestDuration)
 		} else {
-			header[headerRequestDuration] = duration
+			header[httpmw.HeaderRequestDuration] = duration
 		}
 	})
 	out.WriteHeader(resp.StatusCode)
@@ -136,7 +130,7 @@ func (p *Proxy) upstreamError(resp *http.Response, body []byte) error {
 	if json.Unmarshal(body, &twErr) == nil && twErr.Message != "" {
 		msg += fmt.Sprintf(": %s (code %d)", twErr.Message, twErr.Code)
 	}
-	if id := resp.Header.Get(headerRequestID); id != "" {
+	if id := resp.Header.Get(httpmw.HeaderRequestID); id != "" {
 		msg += " (Twilio-Request-Id " + id + ")"
 	}
 	e := twilioerr.New(http.StatusBadGateway, msg)

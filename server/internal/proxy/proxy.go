@@ -191,7 +191,7 @@ func (p *Proxy) forward(c echo.Context, rec recording.Request) error {
 		Operation: route.OperationID,
 		Status:    resp.StatusCode,
 		Account:   httpmw.Account(c),
-		RequestID: resp.Header.Get(headerRequestID),
+		RequestID: resp.Header.Get(httpmw.HeaderRequestID),
 	}, problems)
 	switch {
 	case p.strict && len(problems) > 0:
