@@ -29,8 +29,8 @@ func New(bodies Bodies) *echo.Echo {
 	answer := func(body []byte) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			h := c.Response().Header()
-			h["Twilio-Request-Id"] = requestID
-			h["Twilio-Request-Duration"] = duration
+			h[httpmw.HeaderRequestID] = requestID
+			h[httpmw.HeaderRequestDuration] = duration
 			return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, body)
 		}
 	}
