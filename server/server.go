@@ -144,11 +144,14 @@ func New(cfg Config) (*Server, error) {
 	if maxBody == 0 {
 		maxBody = DefaultMaxBodyBytes
 	}
-	twilioRoutes, err := specRoutes(conversationsserver.GetSpec)
+	// Both specs are loaded by kin-openapi only when a request needs more
+	// than the compiled checks: start-up does without their CPU
+	// (routes.NewLazy).
+	twilioRoutes, err := specRoutes(conversationsserver.PathToRawSpec, conversationsserver.GetSpec)
 	if err != nil {
 		return nil, fmt.Errorf("server: the Twilio API's spec: %w", err)
 	}
-	adminRoutes, err := specRoutes(adminserver.GetSpec)
+	adminRoutes, err := specRoutes(adminserver.PathToRawSpec, adminserver.GetSpec)
 	if err != nil {
 		return nil, fmt.Errorf("server: the admin API's spec: %w", err)
 	}
@@ -390,18 +393,21 @@ func requestRefused(m *metrics.Metrics, api string, proxied bool, contract *viol
 				Status:    http.StatusBadRequest,
 				Account:   httpmw.Account(c),
 				RequestID: httpmw.RequestID(c),
-			}, validation.RequestProblems(route.OpenAPI.Spec, reason, err))
+			}, validation.RequestProblems(route.OpenAPI().Spec, reason, err))
 		}
 	}
 }
 
-// specRoutes builds the route table of an embedded spec.
-func specRoutes(load func() (*openapi3.T, error)) (*routes.Table, error) {
-	doc, err := load()
+// specRoutes builds the route table of an embedded spec from its JSON,
+// which the generated rawSpecs holds, loading kin-openapi's document on
+// first use.
+func specRoutes(rawSpecs func(pathToFile string) map[string]func() ([]byte, error), load func() (*openapi3.T, error)) (*routes.Table, error) {
+	const name = "spec.json"
+	raw, err := rawSpecs(name)[name]()
 	if err != nil {
 		return nil, err
 	}
-	return routes.New(doc)
+	return routes.NewLazy(raw, load)
 }
 
 // always is a step that puts the same middleware in every route's chain.

@@ -166,8 +166,7 @@ var fixtureMediaTypes = map[string]bool{
 // field, defaults, derived SIDs) as it does a --fixtures file; the request
 // validator leaves such a body alone.
 func FixtureDocument(route *routes.Route) bool {
-	body := route.OpenAPI.Operation.RequestBody
-	return body != nil && body.Value != nil && body.Value.Extensions["x-fixture-document"] == true
+	return route.BodyExtensions["x-fixture-document"] == true
 }
 
 // readFixtures parses the body, a fixture document in YAML or JSON, as a

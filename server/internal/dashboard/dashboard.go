@@ -131,5 +131,5 @@ func (d *Dashboard) Step() routes.Step {
 
 // isDashboard reports whether route is one of the dashboard's operations.
 func isDashboard(route *routes.Route) bool {
-	return route != nil && route.OpenAPI != nil && slices.Contains(route.OpenAPI.Operation.Tags, Tag)
+	return route != nil && slices.Contains(route.Tags, Tag)
 }

@@ -4,16 +4,17 @@
 //
 // A Route is keyed as echo knows it, by method and echo path
 // (`GET /v1/Users/:UserSid/Conversations`), and carries what the
-// middleware needs to know about it: the operation id, kin-openapi's route
-// for validation, the media types its body may have, whether it needs
-// credentials. Request and response validation, the request journal, fault
+// middleware needs to know about it: the operation id, the operation as
+// the spec's JSON has it (for the compiled checks), kin-openapi's route
+// (loaded when first asked for), the media types its body may have,
+// whether it needs credentials. Request and response validation, the request journal, fault
 // injection and YAML bodies all read it from here; nothing else matches a
 // request to an operation.
 package routes
 
 import (
+	"encoding/json"
 	"fmt"
-	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -32,11 +33,14 @@ type Route struct {
 	Path string
 	// OperationID names the operation; "" on a route that answers 405.
 	OperationID string
-	// OpenAPI is kin-openapi's route, for validation; nil on a 405 route.
-	OpenAPI *routers.Route
+	// Tags are the operation's tags.
+	Tags []string
 	// MediaTypes are the media types the request body may have, sorted;
 	// none when the operation takes no body.
 	MediaTypes []string
+	// BodyExtensions are the request body's `x-` properties; nil when the
+	// operation takes no body.
+	BodyExtensions map[string]any
 	// Open is true for an operation that declares no security requirement
 	// (`security: []`): it is served without credentials.
 	Open bool
@@ -44,6 +48,22 @@ type Route struct {
 	// gives them: `OPTIONS, DELETE, GET, POST` (OPTIONS for CORS
 	// preflights, which every path answers).
 	Allow string
+
+	// Raw is the operation as the spec's JSON has it, for checks compiled
+	// without kin-openapi's document.
+	Raw RawOperation
+
+	// openapi returns kin-openapi's route (see OpenAPI).
+	openapi func() *routers.Route
+}
+
+// OpenAPI returns kin-openapi's route, for validation; nil on a 405 route.
+// A route of a table from NewLazy loads the table's spec on the first call.
+func (r *Route) OpenAPI() *routers.Route {
+	if r.openapi == nil {
+		return nil
+	}
+	return r.openapi()
 }
 
 // Accepts reports whether the operation's body may have the media type.
@@ -66,51 +86,78 @@ type Table struct {
 
 func key(method, echoPath string) string { return method + " " + echoPath }
 
-// New builds the table of doc. Every operation needs a unique operationId:
-// the journal, faults and logs name operations by it.
+// New builds the table of doc, a loaded spec, as NewLazy builds it from
+// the spec's JSON. Every operation needs a unique operationId: the
+// journal, faults and logs name operations by it.
 func New(doc *openapi3.T) (*Table, error) {
-	if doc.Paths == nil {
-		return nil, fmt.Errorf("routes: the spec has no paths")
+	raw, err := json.Marshal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("routes: the spec: %w", err)
 	}
-	t := &Table{routes: make(map[string]*Route), allow: make(map[string]string)}
-	seen := make(map[string]bool)
-	for _, path := range doc.Paths.InMatchingOrder() {
-		item := doc.Paths.Value(path)
-		ops := item.Operations()
-		echoPath := EchoPath(path)
-		allow := strings.Join(append([]string{http.MethodOptions}, slices.Sorted(maps.Keys(ops))...), ", ")
-		t.paths = append(t.paths, echoPath)
-		t.allow[echoPath] = allow
-		for method, op := range ops {
-			switch {
-			case op.OperationID == "":
-				return nil, fmt.Errorf("routes: %s %s has no operationId", method, path)
-			case seen[op.OperationID]:
-				return nil, fmt.Errorf("routes: operationId %s is used twice", op.OperationID)
-			}
-			seen[op.OperationID] = true
-			t.ids = append(t.ids, op.OperationID)
-			t.routes[key(method, echoPath)] = &Route{
-				Method:      method,
-				EchoPath:    echoPath,
-				Path:        path,
-				OperationID: op.OperationID,
-				OpenAPI:     &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op},
-				MediaTypes:  mediaTypes(op),
-				Open:        op.Security != nil && len(*op.Security) == 0,
-				Allow:       allow,
-			}
-		}
-	}
-	slices.Sort(t.ids)
-	return t, nil
+	return NewLazy(raw, func() (*openapi3.T, error) { return doc, nil })
 }
 
-func mediaTypes(op *openapi3.Operation) []string {
-	if op.RequestBody == nil || op.RequestBody.Value == nil {
-		return nil
+// operation is what a table keeps of one operation of a path.
+type operation struct {
+	method, id     string
+	tags           []string
+	open           bool
+	mediaTypes     []string
+	bodyExtensions map[string]any
+	raw            RawOperation
+	openapi        func() *routers.Route
+}
+
+// builder builds a Table path by path, in the spec's matching order.
+type builder struct {
+	t    *Table
+	seen map[string]bool
+}
+
+func newBuilder() *builder {
+	return &builder{t: &Table{routes: make(map[string]*Route), allow: make(map[string]string)}, seen: make(map[string]bool)}
+}
+
+func (b *builder) add(path string, ops []operation) error {
+	t := b.t
+	echoPath := EchoPath(path)
+	methods := make([]string, 0, len(ops)+1)
+	for _, op := range ops {
+		methods = append(methods, op.method)
 	}
-	return slices.Sorted(maps.Keys(op.RequestBody.Value.Content))
+	slices.Sort(methods)
+	allow := strings.Join(append([]string{http.MethodOptions}, methods...), ", ")
+	t.paths = append(t.paths, echoPath)
+	t.allow[echoPath] = allow
+	for _, op := range ops {
+		switch {
+		case op.id == "":
+			return fmt.Errorf("routes: %s %s has no operationId", op.method, path)
+		case b.seen[op.id]:
+			return fmt.Errorf("routes: operationId %s is used twice", op.id)
+		}
+		b.seen[op.id] = true
+		t.ids = append(t.ids, op.id)
+		t.routes[key(op.method, echoPath)] = &Route{
+			Method:         op.method,
+			EchoPath:       echoPath,
+			Path:           path,
+			OperationID:    op.id,
+			Tags:           op.tags,
+			MediaTypes:     op.mediaTypes,
+			BodyExtensions: op.bodyExtensions,
+			Raw:            op.raw,
+			Open:           op.open,
+			Allow:          allow,
+			openapi:        op.openapi,
+		}
+	}
+	return nil
+}
+
+func (b *builder) table() *Table {
+	slices.Sort(b.t.ids)
+	return b.t
 }
 
 // Lookup returns the route of an operation by echo's method and path, or

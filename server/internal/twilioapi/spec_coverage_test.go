@@ -34,7 +34,7 @@ func TestAnswersFillEverySchemaProperty(t *testing.T) {
 		t.Helper()
 		r := s.Request(method, target, form, creds...)
 		route := routeOf(t, doc, table, method, target)
-		resp := route.OpenAPI.Operation.Responses.Status(r.Status)
+		resp := route.OpenAPI().Operation.Responses.Status(r.Status)
 		if resp == nil {
 			t.Fatalf("%s %s answered %d, which the spec does not declare", method, target, r.Status)
 		}

@@ -14,7 +14,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/twilio-stubs/userconversations/server/internal/routes"
 )
 
 // compiledParams are an operation's path and query parameter checks,
@@ -37,36 +38,56 @@ type paramCheck struct {
 	check    func(string) bool
 }
 
-// compile returns the compiled checks of route, or an error naming the
-// first constraint they do not know.
-func compile(route *routers.Route) (*compiledParams, error) {
+// compile returns the compiled checks of route, read from the spec's JSON
+// (kin-openapi's document is not needed, nor loaded), or an error naming
+// the first constraint they do not know.
+func compile(route *routes.Route) (*compiledParams, error) {
+	raw := route.Raw
+	if raw.Spec == nil {
+		return nil, fmt.Errorf("no operation")
+	}
+	var item, op struct {
+		Parameters  []json.RawMessage `json:"parameters"`
+		RequestBody json.RawMessage   `json:"requestBody"`
+	}
+	if err := json.Unmarshal(raw.PathItem, &item); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(raw.Operation, &op); err != nil {
+		return nil, err
+	}
 	var cp compiledParams
-	for _, params := range []openapi3.Parameters{route.PathItem.Parameters, route.Operation.Parameters} {
-		for _, ref := range params {
-			p := ref.Value
-			if p == nil {
-				return nil, fmt.Errorf("an unresolved parameter")
-			}
-			if p.Content != nil || p.AllowEmptyValue || p.AllowReserved || p.Deprecated {
-				return nil, fmt.Errorf("parameter %s: content, allowEmptyValue, allowReserved or deprecated", p.Name)
-			}
-			check, err := compileSchema(p.Schema)
-			if err != nil {
-				return nil, fmt.Errorf("parameter %s: %w", p.Name, err)
-			}
-			pc := paramCheck{name: p.Name, required: p.Required, check: check}
-			switch {
-			case p.In == openapi3.ParameterInPath && (p.Style == "" || p.Style == openapi3.SerializationSimple) && p.Explode == nil:
-				cp.path = append(cp.path, pc)
-			case p.In == openapi3.ParameterInQuery && (p.Style == "" || p.Style == openapi3.SerializationForm) && (p.Explode == nil || *p.Explode):
-				cp.query = append(cp.query, pc)
-			default:
-				return nil, fmt.Errorf("parameter %s: in %s, style %q", p.Name, p.In, p.Style)
-			}
+	for _, ref := range append(item.Parameters, op.Parameters...) {
+		var p struct {
+			Name, In, Style                            string
+			Required                                   bool
+			Explode                                    *bool
+			Schema                                     json.RawMessage
+			Content                                    json.RawMessage
+			AllowEmptyValue, AllowReserved, Deprecated bool
+		}
+		if err := raw.Spec.Decode(ref, &p); err != nil {
+			return nil, fmt.Errorf("a parameter: %w", err)
+		}
+		if p.Content != nil || p.AllowEmptyValue || p.AllowReserved || p.Deprecated {
+			return nil, fmt.Errorf("parameter %s: content, allowEmptyValue, allowReserved or deprecated", p.Name)
+		}
+		check, err := compileSchema(raw.Spec, p.Schema)
+		if err != nil {
+			return nil, fmt.Errorf("parameter %s: %w", p.Name, err)
+		}
+		pc := paramCheck{name: p.Name, required: p.Required, check: check}
+		switch {
+		case p.In == openapi3.ParameterInPath && (p.Style == "" || p.Style == openapi3.SerializationSimple) && p.Explode == nil:
+			cp.path = append(cp.path, pc)
+		case p.In == openapi3.ParameterInQuery && (p.Style == "" || p.Style == openapi3.SerializationForm) && (p.Explode == nil || *p.Explode):
+			cp.query = append(cp.query, pc)
+		default:
+			return nil, fmt.Errorf("parameter %s: in %s, style %q", p.Name, p.In, p.Style)
 		}
 	}
-	if body := route.Operation.RequestBody; body != nil {
-		form, err := compileForm(body.Value)
+	if op.RequestBody != nil {
+		form, err := compileForm(raw.Spec, op.RequestBody)
 		if err != nil {
 			return nil, fmt.Errorf("request body: %w", err)
 		}
@@ -96,34 +117,41 @@ func compile(route *routers.Route) (*compiledParams, error) {
 
 // compileForm compiles the checks of a form body: an object whose
 // properties compileSchema knows, nothing required, other fields allowed.
-func compileForm(body *openapi3.RequestBody) ([]paramCheck, error) {
-	if body == nil || body.Required || len(body.Content) != 1 {
+func compileForm(spec *routes.RawSpec, raw json.RawMessage) ([]paramCheck, error) {
+	var body struct {
+		Required bool
+		Content  map[string]struct {
+			Schema   json.RawMessage
+			Encoding map[string]json.RawMessage
+		}
+	}
+	if err := spec.Decode(raw, &body); err != nil {
+		return nil, err
+	}
+	if body.Required || len(body.Content) != 1 {
 		return nil, fmt.Errorf("a required body, or one of several media types")
 	}
-	media := body.Content.Get(formContentType)
-	if media == nil || media.Schema == nil || media.Schema.Value == nil || len(media.Encoding) > 0 {
+	media, ok := body.Content[formContentType]
+	if !ok || media.Schema == nil || len(media.Encoding) > 0 {
 		return nil, fmt.Errorf("not a plain form")
 	}
-	s := media.Schema.Value
-	raw, err := json.Marshal(s)
+	keywords, err := schemaKeywords(spec, media.Schema, formKeywords)
 	if err != nil {
 		return nil, err
 	}
-	var keywords map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &keywords); err != nil {
+	var s struct {
+		Type       string
+		Properties map[string]json.RawMessage
+	}
+	if err := decodeKeywords(keywords, &s); err != nil {
 		return nil, err
 	}
-	for k := range keywords {
-		if k != "type" && k != "properties" && k != "description" && !strings.HasPrefix(k, "x-") {
-			return nil, fmt.Errorf("form schema keyword %q", k)
-		}
-	}
-	if !s.Type.Is(openapi3.TypeObject) {
+	if s.Type != openapi3.TypeObject {
 		return nil, fmt.Errorf("a form that is not an object")
 	}
 	var form []paramCheck
 	for _, name := range slices.Sorted(maps.Keys(s.Properties)) {
-		check, err := compileSchema(s.Properties[name])
+		check, err := compileSchema(spec, s.Properties[name])
 		if err != nil {
 			return nil, fmt.Errorf("field %s: %w", name, err)
 		}
@@ -132,38 +160,69 @@ func compileForm(body *openapi3.RequestBody) ([]paramCheck, error) {
 	return form, nil
 }
 
-// knownKeywords are the schema keywords compileSchema handles, or that
-// do not bear on validity.
-var knownKeywords = map[string]bool{
-	"type": true, "format": true, "enum": true, "default": true,
-	"minLength": true, "maxLength": true, "pattern": true,
-	"minimum": true, "maximum": true, "nullable": true,
-	"title": true, "description": true, "example": true, "examples": true, "externalDocs": true,
+// The schema keywords the compiled checks handle, or that do not bear on
+// validity: of a form body's schema, and of a value's.
+var (
+	formKeywords  = map[string]bool{"type": true, "properties": true, "description": true}
+	knownKeywords = map[string]bool{
+		"type": true, "format": true, "enum": true, "default": true,
+		"minLength": true, "maxLength": true, "pattern": true,
+		"minimum": true, "maximum": true, "nullable": true,
+		"title": true, "description": true, "example": true, "examples": true, "externalDocs": true,
+	}
+)
+
+// schemaKeywords resolves a schema and returns its keywords, refusing
+// any that known lacks but for extensions (x-...).
+func schemaKeywords(spec *routes.RawSpec, raw json.RawMessage, known map[string]bool) (map[string]json.RawMessage, error) {
+	if raw == nil {
+		return nil, fmt.Errorf("no schema")
+	}
+	var keywords map[string]json.RawMessage
+	if err := spec.Decode(raw, &keywords); err != nil {
+		return nil, err
+	}
+	for k := range keywords {
+		if !known[k] && !strings.HasPrefix(k, "x-") {
+			return nil, fmt.Errorf("schema keyword %q", k)
+		}
+	}
+	return keywords, nil
+}
+
+// decodeKeywords decodes a schema's keywords into v.
+func decodeKeywords(keywords map[string]json.RawMessage, v any) error {
+	raw, err := json.Marshal(keywords)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(raw, v)
+}
+
+// valueSchema is what the compiled checks read of a value's schema.
+type valueSchema struct {
+	Type      string
+	Format    string
+	Enum      []any
+	MinLength uint64
+	MaxLength *uint64
+	Pattern   string
+	Minimum   *float64
+	Maximum   *float64
 }
 
 // compileSchema compiles the checks of a parameter's schema: a string
 // (minLength, maxLength, pattern, enum) or an integer (format int32 or
 // int64, minimum, maximum, enum). A default needs nothing: it is the
 // handler's. Any other keyword is refused.
-func compileSchema(ref *openapi3.SchemaRef) (func(string) bool, error) {
-	if ref == nil || ref.Value == nil {
-		return nil, fmt.Errorf("no schema")
-	}
-	s := ref.Value
-	// The schema as the spec has it: every keyword must be one the
-	// compiled checks know, or say nothing about validity.
-	raw, err := json.Marshal(s)
+func compileSchema(spec *routes.RawSpec, raw json.RawMessage) (func(string) bool, error) {
+	keywords, err := schemaKeywords(spec, raw, knownKeywords)
 	if err != nil {
 		return nil, err
 	}
-	var keywords map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &keywords); err != nil {
-		return nil, err
-	}
-	for k := range keywords {
-		if !knownKeywords[k] && !strings.HasPrefix(k, "x-") {
-			return nil, fmt.Errorf("schema keyword %q", k)
-		}
+	var s valueSchema
+	if err := decodeKeywords(keywords, &s); err != nil {
+		return nil, fmt.Errorf("schema: %w", err)
 	}
 	enum := make(map[string]bool, len(s.Enum))
 	for _, v := range s.Enum {
@@ -177,17 +236,17 @@ func compileSchema(ref *openapi3.SchemaRef) (func(string) bool, error) {
 	// makes an empty value mean null, which the checks leave to the full
 	// one (they refuse every empty value).
 	switch {
-	case s.Type.Is(openapi3.TypeString) && s.Format == "":
+	case s.Type == openapi3.TypeString && s.Format == "":
 		return stringCheck(s, enum)
-	case s.Type.Is(openapi3.TypeString) && s.Format == "date-time" && len(enum) == 0 && s.Pattern == "" && s.MinLength == 0 && s.MaxLength == nil:
+	case s.Type == openapi3.TypeString && s.Format == "date-time" && len(enum) == 0 && s.Pattern == "" && s.MinLength == 0 && s.MaxLength == nil:
 		return dateTimeCheck, nil
-	case s.Type.Is(openapi3.TypeInteger) && (s.Format == "" || s.Format == "int32" || s.Format == "int64") && len(enum) == 0:
+	case s.Type == openapi3.TypeInteger && (s.Format == "" || s.Format == "int32" || s.Format == "int64") && len(enum) == 0:
 		return integerCheck(s), nil
 	}
-	return nil, fmt.Errorf("type %v, format %q", s.Type, s.Format)
+	return nil, fmt.Errorf("type %q, format %q", s.Type, s.Format)
 }
 
-func stringCheck(s *openapi3.Schema, enum map[string]bool) (func(string) bool, error) {
+func stringCheck(s valueSchema, enum map[string]bool) (func(string) bool, error) {
 	var pattern *regexp.Regexp
 	if s.Pattern != "" {
 		var err error
@@ -220,13 +279,13 @@ var dateTimeFormat = regexp.MustCompile(openapi3.FormatOfStringDateTime)
 // integerCheck accepts plain decimal integers only (an optional minus,
 // digits): kin-openapi accepts those and more (1e2, 1.0), which the
 // compiled check leaves to it.
-func integerCheck(s *openapi3.Schema) func(string) bool {
+func integerCheck(s valueSchema) func(string) bool {
 	lo, hi := math.Inf(-1), math.Inf(1)
-	if s.Min != nil {
-		lo = *s.Min
+	if s.Minimum != nil {
+		lo = *s.Minimum
 	}
-	if s.Max != nil {
-		hi = *s.Max
+	if s.Maximum != nil {
+		hi = *s.Maximum
 	}
 	if s.Format == "int32" {
 		lo, hi = max(lo, math.MinInt32), min(hi, math.MaxInt32)

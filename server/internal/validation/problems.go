@@ -122,7 +122,7 @@ func RequestProblems(doc *openapi3.T, reason string, err error) []Problem {
 // each declared header, the media type, and every value of the body
 // (kin-openapi's MultiError).
 func ResponseProblems(route *routes.Route, status int, header http.Header, body []byte) []Problem {
-	op := route.OpenAPI.Operation
+	op := route.OpenAPI().Operation
 	ref := op.Responses.Status(status)
 	if ref == nil {
 		ref = op.Responses.Default()
@@ -133,7 +133,7 @@ func ResponseProblems(route *routes.Route, status int, header http.Header, body 
 			Message: fmt.Sprintf("status %d is not declared for %s", status, route.OperationID),
 		}}
 	}
-	doc := route.OpenAPI.Spec
+	doc := route.OpenAPI().Spec
 	var problems []Problem
 	for _, name := range slices.Sorted(maps.Keys(ref.Value.Headers)) {
 		if !strings.EqualFold(name, echo.HeaderContentType) {

@@ -65,8 +65,10 @@ func Request(ownBody func(*routes.Route) bool, failed func(c echo.Context, route
 			options = withoutBody
 		}
 		// An operation whose constraints the compiled checks do not know
-		// is checked by kin-openapi alone.
-		compiled, _ := compile(route.OpenAPI)
+		// is checked by kin-openapi alone. They are compiled from the
+		// spec's JSON: kin-openapi's document is loaded only when it has
+		// a request to check or an error to word (routes.NewLazy).
+		compiled, _ := compile(route)
 		return func(next echo.HandlerFunc) echo.HandlerFunc {
 			return func(c echo.Context) error {
 				ok, err := passes(c, compiled, options)
@@ -206,7 +208,7 @@ func validateRequest(c echo.Context, route *routes.Route, options *openapi3filte
 		if err != nil {
 			return ReasonQuery, twilioerr.New(http.StatusBadRequest, "Invalid query string: "+err.Error())
 		}
-		if name := repeatedQueryParameter(route.OpenAPI, query); name != "" {
+		if name := repeatedQueryParameter(route.OpenAPI(), query); name != "" {
 			return ReasonQuery, twilioerr.InvalidParameter(name, "given more than once")
 		}
 	}
@@ -230,7 +232,7 @@ func validateRequest(c echo.Context, route *routes.Route, options *openapi3filte
 	input := &openapi3filter.RequestValidationInput{
 		Request:    req,
 		PathParams: params,
-		Route:      route.OpenAPI,
+		Route:      route.OpenAPI(),
 		Options:    options,
 	}
 	if err := openapi3filter.ValidateRequest(req.Context(), input); err != nil {
@@ -240,7 +242,7 @@ func validateRequest(c echo.Context, route *routes.Route, options *openapi3filte
 		}
 		return reason, &refusal{answer: answer, cause: err}
 	}
-	if name, err := repeatedFormField(route.OpenAPI, req); err != nil {
+	if name, err := repeatedFormField(route.OpenAPI(), req); err != nil {
 		return ReasonBody, twilioerr.New(http.StatusBadRequest, "Invalid request body: the form cannot be parsed")
 	} else if name != "" {
 		return ReasonBody, twilioerr.InvalidParameter(name, "given more than once")

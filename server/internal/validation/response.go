@@ -72,7 +72,7 @@ func validateResponse(c echo.Context, route *routes.Route, next echo.HandlerFunc
 		RequestValidationInput: &openapi3filter.RequestValidationInput{
 			Request:    c.Request(),
 			PathParams: params,
-			Route:      route.OpenAPI,
+			Route:      route.OpenAPI(),
 		},
 		Status:  resp.Status,
 		Header:  resp.Header(),

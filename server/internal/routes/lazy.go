@@ -1,0 +1,184 @@
+package routes
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
+)
+
+// NewLazy builds the table of a spec from its JSON form, raw, reading only
+// what routing and the compiled checks need (paths, operations, their
+// parameters and request bodies, and the components they refer to), and
+// calls load for kin-openapi's document the first time a route's OpenAPI
+// is asked for. kin-openapi takes milliseconds of CPU to load a spec: most
+// of what a stub on the demo world spends before its first answer, which
+// needs none (the compiled checks pass it).
+//
+// A test holds the table to the spec as kin-openapi loads it, for every
+// embedded spec. load is the embedded spec's loader, which its tests keep
+// working: its failing later is a broken build, and OpenAPI panics, naming
+// the error.
+func NewLazy(raw []byte, load func() (*openapi3.T, error)) (*Table, error) {
+	var spec struct {
+		Paths      map[string]json.RawMessage            `json:"paths"`
+		Components map[string]map[string]json.RawMessage `json:"components"`
+	}
+	if err := json.Unmarshal(raw, &spec); err != nil {
+		return nil, fmt.Errorf("routes: the spec: %w", err)
+	}
+	if spec.Paths == nil {
+		return nil, fmt.Errorf("routes: the spec has no paths")
+	}
+	doc := sync.OnceValue(func() *openapi3.T {
+		doc, err := load()
+		if err != nil {
+			panic(fmt.Sprintf("routes: the embedded spec does not load: %v", err))
+		}
+		return doc
+	})
+	components := &RawSpec{components: spec.Components}
+	// kin-openapi's matching order.
+	order := openapi3.NewPaths()
+	for path := range spec.Paths {
+		order.Set(path, &openapi3.PathItem{})
+	}
+	b := newBuilder()
+	for _, path := range order.InMatchingOrder() {
+		var item map[string]json.RawMessage
+		if err := json.Unmarshal(spec.Paths[path], &item); err != nil {
+			return nil, fmt.Errorf("routes: path %s: %w", path, err)
+		}
+		if _, ok := item["$ref"]; ok {
+			return nil, fmt.Errorf("routes: path %s is a $ref, which NewLazy does not follow", path)
+		}
+		var ops []operation
+		for key, value := range item {
+			method := strings.ToUpper(key)
+			if !slices.Contains(methods, method) || key != strings.ToLower(key) {
+				continue // summary, parameters, servers...
+			}
+			op, err := lazyOperation(path, method, value, components, doc)
+			if err != nil {
+				return nil, err
+			}
+			op.raw.PathItem = spec.Paths[path]
+			ops = append(ops, op)
+		}
+		if err := b.add(path, ops); err != nil {
+			return nil, err
+		}
+	}
+	return b.table(), nil
+}
+
+// lazyOperation reads what a table keeps of the operation of path and
+// method, whose JSON is raw.
+func lazyOperation(path, method string, raw json.RawMessage, spec *RawSpec, doc func() *openapi3.T) (operation, error) {
+	var op struct {
+		OperationID string             `json:"operationId"`
+		Tags        []string           `json:"tags"`
+		Security    *[]json.RawMessage `json:"security"`
+		RequestBody json.RawMessage    `json:"requestBody"`
+	}
+	if err := json.Unmarshal(raw, &op); err != nil {
+		return operation{}, fmt.Errorf("routes: %s %s: %w", method, path, err)
+	}
+	o := operation{
+		method: method,
+		id:     op.OperationID,
+		tags:   op.Tags,
+		open:   op.Security != nil && len(*op.Security) == 0,
+		raw:    RawOperation{Operation: raw, Spec: spec},
+		openapi: sync.OnceValue(func() *routers.Route {
+			d := doc()
+			item := d.Paths.Value(path)
+			return &routers.Route{Spec: d, Path: path, PathItem: item, Method: method, Operation: item.GetOperation(method)}
+		}),
+	}
+	if op.RequestBody == nil {
+		return o, nil
+	}
+	var body map[string]json.RawMessage
+	if err := spec.Decode(op.RequestBody, &body); err != nil {
+		return operation{}, fmt.Errorf("routes: %s %s: the request body: %w", method, path, err)
+	}
+	var content map[string]json.RawMessage
+	if err := json.Unmarshal(body["content"], &content); err != nil {
+		return operation{}, fmt.Errorf("routes: %s %s: the request body's content: %w", method, path, err)
+	}
+	o.mediaTypes = slices.Sorted(maps.Keys(content))
+	for key, value := range body {
+		if !strings.HasPrefix(key, "x-") {
+			continue
+		}
+		var v any
+		if err := json.Unmarshal(value, &v); err != nil {
+			return operation{}, fmt.Errorf("routes: %s %s: the request body's %s: %w", method, path, key, err)
+		}
+		if o.bodyExtensions == nil {
+			o.bodyExtensions = map[string]any{}
+		}
+		o.bodyExtensions[key] = v
+	}
+	return o, nil
+}
+
+// RawOperation is an operation as its spec's JSON has it.
+type RawOperation struct {
+	// PathItem and Operation are the JSON of the operation's path item
+	// and of the operation.
+	PathItem, Operation json.RawMessage
+	// Spec resolves the $refs in them.
+	Spec *RawSpec
+}
+
+// RawSpec holds the components of a spec's JSON, which local $refs
+// (`#/components/schemas/Name`) point to.
+type RawSpec struct {
+	components map[string]map[string]json.RawMessage
+}
+
+// maxRefs bounds a chain of $refs, against a spec whose $refs go round.
+const maxRefs = 32
+
+// Resolve returns raw, or what its $ref points to when it is a reference
+// object, following $ref after $ref. A reference to another document is an
+// error: NewLazy reads one document.
+func (s *RawSpec) Resolve(raw json.RawMessage) (json.RawMessage, error) {
+	for range maxRefs {
+		var ref struct {
+			Ref *string `json:"$ref"`
+		}
+		if len(raw) == 0 || raw[0] != '{' {
+			return raw, nil
+		}
+		if err := json.Unmarshal(raw, &ref); err != nil {
+			return nil, err
+		}
+		if ref.Ref == nil {
+			return raw, nil
+		}
+		kind, name, ok := strings.Cut(strings.TrimPrefix(*ref.Ref, "#/components/"), "/")
+		target, found := s.components[kind][name]
+		if !strings.HasPrefix(*ref.Ref, "#/components/") || !ok || !found {
+			return nil, fmt.Errorf("$ref %q is not a component of the spec", *ref.Ref)
+		}
+		raw = target
+	}
+	return nil, fmt.Errorf("more than %d $refs in a row", maxRefs)
+}
+
+// Decode resolves raw, then decodes it into v.
+func (s *RawSpec) Decode(raw json.RawMessage, v any) error {
+	raw, err := s.Resolve(raw)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(raw, v)
+}
