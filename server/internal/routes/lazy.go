@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -25,8 +26,10 @@ import (
 // working: its failing later is a broken build, and OpenAPI panics, naming
 // the error.
 func NewLazy(raw []byte, load func() (*openapi3.T, error)) (*Table, error) {
+	// One pass over the document: the operations are decoded as they are
+	// met, the rest of it skipped or kept as it is.
 	var spec struct {
-		Paths      map[string]json.RawMessage            `json:"paths"`
+		Paths      map[string]*rawPathItem               `json:"paths"`
 		Components map[string]map[string]json.RawMessage `json:"components"`
 	}
 	if err := json.Unmarshal(raw, &spec); err != nil {
@@ -50,25 +53,20 @@ func NewLazy(raw []byte, load func() (*openapi3.T, error)) (*Table, error) {
 	}
 	b := newBuilder()
 	for _, path := range order.InMatchingOrder() {
-		var item map[string]json.RawMessage
-		if err := json.Unmarshal(spec.Paths[path], &item); err != nil {
-			return nil, fmt.Errorf("routes: path %s: %w", path, err)
+		item := spec.Paths[path]
+		if item == nil {
+			return nil, fmt.Errorf("routes: path %s is not an object", path)
 		}
-		if _, ok := item["$ref"]; ok {
+		if item.Ref != nil {
 			return nil, fmt.Errorf("routes: path %s is a $ref, which NewLazy does not follow", path)
 		}
 		var ops []operation
-		for key, value := range item {
-			method := strings.ToUpper(key)
-			if !slices.Contains(methods, method) || key != strings.ToLower(key) {
-				continue // summary, parameters, servers...
-			}
-			op, err := lazyOperation(path, method, value, components, doc)
+		for method, op := range item.operations() {
+			o, err := lazyOperation(path, method, op, item.Parameters, components, doc)
 			if err != nil {
 				return nil, err
 			}
-			op.raw.PathItem = spec.Paths[path]
-			ops = append(ops, op)
+			ops = append(ops, o)
 		}
 		if err := b.add(path, ops); err != nil {
 			return nil, err
@@ -77,24 +75,59 @@ func NewLazy(raw []byte, load func() (*openapi3.T, error)) (*Table, error) {
 	return b.table(), nil
 }
 
-// lazyOperation reads what a table keeps of the operation of path and
-// method, whose JSON is raw.
-func lazyOperation(path, method string, raw json.RawMessage, spec *RawSpec, doc func() *openapi3.T) (operation, error) {
-	var op struct {
-		OperationID string             `json:"operationId"`
-		Tags        []string           `json:"tags"`
-		Security    *[]json.RawMessage `json:"security"`
-		RequestBody json.RawMessage    `json:"requestBody"`
+// rawPathItem is what NewLazy reads of a path item: the rest (summary,
+// servers...) is skipped.
+type rawPathItem struct {
+	Ref        *string           `json:"$ref"`
+	Parameters []json.RawMessage `json:"parameters"`
+	Get        *rawOperation     `json:"get"`
+	Put        *rawOperation     `json:"put"`
+	Post       *rawOperation     `json:"post"`
+	Delete     *rawOperation     `json:"delete"`
+	Options    *rawOperation     `json:"options"`
+	Head       *rawOperation     `json:"head"`
+	Patch      *rawOperation     `json:"patch"`
+	Trace      *rawOperation     `json:"trace"`
+}
+
+// operations returns the item's operations by method.
+func (item *rawPathItem) operations() map[string]*rawOperation {
+	ops := make(map[string]*rawOperation)
+	for method, op := range map[string]*rawOperation{
+		http.MethodGet: item.Get, http.MethodPut: item.Put, http.MethodPost: item.Post,
+		http.MethodDelete: item.Delete, http.MethodOptions: item.Options, http.MethodHead: item.Head,
+		http.MethodPatch: item.Patch, http.MethodTrace: item.Trace,
+	} {
+		if op != nil {
+			ops[method] = op
+		}
 	}
-	if err := json.Unmarshal(raw, &op); err != nil {
-		return operation{}, fmt.Errorf("routes: %s %s: %w", method, path, err)
-	}
+	return ops
+}
+
+// rawOperation is what NewLazy reads of an operation: the rest (its
+// responses, above all) is skipped.
+type rawOperation struct {
+	OperationID string             `json:"operationId"`
+	Tags        []string           `json:"tags"`
+	Security    *[]json.RawMessage `json:"security"`
+	Parameters  []json.RawMessage  `json:"parameters"`
+	RequestBody json.RawMessage    `json:"requestBody"`
+}
+
+// lazyOperation reads what a table keeps of op, the operation of path and
+// method; shared are its path item's parameters.
+func lazyOperation(path, method string, op *rawOperation, shared []json.RawMessage, spec *RawSpec, doc func() *openapi3.T) (operation, error) {
 	o := operation{
 		method: method,
 		id:     op.OperationID,
 		tags:   op.Tags,
 		open:   op.Security != nil && len(*op.Security) == 0,
-		raw:    RawOperation{Operation: raw, Spec: spec},
+		raw: RawOperation{
+			Parameters:  append(slices.Clip(shared), op.Parameters...),
+			RequestBody: op.RequestBody,
+			Spec:        spec,
+		},
 		openapi: sync.OnceValue(func() *routers.Route {
 			d := doc()
 			item := d.Paths.Value(path)
@@ -129,11 +162,13 @@ func lazyOperation(path, method string, raw json.RawMessage, spec *RawSpec, doc 
 	return o, nil
 }
 
-// RawOperation is an operation as its spec's JSON has it.
+// RawOperation is what the compiled checks need of an operation, as its
+// spec's JSON has it.
 type RawOperation struct {
-	// PathItem and Operation are the JSON of the operation's path item
-	// and of the operation.
-	PathItem, Operation json.RawMessage
+	// Parameters are its path item's parameters, then its own.
+	Parameters []json.RawMessage
+	// RequestBody is its request body; nil when it takes none.
+	RequestBody json.RawMessage
 	// Spec resolves the $refs in them.
 	Spec *RawSpec
 }

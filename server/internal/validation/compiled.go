@@ -46,18 +46,8 @@ func compile(route *routes.Route) (*compiledParams, error) {
 	if raw.Spec == nil {
 		return nil, fmt.Errorf("no operation")
 	}
-	var item, op struct {
-		Parameters  []json.RawMessage `json:"parameters"`
-		RequestBody json.RawMessage   `json:"requestBody"`
-	}
-	if err := json.Unmarshal(raw.PathItem, &item); err != nil {
-		return nil, err
-	}
-	if err := json.Unmarshal(raw.Operation, &op); err != nil {
-		return nil, err
-	}
 	var cp compiledParams
-	for _, ref := range append(item.Parameters, op.Parameters...) {
+	for _, ref := range raw.Parameters {
 		var p struct {
 			Name, In, Style                            string
 			Required                                   bool
@@ -86,8 +76,8 @@ func compile(route *routes.Route) (*compiledParams, error) {
 			return nil, fmt.Errorf("parameter %s: in %s, style %q", p.Name, p.In, p.Style)
 		}
 	}
-	if op.RequestBody != nil {
-		form, err := compileForm(raw.Spec, op.RequestBody)
+	if raw.RequestBody != nil {
+		form, err := compileForm(raw.Spec, raw.RequestBody)
 		if err != nil {
 			return nil, fmt.Errorf("request body: %w", err)
 		}
