@@ -287,6 +287,15 @@ func jsonAppendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Eight bytes at a time while none needs a look: most strings of
+		// an answer (SIDs, URLs, dates) have none.
+		for i+8 <= len(s) && jsonSafeWord(uint64(s[i])|uint64(s[i+1])<<8|uint64(s[i+2])<<16|uint64(s[i+3])<<24|
+			uint64(s[i+4])<<32|uint64(s[i+5])<<40|uint64(s[i+6])<<48|uint64(s[i+7])<<56) {
+			i += 8
+		}
+		if i == len(s) {
+			break
+		}
 		if c := s[i]; c < utf8.RuneSelf {
 			if jsonSafe[c] {
 				i++
@@ -332,6 +341,22 @@ func jsonAppendString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// jsonSafeWord reports whether the eight bytes of w are all bytes a JSON
+// string keeps as they are (see jsonSafe): ASCII, not a control
+// character, not '"' or '\\' (nor '<', '>', '&' when jsonEscapeHTML is
+// set). It tests all eight at once, without a branch per byte: a byte
+// that needs a look sets the high bit of its byte in bad. A borrow may
+// set it in a byte above one that needs a look, never when none does.
+func jsonSafeWord(w uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	is := func(c byte) uint64 { x := w ^ (ones * uint64(c)); return (x - ones) &^ x }
+	bad := w | (w - ones*0x20) | is('"') | is('\\')
+	if jsonEscapeHTML {
+		bad |= is('<') | is('>') | is('&')
+	}
+	return bad&highs == 0
 }
 
 // jsonAppendTime appends t as time.Time's MarshalJSON writes it, and fails
