@@ -141,6 +141,12 @@ type ListQuery struct {
 	After  *Position // the items after this position
 	Before *Position // the last Limit items before this position
 	Offset int
+
+	// Items, when not nil, is memory the page's items are written to,
+	// from Items[:0], for a caller that reuses it from page to page: the
+	// page's Items then share its array (a store grows it when it is too
+	// small). The items' pointer fields are fresh either way.
+	Items []UserConversation
 }
 
 // Page is one page of a user's conversations, in list order.

@@ -61,16 +61,20 @@ func (h *handlers) list(c echo.Context, service, user string, params conversatio
 		// Without a token, Page counts pages from the start.
 		query.Offset = int(min(int64(q.page)*int64(q.size), math.MaxInt32))
 	}
+	// The page is read into, and rendered from, memory kept for the next.
+	scratch := getScratchPage(q.size)
+	defer scratch.release()
+	query.Items = scratch.items
 	page, err := h.store.ListUserConversations(c.Request().Context(), scope(c, service), user, query)
 	if err != nil {
 		return err
 	}
+	scratch.keepItems(page.Items)
 	if q.hasToken && token.userSID != page.UserSID {
 		return twilioerr.InvalidParameter("PageToken", "not a page token of this list")
 	}
 
-	models, scratch := paths.render(page.Items)
-	defer scratch.release()
+	models := paths.render(page.Items, scratch)
 	out := conversations.UserConversationPage{
 		Conversations: models,
 		Meta: conversations.PageMeta{

@@ -3,8 +3,8 @@ package twilioapi
 import (
 	"net/url"
 	"strconv"
-	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/labstack/echo/v4"
 
@@ -65,12 +65,12 @@ func (p resourcePaths) userConversations(userSID string) string {
 }
 
 // render returns items as the API's models, pointing into items and into
-// a scratch page from a pool: its release gives it back once the answer
-// is written. The URLs of all of them are written into one string and sliced
-// from it: a page of 50 costs a few allocations, not several per item,
-// and most of what it needs is reused.
-func (p resourcePaths) render(items []store.UserConversation) ([]conversations.UserConversation, *scratchPage) {
-	sp := scratchPages.Get().(*scratchPage)
+// scratch, whose release gives them back once the answer is written. The
+// URLs of all of them are written into one buffer of scratch and sliced
+// from it: a page costs no allocation once its scratch page has served a
+// page as large.
+func (p resourcePaths) render(items []store.UserConversation, scratch *scratchPage) []conversations.UserConversation {
+	sp := scratch
 	sp.grow(len(items))
 	out := sp.out[:len(items)]
 	if out == nil {
@@ -78,33 +78,37 @@ func (p resourcePaths) render(items []store.UserConversation) ([]conversations.U
 	}
 	if len(items) > 0 {
 		prefix := p.prefix()
-		var b strings.Builder
-		b.Grow(len(items) * (3*len(prefix) + 256))
+		b := sp.urls[:0]
 		ends := sp.ends[:len(items)]
 		for i := range items {
-			ends[i] = writeURLs(&b, prefix, &items[i])
+			b, ends[i] = appendURLs(b, prefix, &items[i])
 		}
-		all, start := b.String(), 0
+		sp.urls = b
+		// The URLs are strings over sp.urls, which the next page that
+		// takes sp writes over: nothing may keep them past release, and
+		// nothing does (the models are encoded, then cleared).
+		all, start := unsafe.String(unsafe.SliceData(b), len(b)), 0
 		for i := range items {
-			urls := &sp.urls[i]
-			for k, end := range ends[i] {
-				urls[k], start = all[start:end], end
-			}
-			fill(&out[i], &items[i], &sp.timers[i], &sp.links[i], urls)
+			start = splitURLs(all, start, ends[i], &sp.urlStrings[i])
+			fill(&out[i], &items[i], &sp.timers[i], &sp.links[i], &sp.urlStrings[i])
 		}
 	}
-	return out, sp
+	return out
 }
 
-// scratchPage is what render needs besides the URLs' string, kept for the
-// next page: the models, their timers, links and URLs.
+// scratchPage is the memory a list page is read and rendered into, kept
+// for the next page: the store's items, the models, their timers, links
+// and URLs.
 type scratchPage struct {
-	out    []conversations.UserConversation
-	timers []conversations.ConversationTimers
-	links  []conversations.UserConversationLinks
-	urls   [][3]string
-	ends   [][3]int
-	used   int
+	items      []store.UserConversation
+	out        []conversations.UserConversation
+	timers     []conversations.ConversationTimers
+	links      []conversations.UserConversationLinks
+	urlStrings [][3]string
+	ends       [][3]int
+	urls       []byte
+	used       int // of the models and what they point to
+	read       int // of items: up to the page size and one more
 }
 
 // maxScratchItems bounds what a pooled page keeps: the spec's largest
@@ -113,12 +117,32 @@ const maxScratchItems = 1000
 
 var scratchPages = sync.Pool{New: func() any { return new(scratchPage) }}
 
+// getScratchPage returns a scratch page for a page of up to size items.
+func getScratchPage(size int) *scratchPage {
+	sp := scratchPages.Get().(*scratchPage)
+	// A store may read one item more than the page holds.
+	sp.read = min(size+1, maxScratchItems+1)
+	if cap(sp.items) < sp.read {
+		sp.items = make([]store.UserConversation, 0, sp.read)
+	}
+	return sp
+}
+
+// keepItems keeps the array a store read the page into, when it grew
+// the one it was given.
+func (sp *scratchPage) keepItems(items []store.UserConversation) {
+	if cap(items) > cap(sp.items) && cap(items) <= maxScratchItems+1 {
+		sp.items = items[:0]
+		sp.read = min(len(items)+1, cap(items))
+	}
+}
+
 func (sp *scratchPage) grow(n int) {
 	if cap(sp.out) < n {
 		sp.out = make([]conversations.UserConversation, n)
 		sp.timers = make([]conversations.ConversationTimers, n)
 		sp.links = make([]conversations.UserConversationLinks, n)
-		sp.urls = make([][3]string, n)
+		sp.urlStrings = make([][3]string, n)
 		sp.ends = make([][3]int, n)
 	}
 	sp.used = n
@@ -128,14 +152,20 @@ func (sp *scratchPage) grow(n int) {
 // it.
 func (sp *scratchPage) release() {
 	n := sp.used
+	clear(sp.items[:sp.read])
 	clear(sp.out[:n])
 	clear(sp.timers[:n])
 	clear(sp.links[:n])
-	clear(sp.urls[:n])
-	if cap(sp.out) <= maxScratchItems {
+	clear(sp.urlStrings[:n])
+	sp.used, sp.read = 0, 0
+	if cap(sp.out) <= maxScratchItems && cap(sp.urls) <= maxScratchURLBytes {
 		scratchPages.Put(sp)
 	}
 }
+
+// maxScratchURLBytes bounds the URL buffer a pooled page keeps: a page of
+// maxScratchItems with long URLs.
+const maxScratchURLBytes = 1 << 20
 
 // renderOne is render of one item, for a fetch or an update: the model
 // and all it points to in one allocation, its URLs in another.
@@ -148,41 +178,46 @@ func (p resourcePaths) renderOne(uc store.UserConversation) *conversations.UserC
 		urls   [3]string
 	}{item: uc}
 	prefix := p.prefix()
-	var b strings.Builder
-	b.Grow(3*len(prefix) + 256)
-	ends := writeURLs(&b, prefix, &one.item)
-	all, start := b.String(), 0
-	for k, end := range ends {
-		one.urls[k], start = all[start:end], end
-	}
+	b, ends := appendURLs(make([]byte, 0, 3*len(prefix)+256), prefix, &one.item)
+	// b is never written again: the strings may share it.
+	splitURLs(unsafe.String(unsafe.SliceData(b), len(b)), 0, ends, &one.urls)
 	fill(&one.model, &one.item, &one.timers, &one.links, &one.urls)
 	return &one.model
 }
 
-// writeURLs writes uc's three URLs to b, the conversation's, its own and
-// the participant's, and returns where each ends.
-func writeURLs(b *strings.Builder, prefix string, uc *store.UserConversation) (ends [3]int) {
-	b.WriteString(prefix)
-	b.WriteString("/Conversations/")
-	b.WriteString(uc.ConversationSID)
-	ends[0] = b.Len()
-	b.WriteString(prefix)
-	b.WriteString("/Users/")
-	b.WriteString(url.PathEscape(uc.UserSID))
-	b.WriteString("/Conversations/")
-	b.WriteString(uc.ConversationSID)
-	ends[1] = b.Len()
-	b.WriteString(prefix)
-	b.WriteString("/Conversations/")
-	b.WriteString(uc.ConversationSID)
-	b.WriteString("/Participants/")
-	b.WriteString(uc.ParticipantSID)
-	ends[2] = b.Len()
-	return ends
+// appendURLs appends uc's three URLs to b, the conversation's, its own
+// and the participant's, and returns where each ends.
+func appendURLs(b []byte, prefix string, uc *store.UserConversation) (_ []byte, ends [3]int) {
+	b = append(b, prefix...)
+	b = append(b, "/Conversations/"...)
+	b = append(b, uc.ConversationSID...)
+	ends[0] = len(b)
+	b = append(b, prefix...)
+	b = append(b, "/Users/"...)
+	b = append(b, url.PathEscape(uc.UserSID)...)
+	b = append(b, "/Conversations/"...)
+	b = append(b, uc.ConversationSID...)
+	ends[1] = len(b)
+	b = append(b, prefix...)
+	b = append(b, "/Conversations/"...)
+	b = append(b, uc.ConversationSID...)
+	b = append(b, "/Participants/"...)
+	b = append(b, uc.ParticipantSID...)
+	ends[2] = len(b)
+	return b, ends
+}
+
+// splitURLs slices the three URLs appendURLs wrote into urls, from start
+// in all, and returns where the next item's begin.
+func splitURLs(all string, start int, ends [3]int, urls *[3]string) int {
+	for k, end := range ends {
+		urls[k], start = all[start:end], end
+	}
+	return start
 }
 
 // fill makes out the model of uc, pointing into uc, timers, links and
-// urls (as writeURLs orders them).
+// urls (as appendURLs orders them).
 func fill(out *conversations.UserConversation, uc *store.UserConversation, timers *conversations.ConversationTimers,
 	links *conversations.UserConversationLinks, urls *[3]string) {
 	*timers = conversations.ConversationTimers{DateInactive: uc.Timers.DateInactive, DateClosed: uc.Timers.DateClosed}

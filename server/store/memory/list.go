@@ -2,6 +2,7 @@ package memory
 
 import (
 	"context"
+	"slices"
 
 	"github.com/twilio-stubs/userconversations/server/store"
 )
@@ -39,7 +40,7 @@ func (s *Store) ListUserConversations(_ context.Context, scope store.Scope, user
 		HasEarlier: start > 0,
 	}
 	if start < end {
-		page.Items = make([]store.UserConversation, 0, end-start)
+		page.Items = slices.Grow(q.Items[:0], end-start)
 	}
 	cells := newCells(end - start)
 	for _, p := range u.parts[start:end] {

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -337,6 +338,38 @@ func testListRemoveBetweenPages(t *testing.T, newStore newStoreFunc) {
 			}
 			want := slices.Delete(slices.Clone(order), tt.unseen, tt.unseen+1)
 			equalSIDs(t, "conversations over all pages", got, want)
+		})
+	}
+}
+
+// A page read into the caller's memory (ListQuery.Items) is the page read
+// without it, whatever the memory held, forward, backward and by offset;
+// it is written from the start of that memory when it is large enough,
+// and grown when it is not.
+func testListIntoItems(t *testing.T, newStore newStoreFunc) {
+	s := loaded(t, newStore, listWorld())
+	junk := store.UserConversation{ConversationSID: "CHjunk", UserSID: "USjunk"}
+	mid := store.PositionOf(list(t, s, "lister", store.ListQuery{Limit: 3}).Items[2])
+	for name, q := range map[string]store.ListQuery{
+		"first":  {Limit: 3},
+		"after":  {Limit: 3, After: &mid},
+		"before": {Limit: 2, Before: &mid},
+		"offset": {Limit: 4, Offset: 2},
+	} {
+		t.Run(name, func(t *testing.T) {
+			want := list(t, s, "lister", q)
+			for _, size := range []int{1, q.Limit + 1, 10} {
+				buf := slices.Repeat([]store.UserConversation{junk}, size)
+				q := q
+				q.Items = buf
+				got := list(t, s, "lister", q)
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("into %d items: %+v\nwant %+v", size, got, want)
+				}
+				if size > q.Limit && len(got.Items) > 0 && &got.Items[0] != &buf[0] {
+					t.Errorf("into %d items: the page is not in the memory given", size)
+				}
+			}
 		})
 	}
 }

@@ -47,6 +47,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"ListNotFound", testListNotFound},
 		{"ListInvalidQuery", testListInvalidQuery},
 		{"ListRemoveBetweenPages", testListRemoveBetweenPages},
+		{"ListIntoItems", testListIntoItems},
 		{"LoadInvalid", testLoadInvalid},
 		{"LoadReplaces", testLoadReplaces},
 		{"LoadNoAlias", testLoadNoAlias},

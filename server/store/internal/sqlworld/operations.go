@@ -141,7 +141,7 @@ func List(ctx context.Context, c Conn, scope store.Scope, user string, q store.L
 	}
 	defer rows.Close()
 
-	var page store.Page
+	page := store.Page{Items: q.Items[:0]}
 	var found, beyond bool
 	var side int64
 	var r viewRow
@@ -173,7 +173,9 @@ func List(ctx context.Context, c Conn, scope store.Scope, user string, q store.L
 	more := len(page.Items) > q.Limit
 	if mode == listBefore {
 		if more {
-			page.Items = page.Items[1:]
+			// Moved, not resliced: the array may be the caller's
+			// (ListQuery.Items), reused from its start.
+			page.Items = page.Items[:copy(page.Items, page.Items[1:])]
 		}
 		page.HasEarlier, page.HasMore = more, beyond
 	} else {
