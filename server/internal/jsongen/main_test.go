@@ -62,6 +62,12 @@ func TestHelpers(t *testing.T) {
 	}
 	for _, tm := range []time.Time{
 		time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC),
+		time.Date(2024, 12, 31, 23, 59, 59, 0, time.UTC),
+		time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC),
+		time.Date(2024, 1, 2, 3, 4, 5, 1, time.UTC),
+		time.Date(2024, 1, 2, 3, 4, 5, 0, time.FixedZone("", 0)),
+		time.Date(2024, 1, 2, 3, 4, 5, 0, time.FixedZone("", 3600)),
 		time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.FixedZone("", -23*3600-59*60)),
 		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
 		time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC),
