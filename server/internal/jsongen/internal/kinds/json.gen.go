@@ -410,35 +410,11 @@ func jsonSafeWord(w uint64) bool {
 // jsonAppendTime appends t as time.Time's MarshalJSON writes it, and fails
 // where it fails (a year outside 0..9999).
 func jsonAppendTime(b []byte, t time.Time) ([]byte, error) {
-	// The common case, a whole second in UTC, written digit by digit.
-	if t.Location() == time.UTC && t.Nanosecond() == 0 {
-		if year, month, day := t.Date(); year >= 0 && year <= 9999 {
-			hour, minute, second := t.Clock()
-			b = append(b, '"')
-			b = jsonAppendDigits(b, year, 4)
-			b = jsonAppendDigits(append(b, '-'), int(month), 2)
-			b = jsonAppendDigits(append(b, '-'), day, 2)
-			b = jsonAppendDigits(append(b, 'T'), hour, 2)
-			b = jsonAppendDigits(append(b, ':'), minute, 2)
-			b = jsonAppendDigits(append(b, ':'), second, 2)
-			return append(b, 'Z', '"'), nil
-		}
-	}
 	text, err := t.AppendText(append(b, '"'))
 	if err != nil {
 		return b, err
 	}
 	return append(text, '"'), nil
-}
-
-// jsonAppendDigits appends v, at least 0, as width decimal digits.
-func jsonAppendDigits(b []byte, v, width int) []byte {
-	var d [4]byte
-	for i := width - 1; i >= 0; i-- {
-		d[i] = byte('0' + v%10)
-		v /= 10
-	}
-	return append(b, d[:width]...)
 }
 
 // jsonAppendMarshal appends v as encoding/json encodes it, for the types
