@@ -80,8 +80,13 @@ func (p resourcePaths) render(items []store.UserConversation, scratch *scratchPa
 		prefix := p.prefix()
 		b := sp.urls[:0]
 		ends := sp.ends[:len(items)]
+		// A page is one user's: their SID is escaped once, not per item.
+		user, escaped := "", ""
 		for i := range items {
-			b, ends[i] = appendURLs(b, prefix, &items[i])
+			if items[i].UserSID != user {
+				user, escaped = items[i].UserSID, url.PathEscape(items[i].UserSID)
+			}
+			b, ends[i] = appendURLs(b, prefix, escaped, &items[i])
 		}
 		sp.urls = b
 		// The URLs are strings over sp.urls, which the next page that
@@ -178,7 +183,7 @@ func (p resourcePaths) renderOne(uc store.UserConversation) *conversations.UserC
 		urls   [3]string
 	}{item: uc}
 	prefix := p.prefix()
-	b, ends := appendURLs(make([]byte, 0, 3*len(prefix)+256), prefix, &one.item)
+	b, ends := appendURLs(make([]byte, 0, 3*len(prefix)+256), prefix, url.PathEscape(uc.UserSID), &one.item)
 	// b is never written again: the strings may share it.
 	splitURLs(unsafe.String(unsafe.SliceData(b), len(b)), 0, ends, &one.urls)
 	fill(&one.model, &one.item, &one.timers, &one.links, &one.urls)
@@ -186,15 +191,16 @@ func (p resourcePaths) renderOne(uc store.UserConversation) *conversations.UserC
 }
 
 // appendURLs appends uc's three URLs to b, the conversation's, its own
-// and the participant's, and returns where each ends.
-func appendURLs(b []byte, prefix string, uc *store.UserConversation) (_ []byte, ends [3]int) {
+// and the participant's, and returns where each ends; user is uc's User
+// SID, escaped for a path.
+func appendURLs(b []byte, prefix, user string, uc *store.UserConversation) (_ []byte, ends [3]int) {
 	b = append(b, prefix...)
 	b = append(b, "/Conversations/"...)
 	b = append(b, uc.ConversationSID...)
 	ends[0] = len(b)
 	b = append(b, prefix...)
 	b = append(b, "/Users/"...)
-	b = append(b, url.PathEscape(uc.UserSID)...)
+	b = append(b, user...)
 	b = append(b, "/Conversations/"...)
 	b = append(b, uc.ConversationSID...)
 	ends[1] = len(b)
