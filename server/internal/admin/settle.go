@@ -21,6 +21,10 @@ type unrecorded struct {
 	mu      sync.Mutex
 	next    int64
 	pending map[int64]struct{}
+	// changed, made by a waiting settle, is closed (and dropped) when an
+	// answer is recorded: settle waits on it rather than polling, and a
+	// stub nobody waits on makes none.
+	changed chan struct{}
 }
 
 func newUnrecorded() *unrecorded { return &unrecorded{pending: make(map[int64]struct{})} }
@@ -57,6 +61,10 @@ func (u *unrecorded) recorded(c echo.Context) {
 	}
 	u.mu.Lock()
 	delete(u.pending, *ticket)
+	if u.changed != nil {
+		close(u.changed)
+		u.changed = nil
+	}
 	u.mu.Unlock()
 }
 
@@ -64,20 +72,29 @@ func (u *unrecorded) recorded(c echo.Context) {
 // recorded, for at most maxSettle. Answers that start later are not waited
 // for, so a busy stub does not hold a reader.
 func (u *unrecorded) settle() {
+	deadline := time.NewTimer(maxSettle)
+	defer deadline.Stop()
 	u.mu.Lock()
 	upTo := u.next
-	u.mu.Unlock()
-	for deadline := time.Now().Add(maxSettle); ; {
-		if !u.anyUpTo(upTo) || time.Now().After(deadline) {
+	for u.anyUpTo(upTo) {
+		if u.changed == nil {
+			u.changed = make(chan struct{})
+		}
+		changed := u.changed
+		u.mu.Unlock()
+		select {
+		case <-changed:
+		case <-deadline.C:
 			return
 		}
-		time.Sleep(time.Millisecond)
+		u.mu.Lock()
 	}
+	u.mu.Unlock()
 }
 
+// anyUpTo reports whether an answer with this ticket or an earlier one is
+// yet to be recorded; u.mu is held.
 func (u *unrecorded) anyUpTo(ticket int64) bool {
-	u.mu.Lock()
-	defer u.mu.Unlock()
 	for t := range u.pending {
 		if t <= ticket {
 			return true
