@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net"
 	"net/http"
 	"os"
@@ -108,5 +109,46 @@ func TestRecordFile(t *testing.T) {
 	}
 	if !strings.Contains(stdout.String(), "proxy mode") || !strings.Contains(stderr.String(), "recording written") {
 		t.Fatalf("stdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
+	}
+}
+
+// Proxy mode serves the upstream's world: the demo world is not loaded
+// into a store it never serves (the admin API's export shows none).
+func TestProxyModeSeedsNoWorld(t *testing.T) {
+	upstream := testkit.NewStub(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ready := make(chan net.Addr, 1)
+	done := make(chan int, 1)
+	var stdout, stderr testkit.LogBuffer
+	go func() {
+		done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--upstream", upstream.URL, "--admin-token", "proxy-admin"}, noEnv, &stdout, &stderr, ready)
+	}()
+	var base string
+	select {
+	case addr := <-ready:
+		base = "http://" + addr.String()
+	case code := <-done:
+		t.Fatalf("exited early with %d: %s", code, stderr.String())
+	}
+	req, _ := http.NewRequest(http.MethodGet, base+"/_stub/state", nil)
+	req.Header.Set("Authorization", "Bearer proxy-admin")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var world struct {
+		Accounts []json.RawMessage `json:"accounts"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&world); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("export: %d, %v", resp.StatusCode, err)
+	}
+	if len(world.Accounts) != 0 {
+		t.Errorf("the store holds %d accounts in proxy mode, want none", len(world.Accounts))
+	}
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 }

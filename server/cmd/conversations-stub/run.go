@@ -250,8 +250,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		restoreGC()
 		restoreLoad = loadGC()
 	}
-	// The admin API's reset needs the fixtures after the load.
-	seed, err := seedStore(ctx, st, o.fixtures, o.adminToken != "")
+	// The admin API's reset needs the fixtures after the load. Proxy mode
+	// serves the upstream's world: its store holds only what replicas
+	// share (the journal, the faults), and no world is seeded.
+	var seed seeding
+	if o.upstream == "" {
+		seed, err = seedStore(ctx, st, o.fixtures, o.adminToken != "")
+	}
 	restoreLoad()
 	var badFixtures fixturesError
 	switch {
