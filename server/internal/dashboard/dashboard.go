@@ -22,6 +22,7 @@ import (
 	"html/template"
 	"net/http"
 	"slices"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 
@@ -53,7 +54,11 @@ type Dashboard struct {
 var _ dashboardserver.ServerInterface = (*Dashboard)(nil)
 
 // New renders the page once; nothing of it changes while the stub runs.
+// Off, it renders nothing: every route answers 404.
 func New(cfg Config) (*Dashboard, error) {
+	if !cfg.On {
+		return &Dashboard{}, nil
+	}
 	page, err := render(pageData{Operations: slices.Sorted(slices.Values(cfg.Operations))})
 	if err != nil {
 		return nil, fmt.Errorf("dashboard: %w", err)
@@ -70,11 +75,19 @@ type pageData struct {
 	Operations []string
 }
 
-var pageTemplate = template.Must(template.ParseFS(files, "web/page.html"))
+// pageTemplate is parsed when a dashboard is first made on, not as the
+// stub starts: most stubs run without the admin API.
+var pageTemplate = sync.OnceValues(func() (*template.Template, error) {
+	return template.ParseFS(files, "web/page.html")
+})
 
 func render(data pageData) ([]byte, error) {
+	t, err := pageTemplate()
+	if err != nil {
+		return nil, err
+	}
 	var b bytes.Buffer
-	if err := pageTemplate.Execute(&b, data); err != nil {
+	if err := t.Execute(&b, data); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -257,14 +258,15 @@ func stringCheck(s valueSchema, enum map[string]bool) (func(string) bool, error)
 // dateTimeCheck accepts what kin-openapi's date-time format accepts
 // (openapi3.FormatOfStringDateTime) and Go reads as RFC 3339.
 func dateTimeCheck(v string) bool {
-	if !dateTimeFormat.MatchString(v) {
+	if !dateTimeFormat().MatchString(v) {
 		return false
 	}
 	_, err := time.Parse(time.RFC3339Nano, v)
 	return err == nil
 }
 
-var dateTimeFormat = regexp.MustCompile(openapi3.FormatOfStringDateTime)
+// dateTimeFormat is compiled on first use, not as the stub starts.
+var dateTimeFormat = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(openapi3.FormatOfStringDateTime) })
 
 // integerCheck accepts plain decimal integers only (an optional minus,
 // digits): kin-openapi accepts those and more (1e2, 1.0), which the

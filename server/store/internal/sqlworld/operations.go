@@ -19,7 +19,7 @@ type Statement struct {
 // FetchStatement is the query of Fetch; read its result with ScanView.
 func FetchStatement(scope store.Scope, user, conversation string) Statement {
 	l := lookupOf(scope, user, conversation)
-	return Statement{fetchSQL[l.index()], append(userArgs(scope, user), conversation)}
+	return Statement{queries().fetch[l.index()], append(userArgs(scope, user), conversation)}
 }
 
 // Fetch returns the user's view of the conversation.
@@ -72,7 +72,7 @@ func UpdateStatement(now time.Time, scope store.Scope, user, conversation string
 		readIndex = new(int64(*u.LastReadMessageIndex))
 	}
 	updatedS, updatedNS := Secs(now.UTC().Truncate(time.Second))
-	return Statement{updateSQL[l.index()], append(userArgs(scope, user), conversation,
+	return Statement{queries().update[l.index()], append(userArgs(scope, user), conversation,
 		u.NotificationLevel != nil, level,
 		u.LastReadTimestamp != nil, readS, readNS,
 		u.SetReadIndex, readIndex,
@@ -100,7 +100,7 @@ func Update(ctx context.Context, c Conn, now time.Time, scope store.Scope, user,
 // participation is not there.
 func RemoveStatement(scope store.Scope, user, conversation string) Statement {
 	l := lookupOf(scope, user, conversation)
-	return Statement{removeSQL[l.index()], append(userArgs(scope, user), conversation)}
+	return Statement{queries().remove[l.index()], append(userArgs(scope, user), conversation)}
 }
 
 // Remove deletes the user's participation in the conversation.
@@ -117,7 +117,7 @@ func Remove(ctx context.Context, c Conn, scope store.Scope, user, conversation s
 }
 
 // List returns one page of the user's conversations, q validated by the
-// caller, with one query (see listSQL). After and Before pages are ranges
+// caller, with one query (see queryTexts.buildList). After and Before pages are ranges
 // of an index, as cheap at the end of a long list as at its start; an
 // Offset page skips Offset entries of that index.
 func List(ctx context.Context, c Conn, scope store.Scope, user string, q store.ListQuery) (store.Page, error) {

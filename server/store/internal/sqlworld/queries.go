@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/twilio-stubs/userconversations/server/store"
 )
@@ -125,10 +126,26 @@ func columns(none bool) string {
 	return strings.Join(out, ", ")
 }
 
-// Texts of the per-participation queries, by lookup.index().
-var fetchSQL, updateSQL, removeSQL [8]string
+// queryTexts are the texts of the queries, built once, when a SQL store
+// first runs one: a stub on the memory store never builds them.
+type queryTexts struct {
+	// The per-participation queries, by lookup.index().
+	fetch, update, remove [8]string
+	// The list queries by listMode, then lookup.index() (the conversation
+	// part of the lookup aside), each cut in two where its LIMIT goes:
+	// listText puts it there.
+	list [listModes][8][2]string
+}
 
-func init() {
+var queries = sync.OnceValue(func() *queryTexts {
+	q := new(queryTexts)
+	q.buildParticipation()
+	q.buildList()
+	return q
+})
+
+func (q *queryTexts) buildParticipation() {
+	fetchSQL, updateSQL, removeSQL := &q.fetch, &q.update, &q.remove
 	for i := range 8 {
 		l := lookup{namedService: i&4 != 0, userBySID: i&2 != 0, convBySID: i&1 != 0}
 		usr, n := resolveUser(l)
@@ -159,11 +176,6 @@ const (
 	listModes
 )
 
-// listSQL holds the list queries by listMode, then lookup.index() (the
-// conversation part of the lookup aside), each cut in two where its LIMIT
-// goes: listText puts it there.
-var listSQL [listModes][8][2]string
-
 // listText is the list query for mode and lookup, with its page's LIMIT
 // written out rather than a parameter. PostgreSQL plans a statement run
 // often once, for any parameters; for a LIMIT it does not know, that
@@ -172,7 +184,7 @@ var listSQL [listModes][8][2]string
 // row by its index. A text per page size keeps the plan right; clients use
 // few page sizes.
 func listText(mode listMode, l lookup, limit int) string {
-	parts := &listSQL[mode][l.index()]
+	parts := &queries().list[mode][l.index()]
 	return parts[0] + strconv.Itoa(limit) + parts[1]
 }
 
@@ -187,7 +199,8 @@ func listText(mode listMode, l lookup, limit int) string {
 // before it is joined to its conversations, and its user is a scalar
 // subquery: both planners then walk that index in order from the page's
 // start and stop after the page, rather than sort the user's whole list.
-func init() {
+func (qt *queryTexts) buildList() {
+	listSQL := &qt.list
 	const position = "(p.created_s, p.created_ns, p.conversation_sid)"
 	for mode := range listModes {
 		for i := range 8 {
