@@ -33,6 +33,7 @@
 #   BENCH_FIXTURE=json     json or yaml: the generated fixture's format
 #   BENCH_STARTUP=demo,100k,1m   the start-up tool's worlds; "off" skips it
 #   BENCH_STARTUP_RUNS=3   its runs per world
+#   BENCH_STARTUP_DEMO_RUNS=11  its runs on the demo world (a run takes a tenth of a second)
 #   BENCH_STORES=0         1: then stores.sh, the stub on each of its stores
 #                          (memory, SQLite, PostgreSQL) on 1,000,000 user
 #                          conversations (several minutes: seeding the
@@ -48,6 +49,7 @@ NAME=bench
 FIXTURE_FORMAT=${BENCH_FIXTURE:-json}
 STARTUP_WORLDS=${BENCH_STARTUP:-demo,100k,1m}
 STARTUP_RUNS=${BENCH_STARTUP_RUNS:-3}
+STARTUP_DEMO_RUNS=${BENCH_STARTUP_DEMO_RUNS:-11}
 source "$(dirname "$0")/common.sh"
 
 # stop PID: end one process started here and forget it.
@@ -164,8 +166,8 @@ page_size=$(grep -o '"page_size": *[0-9]*' "$work/list.json" | grep -o '[0-9]*$'
 # ------------------------------------------------------------ start-up
 startup=$work/startup.txt
 if [ "$STARTUP_WORLDS" != off ]; then
-	say "bench: start-up and memory: $STARTUP_WORLDS, $STARTUP_RUNS runs each"
-	$GO run ./server/internal/bench/startup -go "$GO" -bin "stub=$stub" -worlds "$STARTUP_WORLDS" -runs "$STARTUP_RUNS" >"$startup" ||
+	say "bench: start-up and memory: $STARTUP_WORLDS, $STARTUP_RUNS runs each ($STARTUP_DEMO_RUNS on the demo world)"
+	$GO run ./server/internal/bench/startup -go "$GO" -bin "stub=$stub" -worlds "$STARTUP_WORLDS" -runs "$STARTUP_RUNS" -demo-runs "$STARTUP_DEMO_RUNS" >"$startup" ||
 		fail "the start-up tool failed"
 fi
 
