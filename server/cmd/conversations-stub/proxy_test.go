@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -50,21 +49,8 @@ func TestProxyOptions(t *testing.T) {
 func TestRecordFile(t *testing.T) {
 	upstream := testkit.NewStub(t)
 	file := filepath.Join(t.TempDir(), "recorded.yaml")
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	ready := make(chan net.Addr, 1)
-	done := make(chan int, 1)
-	var stdout, stderr testkit.LogBuffer
-	go func() {
-		done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--upstream", upstream.URL, "--record", file}, noEnv, &stdout, &stderr, ready)
-	}()
-	var base string
-	select {
-	case addr := <-ready:
-		base = "http://" + addr.String()
-	case code := <-done:
-		t.Fatalf("exited early with %d: %s", code, stderr.String())
-	}
+	p := runStub(t, nil, "--upstream", upstream.URL, "--record", file)
+	base := p.url
 	send := func(method, path string, want int) {
 		t.Helper()
 		req, _ := http.NewRequest(method, base+path, nil)
@@ -90,25 +76,24 @@ func TestRecordFile(t *testing.T) {
 	send(http.MethodGet, "/v1/Users/bob/Conversations/general", http.StatusOK)
 	for deadline := time.Now().Add(10 * time.Second); participants() != 2; time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatalf("the recording was not written while serving: %s", stderr.String())
+			t.Fatalf("the recording was not written while serving: %s", p.stderr)
 		}
 	}
 	send(http.MethodDelete, "/v1/Users/alice/Conversations/general", http.StatusNoContent)
-	cancel()
-	if code := <-done; code != exitOK {
-		t.Fatalf("exit %d: %s", code, stderr.String())
+	if code := p.stop(); code != exitOK {
+		t.Fatalf("exit %d: %s", code, p.stderr)
 	}
 	if n := participants(); n != 1 {
 		t.Fatalf("%d participants in the last recording, want bob alone", n)
 	}
 	data, _ := os.ReadFile(file)
 	for _, secret := range []string{testkit.TokenA} {
-		if strings.Contains(string(data), secret) || strings.Contains(stderr.String(), secret) || strings.Contains(stdout.String(), secret) {
+		if strings.Contains(string(data), secret) || strings.Contains(p.stderr.String(), secret) || strings.Contains(p.stdout.String(), secret) {
 			t.Fatalf("%q is recorded, logged or printed", secret)
 		}
 	}
-	if !strings.Contains(stdout.String(), "proxy mode") || !strings.Contains(stderr.String(), "recording written") {
-		t.Fatalf("stdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
+	if !strings.Contains(p.stdout.String(), "proxy mode") || !strings.Contains(p.stderr.String(), "recording written") {
+		t.Fatalf("stdout:\n%s\nstderr:\n%s", p.stdout, p.stderr)
 	}
 }
 
@@ -116,39 +101,18 @@ func TestRecordFile(t *testing.T) {
 // into a store it never serves (the admin API's export shows none).
 func TestProxyModeSeedsNoWorld(t *testing.T) {
 	upstream := testkit.NewStub(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	ready := make(chan net.Addr, 1)
-	done := make(chan int, 1)
-	var stdout, stderr testkit.LogBuffer
-	go func() {
-		done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--upstream", upstream.URL, "--admin-token", "proxy-admin"}, noEnv, &stdout, &stderr, ready)
-	}()
-	var base string
-	select {
-	case addr := <-ready:
-		base = "http://" + addr.String()
-	case code := <-done:
-		t.Fatalf("exited early with %d: %s", code, stderr.String())
-	}
-	req, _ := http.NewRequest(http.MethodGet, base+"/_stub/state", nil)
-	req.Header.Set("Authorization", "Bearer proxy-admin")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
+	p := runStub(t, nil, "--upstream", upstream.URL, "--admin-token", "proxy-admin")
+	code, body := call(t, p.url, http.MethodGet, "/_stub/state", "proxy-admin", "")
 	var world struct {
 		Accounts []json.RawMessage `json:"accounts"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&world); err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("export: %d, %v", resp.StatusCode, err)
+	if err := json.Unmarshal([]byte(body), &world); err != nil || code != http.StatusOK {
+		t.Fatalf("export: %d, %v: %s", code, err, body)
 	}
 	if len(world.Accounts) != 0 {
 		t.Errorf("the store holds %d accounts in proxy mode, want none", len(world.Accounts))
 	}
-	cancel()
-	if code := <-done; code != exitOK {
-		t.Fatalf("exit %d: %s", code, stderr.String())
+	if code := p.stop(); code != exitOK {
+		t.Fatalf("exit %d: %s", code, p.stderr)
 	}
 }
