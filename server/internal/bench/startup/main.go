@@ -63,10 +63,10 @@ type config struct {
 	// milliseconds, where one noisy run moves a median of three.
 	demoRuns int
 	settle   time.Duration
-	wait   time.Duration
-	heap   bool // also measure the live heap of this checkout
-	keep   string
-	goCmd  string
+	wait     time.Duration
+	heap     bool // also measure the live heap of this checkout
+	keep     string
+	goCmd    string
 }
 
 func main() {
