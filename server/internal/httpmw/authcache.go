@@ -12,9 +12,9 @@ import (
 // most, and the cache holds at most AuthCacheSize of them (then it starts
 // afresh). A store that counts its writes (store.Versioned, as every
 // store of the stub does) has every entry forgotten as soon as its world
-// is replaced through this process; a credential changed elsewhere
-// (through a replica sharing the database) may be honoured for up to
-// AuthCacheTTL, and a little more (sqlworld.CredentialsRefresh).
+// is replaced through this process, and when the store learns that
+// another process replaced it (a replica sharing the database: within
+// sqlworld.CredentialsRefresh and one query).
 const (
 	AuthCacheTTL  = time.Second
 	AuthCacheSize = 10_000

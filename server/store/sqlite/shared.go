@@ -125,6 +125,6 @@ func (s *Store) ClearRequests(ctx context.Context) error {
 }
 
 // Version is store.Versioned's: it changes as soon as this process
-// replaces the world, and soon after another process does
-// (sqlworld.AuthCache.Version).
-func (s *Store) Version() uint64 { return s.auth.Version() }
+// replaces the world, and within about sqlworld.CredentialsRefresh after
+// another process does (sqlworld.AuthCache.Current).
+func (s *Store) Version() uint64 { return s.auth.Current(conn{stmts: s.reads}) }

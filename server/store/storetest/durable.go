@@ -34,6 +34,7 @@ func RunDurable(t *testing.T, newDatabase func(t *testing.T) OpenFunc) {
 		{"ModifyIsAtomicAcrossHandles", testModifyIsAtomicAcrossHandles},
 		{"ConcurrentUpdatesAcrossHandles", testConcurrentUpdatesAcrossHandles},
 		{"CredentialsAcrossHandles", testCredentialsAcrossHandles},
+		{"VersionAcrossHandles", testVersionAcrossHandles},
 	} {
 		t.Run(s.name, func(t *testing.T) { s.run(t, newDatabase(t)) })
 	}
@@ -321,6 +322,45 @@ func testCredentialsAcrossHandles(t *testing.T, open OpenFunc) {
 	if versionA != nil && *versionA == *version(a) {
 		t.Errorf("the other handle took the rotated token but kept its version %d", *versionA)
 	}
+}
+
+// testVersionAcrossHandles replaces the world through one handle and asks
+// the other for its store.Versioned version alone: it changes soon, with
+// no request to the store in between. The caches above the store trust
+// an entry while the version stays, and skip the store meanwhile, so a
+// version that moved only with requests would keep honouring credentials
+// another process replaced.
+func testVersionAcrossHandles(t *testing.T, open OpenFunc) {
+	ctx := context.Background()
+	a, b := handle(t, open), handle(t, open)
+	if version(a) == nil {
+		t.Skip("the store counts no versions")
+	}
+	if err := a.Load(ctx, fixtureWorld()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Authenticate(ctx, acA, "token-a"); err != nil {
+		t.Fatal(err)
+	}
+	// Settled: a has read the world's version since its own Load.
+	for deadline := time.Now().Add(time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		version(a)
+	}
+	before := *version(a)
+	if err := b.Modify(ctx, func(w store.World) (store.World, error) {
+		w.Accounts[0].AuthToken = "rotated"
+		return w, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	for *version(a) == before {
+		if time.Since(start) > 5*time.Second {
+			t.Fatalf("the other handle's version stayed %d 5 s after the world was replaced", before)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Logf("the other handle's version changed after %v", time.Since(start))
 }
 
 // version is s's store.Versioned version; nil if it counts none.

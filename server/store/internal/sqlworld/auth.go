@@ -60,6 +60,11 @@ type AuthCache struct {
 	version   int64     // the world's version known was filled at
 	checked   time.Time // when the version was last read; zero: read it now
 	known     map[string]credential
+
+	// For Current, without mu: checked in Unix nanoseconds, and whether a
+	// read of the world's version is under way in the background.
+	checkedAt  atomic.Int64
+	refreshing atomic.Bool
 }
 
 type credential struct{ account, secret string }
@@ -103,13 +108,13 @@ func (a *AuthCache) fresh(ctx context.Context, c Conn) (uint64, error) {
 		defer a.mu.Unlock()
 		return a.gen, nil
 	}
-	a.checked = time.Now()
+	a.setChecked(time.Now())
 	a.mu.Unlock()
 	v, err := WorldVersion(ctx, c)
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if err != nil {
-		a.checked = time.Time{}
+		a.setChecked(time.Time{})
 		return 0, err
 	}
 	if v != a.version {
@@ -124,7 +129,17 @@ func (a *AuthCache) Forget() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.forget()
-	a.checked = time.Time{}
+	a.setChecked(time.Time{})
+}
+
+// setChecked sets when the version was last read; a.mu is held.
+func (a *AuthCache) setChecked(t time.Time) {
+	a.checked = t
+	if t.IsZero() {
+		a.checkedAt.Store(0)
+	} else {
+		a.checkedAt.Store(t.UnixNano())
+	}
 }
 
 func (a *AuthCache) forget() {
@@ -139,6 +154,28 @@ func (a *AuthCache) forget() {
 // the store's store.Versioned, for the caches above the store's (the
 // HTTP layer's): what they remember is good while it stays the same.
 func (a *AuthCache) Version() uint64 { return a.published.Load() }
+
+// Current is Version, kept current without a request having to ask the
+// store: the caches above it skip the store while they trust an entry,
+// and so would not learn that another process replaced the world. When
+// CredentialsRefresh has passed since the world's version was read, a
+// call starts a read in the background (one at a time) on c, and returns
+// the version as it stands; a later call sees what the read found. A
+// store's Version is this.
+func (a *AuthCache) Current(c Conn) uint64 {
+	if time.Now().UnixNano()-a.checkedAt.Load() >= int64(CredentialsRefresh) && a.refreshing.CompareAndSwap(false, true) {
+		go func() {
+			defer a.refreshing.Store(false)
+			ctx, cancel := context.WithTimeout(context.Background(), refreshTimeout)
+			defer cancel()
+			_, _ = a.fresh(ctx, c) // a failed read is tried again on a later call
+		}()
+	}
+	return a.published.Load()
+}
+
+// refreshTimeout bounds Current's read of the world's version.
+const refreshTimeout = 5 * time.Second
 
 // WorldVersion reads the world's version.
 func WorldVersion(ctx context.Context, c Conn) (int64, error) {
