@@ -196,18 +196,20 @@ func (sp *scratchPage) release() {
 // maxScratchItems with long URLs.
 const maxScratchURLBytes = 1 << 20
 
-// renderOne is render of one item, for a fetch or an update: the model
-// and all it points to in one allocation, its URLs in another.
+// renderOne is render of one item, for a fetch or an update: the model,
+// all it points to and its URLs in one allocation (the URLs in another
+// when they outgrow urlRoom: a long public URL or identity).
 func (p resourcePaths) renderOne(uc store.UserConversation) *conversations.UserConversation {
 	one := &struct {
-		model  conversations.UserConversation
-		item   store.UserConversation
-		timers conversations.ConversationTimers
-		links  conversations.UserConversationLinks
-		urls   [3]string
+		model   conversations.UserConversation
+		item    store.UserConversation
+		timers  conversations.ConversationTimers
+		links   conversations.UserConversationLinks
+		urls    [3]string
+		urlRoom [384]byte
 	}{item: uc}
 	prefix := p.prefix()
-	b, ends := appendURLs(make([]byte, 0, 3*len(prefix)+256), prefix, url.PathEscape(uc.UserSID), &one.item)
+	b, ends := appendURLs(one.urlRoom[:0], prefix, url.PathEscape(uc.UserSID), &one.item)
 	// b is never written again: the strings may share it.
 	splitURLs(unsafe.String(unsafe.SliceData(b), len(b)), 0, ends, &one.urls)
 	fill(&one.model, &one.item, &one.timers, &one.links, &one.urls)

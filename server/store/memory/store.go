@@ -121,7 +121,7 @@ func (s *Store) FetchUserConversation(_ context.Context, scope store.Scope, user
 	if err != nil {
 		return store.UserConversation{}, err
 	}
-	return svc.view(u.parts[i], newCells(1)), nil
+	return svc.view(u.parts[i], newCell()), nil
 }
 
 // UpdateUserConversation applies the fields u sets, stamps the participant
@@ -153,7 +153,7 @@ func (s *Store) UpdateUserConversation(_ context.Context, scope store.Scope, use
 		}
 	}
 	p.updated = now
-	return svc.view(p, newCells(1)), nil
+	return svc.view(p, newCell()), nil
 }
 
 // RemoveUserConversation removes the user from the conversation.
