@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unsafe"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -163,15 +164,19 @@ func passes(c echo.Context, compiled *compiledParams, options *openapi3filter.Op
 			return false, nil
 		}
 	}
-	// Its length is known and small (checked above): read it in one piece.
-	data := make([]byte, req.ContentLength)
-	n, err := io.ReadFull(req.Body, data)
-	data = data[:n]
-	req.Body = io.NopCloser(bytes.NewReader(data))
+	// Its length is known and small (checked above): read it in one piece,
+	// and leave it for any later reader.
+	body := &readBody{data: make([]byte, req.ContentLength)}
+	n, err := io.ReadFull(req.Body, body.data)
+	body.data = body.data[:n]
+	body.Reset(body.data)
+	req.Body = body
 	if err != nil {
 		return false, err
 	}
-	form, err := url.ParseQuery(string(data))
+	// The form's strings may share the body's bytes: nothing writes them
+	// again.
+	form, err := url.ParseQuery(unsafe.String(unsafe.SliceData(body.data), n))
 	if err != nil || !acceptsValues(compiled.form, form) {
 		return false, nil
 	}
@@ -188,6 +193,15 @@ func passes(c echo.Context, compiled *compiledParams, options *openapi3filter.Op
 	}
 	return true, nil
 }
+
+// readBody is a body read whole, for a later reader: one allocation, the
+// bytes aside, where io.NopCloser(bytes.NewReader(data)) takes two.
+type readBody struct {
+	bytes.Reader
+	data []byte
+}
+
+func (*readBody) Close() error { return nil }
 
 // validateRequest returns why req breaks the spec, and where ("" for an
 // error that is no broken contract: a 404 path, a 413 body, a client gone).
