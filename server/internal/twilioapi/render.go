@@ -89,12 +89,11 @@ func (p resourcePaths) userConversations(userSID string) string {
 }
 
 // render returns items as the API's models, pointing into items and into
-// scratch, whose release gives them back once the answer is written. The
-// URLs of all of them are written into one buffer of scratch and sliced
-// from it: a page costs no allocation once its scratch page has served a
-// page as large.
-func (p resourcePaths) render(items []store.UserConversation, scratch *scratchPage) []conversations.UserConversation {
-	sp := scratch
+// sp, whose release gives them back once the answer is written. The URLs
+// of all of them are written into one buffer of sp and sliced from it: a
+// page costs no allocation once its scratch page has served a page as
+// large.
+func (p resourcePaths) render(items []store.UserConversation, sp *scratchPage) []conversations.UserConversation {
 	sp.grow(len(items))
 	out := sp.out[:len(items)]
 	if out == nil {
