@@ -1,7 +1,6 @@
 package validation
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -204,14 +203,7 @@ func bodyProblems(doc *openapi3.T, status int, spec *openapi3.Response, header h
 	if mediaType, _, _ := mime.ParseMediaType(contentType); mediaType != echo.MIMEApplicationJSON {
 		return nil // the Twilio API answers JSON only; nothing else to parse
 	}
-	var value any
-	dec := json.NewDecoder(bytes.NewReader(body))
-	err := dec.Decode(&value)
-	if err == nil {
-		if _, tokenErr := dec.Token(); tokenErr == nil {
-			err = errors.New("data after the JSON value")
-		}
-	}
+	value, err := decodeOneJSON(body)
 	if err != nil {
 		return []Problem{{Location: LocationBody, Rule: RuleJSON, Message: "the body is not JSON: " + firstLine(err.Error())}}
 	}

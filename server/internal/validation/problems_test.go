@@ -57,4 +57,12 @@ func TestResponseProblems(t *testing.T) {
 	if !ok["personal"] || !ok["object"] || !ok["required"] {
 		t.Errorf("page problems: %v", ok)
 	}
+	// One JSON value and nothing after it, as a request body must be.
+	jsonHeaders := http.Header{"Content-Type": {"application/json"}, "Twilio-Request-Id": headers["Twilio-Request-Id"], "Twilio-Request-Duration": headers["Twilio-Request-Duration"]}
+	for _, trailing := range []string{" x", "]", " {}"} {
+		ps := validation.ResponseProblems(list, http.StatusOK, jsonHeaders, []byte(page+trailing))
+		if len(ps) != 1 || ps[0].Rule != validation.RuleJSON {
+			t.Errorf("a page followed by %q: %+v", trailing, ps)
+		}
+	}
 }

@@ -350,13 +350,26 @@ func oneJSONValue(req *http.Request, options *openapi3filter.Options) error {
 	if err != nil {
 		return err // the body limit's 413, say
 	}
+	if _, err := decodeOneJSON(data); errors.Is(err, errAfterJSON) {
+		return twilioerr.New(http.StatusBadRequest, "Invalid request body: "+err.Error())
+	}
+	return nil // a syntax error kin-openapi words itself
+}
+
+// errAfterJSON is decodeOneJSON's error for a value followed by more than
+// white space.
+var errAfterJSON = errors.New("data after the JSON value")
+
+// decodeOneJSON decodes data, which must hold one JSON value and nothing
+// after it but white space.
+func decodeOneJSON(data []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	var value any
-	if dec.Decode(&value) != nil {
-		return nil // kin-openapi words the syntax error
+	if err := dec.Decode(&value); err != nil {
+		return nil, err
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return twilioerr.New(http.StatusBadRequest, "Invalid request body: data after the JSON value")
+		return nil, errAfterJSON
 	}
-	return nil
+	return value, nil
 }
