@@ -20,7 +20,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/labstack/echo/v4"
 
 	"github.com/twilio-stubs/userconversations/gen/adminserver"
@@ -147,11 +146,11 @@ func New(cfg Config) (*Server, error) {
 	// Both specs are loaded by kin-openapi only when a request needs more
 	// than the compiled checks: start-up does without their CPU
 	// (routes.NewLazy).
-	twilioRoutes, err := specRoutes(conversationsserver.PathToRawSpec, conversationsserver.GetSpec)
+	twilioRoutes, err := routes.FromEmbedded(conversationsserver.PathToRawSpec, conversationsserver.GetSpec)
 	if err != nil {
 		return nil, fmt.Errorf("server: the Twilio API's spec: %w", err)
 	}
-	adminRoutes, err := specRoutes(adminserver.PathToRawSpec, adminserver.GetSpec)
+	adminRoutes, err := routes.FromEmbedded(adminserver.PathToRawSpec, adminserver.GetSpec)
 	if err != nil {
 		return nil, fmt.Errorf("server: the admin API's spec: %w", err)
 	}
@@ -396,18 +395,6 @@ func requestRefused(m *metrics.Metrics, api string, proxied bool, contract *viol
 			}, validation.RequestProblems(route.OpenAPI().Spec, reason, err))
 		}
 	}
-}
-
-// specRoutes builds the route table of an embedded spec from its JSON,
-// which the generated rawSpecs holds, loading kin-openapi's document on
-// first use.
-func specRoutes(rawSpecs func(pathToFile string) map[string]func() ([]byte, error), load func() (*openapi3.T, error)) (*routes.Table, error) {
-	const name = "spec.json"
-	raw, err := rawSpecs(name)[name]()
-	if err != nil {
-		return nil, err
-	}
-	return routes.NewLazy(raw, load)
 }
 
 // always is a step that puts the same middleware in every route's chain.

@@ -117,7 +117,7 @@ func TestFixtureDocument(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	table, err := routes.New(spec)
+	table, err := routes.FromEmbedded(adminserver.PathToRawSpec, adminserver.GetSpec)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -51,7 +51,7 @@ func NewLazy(raw []byte, load func() (*openapi3.T, error)) (*Table, error) {
 	for path := range spec.Paths {
 		order.Set(path, &openapi3.PathItem{})
 	}
-	b := newBuilder()
+	t := &Table{routes: make(map[string]*Route), allow: make(map[string]string)}
 	for _, path := range order.InMatchingOrder() {
 		item := spec.Paths[path]
 		if item == nil {
@@ -60,19 +60,20 @@ func NewLazy(raw []byte, load func() (*openapi3.T, error)) (*Table, error) {
 		if item.Ref != nil {
 			return nil, fmt.Errorf("routes: path %s is a $ref, which NewLazy does not follow", path)
 		}
-		var ops []operation
+		var ops []*Route
 		for method, op := range item.operations() {
-			o, err := lazyOperation(path, method, op, item.Parameters, components, doc)
+			r, err := lazyOperation(path, method, op, item.Parameters, components, doc)
 			if err != nil {
 				return nil, err
 			}
-			ops = append(ops, o)
+			ops = append(ops, r)
 		}
-		if err := b.add(path, ops); err != nil {
+		if err := t.add(path, ops); err != nil {
 			return nil, err
 		}
 	}
-	return b.table(), nil
+	slices.Sort(t.ids)
+	return t, nil
 }
 
 // rawPathItem is what NewLazy reads of a path item: the rest (summary,
@@ -115,15 +116,17 @@ type rawOperation struct {
 	RequestBody json.RawMessage    `json:"requestBody"`
 }
 
-// lazyOperation reads what a table keeps of op, the operation of path and
-// method; shared are its path item's parameters.
-func lazyOperation(path, method string, op *rawOperation, shared []json.RawMessage, spec *RawSpec, doc func() *openapi3.T) (operation, error) {
-	o := operation{
-		method: method,
-		id:     op.OperationID,
-		tags:   op.Tags,
-		open:   op.Security != nil && len(*op.Security) == 0,
-		raw: RawOperation{
+// lazyOperation reads the route of op, the operation of path and method,
+// but its echo path and Allow, which Table.add sets; shared are its path
+// item's parameters.
+func lazyOperation(path, method string, op *rawOperation, shared []json.RawMessage, spec *RawSpec, doc func() *openapi3.T) (*Route, error) {
+	r := &Route{
+		Method:      method,
+		Path:        path,
+		OperationID: op.OperationID,
+		Tags:        op.Tags,
+		Open:        op.Security != nil && len(*op.Security) == 0,
+		Raw: RawOperation{
 			Parameters:  append(slices.Clip(shared), op.Parameters...),
 			RequestBody: op.RequestBody,
 			Spec:        spec,
@@ -135,31 +138,31 @@ func lazyOperation(path, method string, op *rawOperation, shared []json.RawMessa
 		}),
 	}
 	if op.RequestBody == nil {
-		return o, nil
+		return r, nil
 	}
 	var body map[string]json.RawMessage
 	if err := spec.Decode(op.RequestBody, &body); err != nil {
-		return operation{}, fmt.Errorf("routes: %s %s: the request body: %w", method, path, err)
+		return nil, fmt.Errorf("routes: %s %s: the request body: %w", method, path, err)
 	}
 	var content map[string]json.RawMessage
 	if err := json.Unmarshal(body["content"], &content); err != nil {
-		return operation{}, fmt.Errorf("routes: %s %s: the request body's content: %w", method, path, err)
+		return nil, fmt.Errorf("routes: %s %s: the request body's content: %w", method, path, err)
 	}
-	o.mediaTypes = slices.Sorted(maps.Keys(content))
+	r.MediaTypes = slices.Sorted(maps.Keys(content))
 	for key, value := range body {
 		if !strings.HasPrefix(key, "x-") {
 			continue
 		}
 		var v any
 		if err := json.Unmarshal(value, &v); err != nil {
-			return operation{}, fmt.Errorf("routes: %s %s: the request body's %s: %w", method, path, key, err)
+			return nil, fmt.Errorf("routes: %s %s: the request body's %s: %w", method, path, key, err)
 		}
-		if o.bodyExtensions == nil {
-			o.bodyExtensions = map[string]any{}
+		if r.BodyExtensions == nil {
+			r.BodyExtensions = map[string]any{}
 		}
-		o.bodyExtensions[key] = v
+		r.BodyExtensions[key] = v
 	}
-	return o, nil
+	return r, nil
 }
 
 // RawOperation is what the compiled checks need of an operation, as its

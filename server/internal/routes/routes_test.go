@@ -27,13 +27,9 @@ func TestEchoPath(t *testing.T) {
 	}
 }
 
-func table(t *testing.T, load func() (*openapi3.T, error)) *routes.Table {
+func table(t *testing.T, rawSpecs func(string) map[string]func() ([]byte, error), load func() (*openapi3.T, error)) *routes.Table {
 	t.Helper()
-	doc, err := load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	tbl, err := routes.New(doc)
+	tbl, err := routes.FromEmbedded(rawSpecs, load)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +38,7 @@ func table(t *testing.T, load func() (*openapi3.T, error)) *routes.Table {
 
 // Every operation of the Twilio spec is in the table, keyed as echo knows it.
 func TestTableCoversTheSpec(t *testing.T) {
-	tbl := table(t, conversationsserver.GetSpec)
+	tbl := table(t, conversationsserver.PathToRawSpec, conversationsserver.GetSpec)
 	if ops := tbl.Operations(); len(ops) != 8 || !slices.IsSorted(ops) {
 		t.Fatalf("operations %v, want 8, sorted", ops)
 	}
@@ -72,7 +68,7 @@ func TestTableCoversTheSpec(t *testing.T) {
 // The admin spec's open operation (`security: []`) and its YAML bodies
 // show in the table.
 func TestTableReadsSecurityAndMediaTypes(t *testing.T) {
-	tbl := table(t, adminserver.GetSpec)
+	tbl := table(t, adminserver.PathToRawSpec, adminserver.GetSpec)
 	if r := tbl.Lookup(http.MethodGet, "/_stub/health"); r == nil || !r.Open {
 		t.Errorf("health: %+v", r)
 	}
@@ -88,7 +84,7 @@ func TestTableReadsSecurityAndMediaTypes(t *testing.T) {
 // it answers 405 with Allow for the spec's paths and 404 elsewhere, behind
 // the same chain.
 func TestGroup(t *testing.T) {
-	tbl := table(t, conversationsserver.GetSpec)
+	tbl := table(t, conversationsserver.PathToRawSpec, conversationsserver.GetSpec)
 	e := echo.New()
 	var built []string
 	seen := func(route *routes.Route) echo.MiddlewareFunc {

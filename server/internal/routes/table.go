@@ -13,7 +13,6 @@
 package routes
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -86,78 +85,43 @@ type Table struct {
 
 func key(method, echoPath string) string { return method + " " + echoPath }
 
-// New builds the table of doc, a loaded spec, as NewLazy builds it from
-// the spec's JSON. Every operation needs a unique operationId: the
-// journal, faults and logs name operations by it.
-func New(doc *openapi3.T) (*Table, error) {
-	raw, err := json.Marshal(doc)
+// FromEmbedded builds the table of a spec that a generated package embeds:
+// rawSpecs and load are its PathToRawSpec and GetSpec. kin-openapi's
+// document is loaded when first needed (NewLazy).
+func FromEmbedded(rawSpecs func(pathToFile string) map[string]func() ([]byte, error), load func() (*openapi3.T, error)) (*Table, error) {
+	const name = "spec.json"
+	raw, err := rawSpecs(name)[name]()
 	if err != nil {
-		return nil, fmt.Errorf("routes: the spec: %w", err)
+		return nil, err
 	}
-	return NewLazy(raw, func() (*openapi3.T, error) { return doc, nil })
+	return NewLazy(raw, load)
 }
 
-// operation is what a table keeps of one operation of a path.
-type operation struct {
-	method, id     string
-	tags           []string
-	open           bool
-	mediaTypes     []string
-	bodyExtensions map[string]any
-	raw            RawOperation
-	openapi        func() *routers.Route
-}
-
-// builder builds a Table path by path, in the spec's matching order.
-type builder struct {
-	t    *Table
-	seen map[string]bool
-}
-
-func newBuilder() *builder {
-	return &builder{t: &Table{routes: make(map[string]*Route), allow: make(map[string]string)}, seen: make(map[string]bool)}
-}
-
-func (b *builder) add(path string, ops []operation) error {
-	t := b.t
+// add adds the routes of path's operations, which NewLazy read, to t,
+// with their echo path and Allow. Every operation needs a unique
+// operationId: the journal, faults and logs name operations by it.
+func (t *Table) add(path string, ops []*Route) error {
 	echoPath := EchoPath(path)
 	methods := make([]string, 0, len(ops)+1)
-	for _, op := range ops {
-		methods = append(methods, op.method)
+	for _, r := range ops {
+		methods = append(methods, r.Method)
 	}
 	slices.Sort(methods)
 	allow := strings.Join(append([]string{http.MethodOptions}, methods...), ", ")
 	t.paths = append(t.paths, echoPath)
 	t.allow[echoPath] = allow
-	for _, op := range ops {
+	for _, r := range ops {
 		switch {
-		case op.id == "":
-			return fmt.Errorf("routes: %s %s has no operationId", op.method, path)
-		case b.seen[op.id]:
-			return fmt.Errorf("routes: operationId %s is used twice", op.id)
+		case r.OperationID == "":
+			return fmt.Errorf("routes: %s %s has no operationId", r.Method, path)
+		case slices.Contains(t.ids, r.OperationID):
+			return fmt.Errorf("routes: operationId %s is used twice", r.OperationID)
 		}
-		b.seen[op.id] = true
-		t.ids = append(t.ids, op.id)
-		t.routes[key(op.method, echoPath)] = &Route{
-			Method:         op.method,
-			EchoPath:       echoPath,
-			Path:           path,
-			OperationID:    op.id,
-			Tags:           op.tags,
-			MediaTypes:     op.mediaTypes,
-			BodyExtensions: op.bodyExtensions,
-			Raw:            op.raw,
-			Open:           op.open,
-			Allow:          allow,
-			openapi:        op.openapi,
-		}
+		t.ids = append(t.ids, r.OperationID)
+		r.EchoPath, r.Allow = echoPath, allow
+		t.routes[key(r.Method, echoPath)] = r
 	}
 	return nil
-}
-
-func (b *builder) table() *Table {
-	slices.Sort(b.t.ids)
-	return b.t
 }
 
 // Lookup returns the route of an operation by echo's method and path, or

@@ -24,7 +24,7 @@ func TestAnswersFillEverySchemaProperty(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	table, err := routes.New(doc)
+	table, err := routes.FromEmbedded(conversationsserver.PathToRawSpec, conversationsserver.GetSpec)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,12 +17,14 @@ import (
 
 func twilioRoutes(t testing.TB) []*routes.Route {
 	t.Helper()
-	// As the server builds it: from the embedded JSON.
-	raw, err := conversationsserver.PathToRawSpec("spec.json")["spec.json"]()
-	if err != nil {
-		t.Fatal(err)
-	}
-	table, err := routes.NewLazy(raw, conversationsserver.GetSpec)
+	return twilioRoutesLoading(t, conversationsserver.GetSpec)
+}
+
+// twilioRoutesLoading builds the Twilio API's routes as the server does,
+// from the embedded JSON, with load as kin-openapi's loader.
+func twilioRoutesLoading(t testing.TB, load func() (*openapi3.T, error)) []*routes.Route {
+	t.Helper()
+	table, err := routes.FromEmbedded(conversationsserver.PathToRawSpec, load)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,21 +33,14 @@ func twilioRoutes(t testing.TB) []*routes.Route {
 
 // Every operation of the Twilio API has compiled checks: a constraint
 // added to the spec that they do not know fails here, rather than quietly
-// sending every request through the slower full check.
-// They compile from the spec's JSON, without kin-openapi's document.
+// sending every request through the slower full check. They compile from
+// the spec's JSON, without kin-openapi's document.
 func TestEveryOperationCompiles(t *testing.T) {
-	raw, err := conversationsserver.PathToRawSpec("spec.json")["spec.json"]()
-	if err != nil {
-		t.Fatal(err)
-	}
-	table, err := routes.NewLazy(raw, func() (*openapi3.T, error) {
+	routes := twilioRoutesLoading(t, func() (*openapi3.T, error) {
 		t.Error("the compiled checks loaded kin-openapi's document")
 		return conversationsserver.GetSpec()
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, route := range table.Routes() {
+	for _, route := range routes {
 		if _, err := compile(route); err != nil {
 			t.Errorf("%s: %v", route.OperationID, err)
 		}

@@ -11,11 +11,7 @@ import (
 
 func route(t *testing.T, method, path string) *routes.Route {
 	t.Helper()
-	doc, err := conversationsserver.GetSpec()
-	if err != nil {
-		t.Fatal(err)
-	}
-	table, err := routes.New(doc)
+	table, err := routes.FromEmbedded(conversationsserver.PathToRawSpec, conversationsserver.GetSpec)
 	if err != nil {
 		t.Fatal(err)
 	}
