@@ -223,6 +223,7 @@ func New(cfg Config) (*Server, error) {
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
+	e.SchemeExtractor = httpmw.Scheme
 	e.HTTPErrorHandler = HTTPErrorHandler(logger)
 	e.JSONSerializer = httpmw.JSONSerializer{}
 

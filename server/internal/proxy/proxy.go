@@ -71,14 +71,14 @@ type Config struct {
 // Proxy forwards the Twilio API to the upstream. It is safe for concurrent
 // use.
 type Proxy struct {
-	upstream  string // no trailing slash
-	timeout   time.Duration
-	publicURL string
-	strict    bool
-	routes    *routes.Table
-	reporter  *violations.Reporter
-	recorder  *recording.Recorder
-	client    *http.Client
+	upstream string // no trailing slash
+	timeout  time.Duration
+	base     *httpmw.BaseURL // where the stub's absolute URLs start
+	strict   bool
+	routes   *routes.Table
+	reporter *violations.Reporter
+	recorder *recording.Recorder
+	client   *http.Client
 }
 
 // ParseUpstream checks an upstream URL: absolute http or https, a host,
@@ -123,13 +123,13 @@ func New(cfg Config) (*Proxy, error) {
 		transport = http.DefaultTransport.(*http.Transport).Clone()
 	}
 	return &Proxy{
-		upstream:  upstream,
-		timeout:   timeout,
-		publicURL: strings.TrimSuffix(cfg.PublicURL, "/"),
-		strict:    cfg.Strict,
-		routes:    cfg.Routes,
-		reporter:  cfg.Reporter,
-		recorder:  cfg.Recorder,
+		upstream: upstream,
+		timeout:  timeout,
+		base:     httpmw.NewBaseURL(cfg.PublicURL),
+		strict:   cfg.Strict,
+		routes:   cfg.Routes,
+		reporter: cfg.Reporter,
+		recorder: cfg.Recorder,
 		client: &http.Client{
 			Transport: transport,
 			// A redirect is an answer like any other: passed on, checked.
@@ -175,7 +175,7 @@ func (p *Proxy) forward(c echo.Context, rec recording.Request) error {
 	if route == nil || route.NotAllowed() {
 		return echo.ErrNotFound // RegisterHandlers registers the spec's operations only
 	}
-	base, err := p.base(c)
+	base, err := p.base.Of(c)
 	if err != nil {
 		return err
 	}
@@ -266,18 +266,4 @@ func (p *Proxy) failed(callerCtx, ctx context.Context, err error) error {
 		err = urlErr.Err // its text repeats the method and the URL
 	}
 	return twilioerr.New(http.StatusBadGateway, fmt.Sprintf("The upstream %s cannot be reached: %v", p.upstream, err))
-}
-
-// base is where the stub's absolute URLs start: the public URL, or the
-// request's scheme and Host when that makes an absolute URL.
-func (p *Proxy) base(c echo.Context) (string, error) {
-	if p.publicURL != "" {
-		return p.publicURL, nil
-	}
-	host := c.Request().Host
-	base := c.Scheme() + "://" + host
-	if u, err := url.Parse(base); host == "" || err != nil || u.Host != host {
-		return "", twilioerr.InvalidParameter("Host", "must be a host name or address, with an optional port")
-	}
-	return base, nil
 }

@@ -8,8 +8,6 @@ package twilioapi
 import (
 	"errors"
 	"fmt"
-	"strings"
-	"sync/atomic"
 
 	"github.com/labstack/echo/v4"
 
@@ -33,13 +31,12 @@ type Config struct {
 // named-service ones share one implementation each, with the service SID
 // "" for the default service.
 type handlers struct {
-	store     store.UserConversations
-	tokens    tokenCodec
-	publicURL string
+	store  store.UserConversations
+	tokens tokenCodec
+	// base is where the absolute URLs of answers start.
+	base *httpmw.BaseURL
 	// updateForm binds an update's form body.
 	updateForm *formBinder[conversations.UpdateUserConversationRequest]
-	// lastBase is the last request base URL that passed requestBase's check.
-	lastBase atomic.Pointer[requestBase]
 }
 
 var _ conversationsserver.ServerInterface = (*handlers)(nil)
@@ -57,7 +54,7 @@ func New(cfg Config) (conversationsserver.ServerInterface, error) {
 	if err != nil {
 		return nil, fmt.Errorf("twilioapi: %w", err)
 	}
-	return &handlers{store: cfg.Store, tokens: tokens, publicURL: strings.TrimSuffix(cfg.PublicURL, "/"), updateForm: updateForm}, nil
+	return &handlers{store: cfg.Store, tokens: tokens, base: httpmw.NewBaseURL(cfg.PublicURL), updateForm: updateForm}, nil
 }
 
 func (h *handlers) ListUserConversation(c echo.Context, user string, params conversations.ListUserConversationParams) error {

@@ -9,7 +9,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/twilio-stubs/userconversations/gen/conversations"
-	"github.com/twilio-stubs/userconversations/server/internal/twilioerr"
 	"github.com/twilio-stubs/userconversations/server/store"
 )
 
@@ -22,60 +21,12 @@ type resourcePaths struct {
 }
 
 func (h *handlers) pathsFor(c echo.Context, service string) (resourcePaths, error) {
-	base := h.publicURL
-	if base == "" {
-		var err error
-		if base, err = h.requestBase(c); err != nil {
-			return resourcePaths{}, err
-		}
+	base, err := h.base.Of(c)
+	if err != nil {
+		return resourcePaths{}, err
 	}
 	return resourcePaths{base: base, service: service}, nil
 }
-
-// requestBase is scheme://host of the request, or an error if the URLs built
-// on it would not be absolute URIs: net/http lets through Host headers such
-// as "a@b", "a:b:c" or "a%zz" (and none at all on HTTP/1.0). The last base
-// that passed is remembered: nearly every request names the same host, and
-// parsing it again was a few percent of a fetch.
-func (h *handlers) requestBase(c echo.Context) (string, error) {
-	host, scheme := c.Request().Host, requestScheme(c)
-	if last := h.lastBase.Load(); last != nil && last.host == host && last.scheme == scheme {
-		return last.base, nil
-	}
-	base := scheme + "://" + host
-	if u, err := url.Parse(base); host == "" || err != nil || u.Host != host {
-		return "", twilioerr.InvalidParameter("Host", "must be a host name or address, with an optional port")
-	}
-	h.lastBase.Store(&requestBase{scheme: scheme, host: host, base: base})
-	return base, nil
-}
-
-// requestScheme is echo's c.Scheme(), which finds the scheme in the
-// connection (TLS) or, from a trusted proxy, in the headers a proxy sets.
-// A request with none of those headers is answered without its work (it
-// parses the peer's address to decide whether to trust headers that are
-// not there), a few percent of a fetch.
-func requestScheme(c echo.Context) string {
-	r := c.Request()
-	if r.TLS != nil {
-		return "https"
-	}
-	for _, name := range schemeHeaders {
-		if _, ok := r.Header[name]; ok {
-			return c.Scheme()
-		}
-	}
-	return "http"
-}
-
-// schemeHeaders are the headers echo reads the scheme from, as net/http
-// keys them.
-var schemeHeaders = [...]string{
-	echo.HeaderXForwardedProto, echo.HeaderXForwardedProtocol, echo.HeaderXForwardedSsl, echo.HeaderXUrlScheme,
-}
-
-// requestBase is a request's scheme and host, and the base URL they make.
-type requestBase struct{ scheme, host, base string }
 
 func (p resourcePaths) prefix() string {
 	if p.service == "" {

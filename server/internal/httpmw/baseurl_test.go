@@ -1,4 +1,4 @@
-package twilioapi
+package httpmw
 
 import (
 	"crypto/tls"
@@ -9,10 +9,10 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// requestScheme answers as echo's c.Scheme() does, headers or not, from a
+// Scheme answers as echo's own extractor does, headers or not, from a
 // trusted peer or not, over TLS or not.
-func TestRequestSchemeIsEchos(t *testing.T) {
-	e := echo.New()
+func TestSchemeIsEchos(t *testing.T) {
+	echos := echo.ExtractSchemeFromHeaders()
 	for _, peer := range []string{"127.0.0.1:5000", "203.0.113.9:5000"} {
 		for _, header := range []http.Header{
 			nil,
@@ -35,8 +35,7 @@ func TestRequestSchemeIsEchos(t *testing.T) {
 				if overTLS {
 					r.TLS = &tls.ConnectionState{}
 				}
-				c := e.NewContext(r, httptest.NewRecorder())
-				if got, want := requestScheme(c), c.Scheme(); got != want {
+				if got, want := Scheme(r), echos(r); got != want {
 					t.Errorf("peer %s, TLS %v, %v: %q, echo says %q", peer, overTLS, header, got, want)
 				}
 			}
