@@ -218,6 +218,7 @@ func New(cfg Config) (*Server, error) {
 	// The dashboard (/_stub/ui) is on with the admin API it drives.
 	ui, err := dashboard.New(dashboard.Config{On: adm.Enabled(), Operations: twilioRoutes.Operations()})
 	if err != nil {
+		srv.Close() // the shared journal's writer and the fault poller
 		return nil, fmt.Errorf("server: %w", err)
 	}
 
