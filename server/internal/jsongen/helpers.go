@@ -33,8 +33,10 @@ func jsonAppendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	// Most strings of an answer (SIDs, URLs, dates) need no escape: eight
 	// bytes at a time, the last eight overlapping, say so.
+	// The bytes the words passed need no second look: the byte-by-byte
+	// loop starts at the first word that failed.
+	i := 0
 	if len(s) >= 8 {
-		i := 0
 		for ; i+8 <= len(s) && jsonSafeWord(jsonWord(s, i)); i += 8 {
 		}
 		if i == len(s) || (i+8 > len(s) && jsonSafeWord(jsonWord(s, len(s)-8))) {
@@ -42,7 +44,7 @@ func jsonAppendString(b []byte, s string) []byte {
 		}
 	}
 	start := 0
-	for i := 0; i < len(s); {
+	for i < len(s) {
 		if c := s[i]; c < utf8.RuneSelf {
 			if jsonSafe[c] {
 				i++
