@@ -10,8 +10,9 @@ import (
 // demo world. Start-up builds a few megabytes of garbage (the specs,
 // read and resolved) on a heap of a few megabytes, which GOGC=100
 // collects three or four times over: a third of the CPU a demo start
-// takes. A fixtures file is loaded with the collector as configured: it
-// bounds the memory a large world takes while it loads.
+// takes. With a fixtures file, GOGC is put back before the file is read,
+// and loadGC then lowers it (to loadGCPercent) for the load, which bounds
+// the memory a large world takes while it loads.
 const startupGCPercent = 400
 
 // startupGC raises GOGC for the start-up, unless the environment's is
@@ -39,7 +40,8 @@ const loadGCPercent = 50
 // is lower or off, and returns the function that puts it back.
 func loadGC() (restore func()) {
 	prev := debug.SetGCPercent(loadGCPercent)
-	if prev < 0 || prev < loadGCPercent {
+	// GOGC=off reads as -1, below loadGCPercent, so this keeps it off too.
+	if prev < loadGCPercent {
 		debug.SetGCPercent(prev)
 	}
 	return func() { debug.SetGCPercent(prev) }
