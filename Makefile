@@ -89,7 +89,9 @@ image-builder:
 # STUB_TEST_POSTGRES names, or else start a throwaway cluster from the
 # PostgreSQL installed under /usr/lib/postgresql: this installs Debian's
 # postgresql when neither is there, as root with apt-get. Elsewhere those
-# tests skip, saying so; under CI (CI=true) they fail instead.
+# tests skip, saying so; under CI they fail instead. CI counts as set when
+# it is one of the spellings Go's strconv.ParseBool reads as true (1, t, T,
+# true, TRUE, True), the test the tests themselves make (pgtest's underCI).
 
 ## postgres-server: install PostgreSQL for the PostgreSQL store's tests, unless STUB_TEST_POSTGRES is set or one is installed
 postgres-server:
@@ -99,7 +101,7 @@ postgres-server:
 		export DEBIAN_FRONTEND=noninteractive; \
 		(apt-get install -y -qq postgresql >/dev/null 2>&1 || \
 		 (apt-get update -qq >/dev/null && apt-get install -y -qq postgresql >/dev/null)) || exit 1; \
-	elif [ "$$CI" = true ]; then echo "!!! no PostgreSQL, and CI=true: the PostgreSQL tests would fail (set STUB_TEST_POSTGRES, or run as root with apt-get)"; exit 1; \
+	elif case "$$CI" in 1|t|T|true|TRUE|True) true ;; *) false ;; esac; then echo "!!! no PostgreSQL, and CI=$$CI: the PostgreSQL tests would fail (set STUB_TEST_POSTGRES, or run as root with apt-get)"; exit 1; \
 	else echo "!!! no PostgreSQL: the PostgreSQL store's tests will skip (set STUB_TEST_POSTGRES, or apt-get install postgresql)"; fi
 
 # The dashboard's browser test (server/internal/dashboard) drives a headless
@@ -193,8 +195,10 @@ PRISM_DIR := server/internal/bench/prism
 
 .PHONY: bench bench-compare
 
+# Only the stores' run (BENCH_STORES=1 or only) needs PostgreSQL, so the
+# server is installed for it alone and a plain make bench installs nothing.
 ## bench: the stub vs a bare echo ceiling in interleaved rounds (CPU per request, req/s, medians and spread), allocations, memory, start-up up to 1,000,000 user conversations; BENCH_STORES=1 adds each store (memory, SQLite, PostgreSQL) at 1,000,000
-bench: postgres-server
+bench: $(if $(filter-out 0,$(BENCH_STORES)),postgres-server)
 	GO=$(GO) bash server/internal/bench/run.sh
 
 ## bench-compare: the same fetch and list load against Stoplight Prism mocking api/openapi.yaml (npm ci from the lockfile)
