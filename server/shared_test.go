@@ -108,9 +108,20 @@ func replicaPair(t *testing.T, configure func(*server.Config)) (*replica, *repli
 // the Twilio API. It returns the status and the body.
 func (r *replica) do(method, path, body string) (int, string) {
 	r.t.Helper()
-	req, err := http.NewRequest(method, r.URL+path, strings.NewReader(body))
+	status, out, err := r.request(method, path, body)
 	if err != nil {
 		r.t.Fatal(err)
+	}
+	return status, out
+}
+
+// request is do returning its error instead of failing the test, for
+// goroutines other than the test's own: t.Fatal must not be called from
+// them, since FailNow only stops the goroutine that calls it.
+func (r *replica) request(method, path, body string) (int, string, error) {
+	req, err := http.NewRequest(method, r.URL+path, strings.NewReader(body))
+	if err != nil {
+		return 0, "", err
 	}
 	if strings.HasPrefix(path, admin.PathPrefix) {
 		req.Header.Set("Authorization", "Bearer "+replicaToken)
@@ -121,24 +132,41 @@ func (r *replica) do(method, path, body string) (int, string) {
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		r.t.Fatal(err)
+		return 0, "", err
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
-		r.t.Fatal(err)
+		return 0, "", err
 	}
-	return resp.StatusCode, string(data)
+	return resp.StatusCode, string(data), nil
 }
 
 // must is do, failing unless the status is want.
 func (r *replica) must(want int, method, path, body string) string {
 	r.t.Helper()
-	status, out := r.do(method, path, body)
-	if status != want {
-		r.t.Fatalf("%s %s: %d, want %d: %s", method, path, status, want, out)
+	out, ok := r.check(want, method, path, body)
+	if !ok {
+		r.t.FailNow()
 	}
 	return out
+}
+
+// check is must without the stop: it reports a failed request or a status
+// other than want with t.Errorf and returns false, so that a goroutine
+// other than the test's can use it and return.
+func (r *replica) check(want int, method, path, body string) (string, bool) {
+	r.t.Helper()
+	status, out, err := r.request(method, path, body)
+	if err != nil {
+		r.t.Errorf("%s %s: %v", method, path, err)
+		return "", false
+	}
+	if status != want {
+		r.t.Errorf("%s %s: %d, want %d: %s", method, path, status, want, out)
+		return out, false
+	}
+	return out, true
 }
 
 // eventually polls check every 10 ms until it holds or limit passes, and
@@ -251,7 +279,9 @@ func TestSharedJournalBatches(t *testing.T) {
 	for range 4 {
 		wg.Go(func() {
 			for range 25 {
-				a.must(http.StatusOK, http.MethodGet, generalPath, "")
+				if _, ok := a.check(http.StatusOK, http.MethodGet, generalPath, ""); !ok {
+					return
+				}
 			}
 		})
 	}
@@ -313,7 +343,12 @@ func TestSharedFaultTimesAreExact(t *testing.T) {
 		wg.Go(func() {
 			r := []*replica{a, b}[g%2]
 			for range 5 {
-				if status, _ := r.do(http.MethodGet, generalPath, ""); status == http.StatusServiceUnavailable {
+				status, _, err := r.request(http.MethodGet, generalPath, "")
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if status == http.StatusServiceUnavailable {
 					faulted.Add(1)
 				}
 			}

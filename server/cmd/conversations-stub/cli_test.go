@@ -89,7 +89,7 @@ func TestBadFlagIsReportedOnce(t *testing.T) {
 }
 
 func TestHealthcheck(t *testing.T) {
-	stub := startStub(t, nil, noEnv)
+	stub := startStub(t, nil)
 	for _, tt := range []struct {
 		name    string
 		args    []string
@@ -148,9 +148,7 @@ func logLines(t *testing.T, log string) []map[string]any {
 // credential, the admin token included, is ever logged.
 func TestJSONLog(t *testing.T) {
 	const adminToken = "json-log-admin-token"
-	stub := startStub(t, []string{"--log-format", "json"}, func(k string) string {
-		return map[string]string{"STUB_ADMIN_TOKEN": adminToken}[k]
-	})
+	stub := startStub(t, map[string]string{"STUB_ADMIN_TOKEN": adminToken}, "--log-format", "json")
 	send := func(method, path, user, password, bearer string) {
 		t.Helper()
 		req := httptest.NewRequest(method, stub.url+path, nil)

@@ -86,6 +86,7 @@ func hammer(t *testing.T, base string, kill func()) map[int]int {
 	var once sync.Once
 	var wg sync.WaitGroup
 	deadline := time.Now().Add(2 * time.Minute) // a guard, not a speed limit
+	account, token, _ := strings.Cut(credsA, ":")
 	for g := range crashWriters {
 		wg.Go(func() {
 			for index := 1; time.Now().Before(deadline); index++ {
@@ -93,7 +94,7 @@ func hammer(t *testing.T, base string, kill func()) map[int]int {
 					req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("%s/v1/Users/ana/Conversations/c%d", base, conv),
 						strings.NewReader(fmt.Sprintf("LastReadMessageIndex=%d", index)))
 					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-					req.SetBasicAuth("AC00000000000000000000000000000001", "tokenone")
+					req.SetBasicAuth(account, token)
 					resp, err := client.Do(req)
 					if err != nil {
 						return // the stub is gone

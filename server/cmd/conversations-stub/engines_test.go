@@ -96,9 +96,20 @@ func (p *inProcess) stop() int {
 // wants. It returns the status and the body.
 func call(t *testing.T, base, method, path, credentials, body string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest(method, base+path, strings.NewReader(body))
+	status, out, err := request(base, method, path, credentials, body)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return status, out
+}
+
+// request is call returning its error instead of failing the test, for
+// goroutines other than the test's own: t.Fatal must not be called from
+// them, since FailNow only stops the goroutine that calls it.
+func request(base, method, path, credentials, body string) (int, string, error) {
+	req, err := http.NewRequest(method, base+path, strings.NewReader(body))
+	if err != nil {
+		return 0, "", err
 	}
 	if strings.HasPrefix(path, "/_stub/") {
 		req.Header.Set("Authorization", "Bearer "+credentials)
@@ -110,14 +121,14 @@ func call(t *testing.T, base, method, path, credentials, body string) (int, stri
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatal(err)
+		return 0, "", err
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
-		t.Fatal(err)
+		return 0, "", err
 	}
-	return resp.StatusCode, string(data)
+	return resp.StatusCode, string(data), nil
 }
 
 // writeFile writes a file in the test's temporary folder.

@@ -80,13 +80,17 @@ func TestReplicas(t *testing.T) {
 			wg.Go(func() {
 				for index := 1; index <= 10; index++ {
 					for conv := g; conv < crashConversations; conv += 8 {
-						mustStatus(t, own.URL, http.MethodPost, fmt.Sprintf("/v1/Users/ana/Conversations/c%d", conv), credsA, fmt.Sprintf("LastReadMessageIndex=%d", index), http.StatusOK)
+						if _, ok := checkStatus(t, own.URL, http.MethodPost, fmt.Sprintf("/v1/Users/ana/Conversations/c%d", conv), credsA, fmt.Sprintf("LastReadMessageIndex=%d", index), http.StatusOK); !ok {
+							return
+						}
 					}
 				}
 			})
 			wg.Go(func() {
 				for conv := g; conv < crashConversations; conv += 8 {
-					mustStatus(t, other.URL, http.MethodPost, fmt.Sprintf("/v1/Users/ana/Conversations/c%d", conv), credsA, "NotificationLevel=muted", http.StatusOK)
+					if _, ok := checkStatus(t, other.URL, http.MethodPost, fmt.Sprintf("/v1/Users/ana/Conversations/c%d", conv), credsA, "NotificationLevel=muted", http.StatusOK); !ok {
+						return
+					}
 				}
 			})
 		}
@@ -125,7 +129,11 @@ func TestReplicas(t *testing.T) {
 		for g := range 8 {
 			wg.Go(func() {
 				for range 4 {
-					status, _ := call(t, []string{a.URL, b.URL}[g%2], http.MethodGet, "/v1/Users/ana/Conversations/c1", credsA, "")
+					status, _, err := request([]string{a.URL, b.URL}[g%2], http.MethodGet, "/v1/Users/ana/Conversations/c1", credsA, "")
+					if err != nil {
+						t.Error(err)
+						return
+					}
 					if status == http.StatusServiceUnavailable {
 						faulted.Add(1)
 					}

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/twilio-stubs/userconversations/server/fixtures"
-	"github.com/twilio-stubs/userconversations/server/internal/testkit"
 )
 
 func noEnv(string) string { return "" }
@@ -133,41 +132,12 @@ func TestBadAdminOptionsExitWithStatus2(t *testing.T) {
 	}
 }
 
-// running is a stub startStub started.
-type running struct {
-	url    string
-	stdout *bytes.Buffer      // the banner: written before the stub is ready
-	stderr *testkit.LogBuffer // the log
-}
-
-// startStub runs the stub with args until the test ends.
-func startStub(t *testing.T, args []string, getenv func(string) string) running {
+// startStub runs the stub in this process as runStub does, and also has it
+// check its own responses (--validate-responses), so that the tests which
+// start a stub this way catch responses that break the API description.
+func startStub(t *testing.T, env map[string]string, args ...string) *inProcess {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan net.Addr, 1)
-	done := make(chan int, 1)
-	r := running{stdout: &bytes.Buffer{}, stderr: &testkit.LogBuffer{}}
-	go func() {
-		done <- run(ctx, append([]string{"--addr", "127.0.0.1:0", "--validate-responses"}, args...), getenv, r.stdout, r.stderr, ready)
-	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			t.Error("no shutdown in 15s")
-		}
-	})
-	select {
-	case addr := <-ready:
-		r.url = "http://" + addr.String()
-		return r
-	case code := <-done:
-		t.Fatalf("exited early with %d: %s", code, r.stderr)
-	case <-time.After(30 * time.Second): // generous: CI machines get busy
-		t.Fatal("not ready in 30s")
-	}
-	return r
+	return runStub(t, env, append([]string{"--validate-responses"}, args...)...)
 }
 
 func status(t *testing.T, method, url, authorization string) int {
@@ -185,9 +155,7 @@ func status(t *testing.T, method, url, authorization string) int {
 }
 
 func TestServesTheAdminAPIWithAToken(t *testing.T) {
-	stub := startStub(t, nil, func(k string) string {
-		return map[string]string{"STUB_ADMIN_TOKEN": "runtoken", "STUB_JOURNAL_SIZE": "2"}[k]
-	})
+	stub := startStub(t, map[string]string{"STUB_ADMIN_TOKEN": "runtoken", "STUB_JOURNAL_SIZE": "2"})
 	url, stdout := stub.url, stub.stdout
 	if got := status(t, http.MethodGet, url+"/_stub/health", ""); got != http.StatusOK {
 		t.Fatalf("health: %d", got)
@@ -229,7 +197,7 @@ func TestServesTheAdminAPIWithAToken(t *testing.T) {
 }
 
 func TestAdminAPIIsOffWithoutAToken(t *testing.T) {
-	stub := startStub(t, nil, noEnv)
+	stub := startStub(t, nil)
 	url, stdout := stub.url, stub.stdout
 	if got := status(t, http.MethodGet, url+"/_stub/health", ""); got != http.StatusOK {
 		t.Fatalf("health: %d", got)
@@ -251,7 +219,7 @@ func TestResetGoesBackToTheFixturesFile(t *testing.T) {
 	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	url := startStub(t, []string{"--fixtures", path, "--admin-token", "t0ken"}, noEnv).url
+	url := startStub(t, nil, "--fixtures", path, "--admin-token", "t0ken").url
 	if got := status(t, http.MethodPost, url+"/_stub/reset", "Bearer t0ken"); got != http.StatusNoContent {
 		t.Fatalf("reset: %d", got)
 	}

@@ -146,11 +146,28 @@ func TestStateOnEveryEngine(t *testing.T) {
 // body.
 func mustStatus(t *testing.T, base, method, path, credentials, body string, want int) string {
 	t.Helper()
-	status, out := call(t, base, method, path, credentials, body)
-	if status != want {
-		t.Fatalf("%s %s: %d, want %d: %s", method, path, status, want, out)
+	out, ok := checkStatus(t, base, method, path, credentials, body, want)
+	if !ok {
+		t.FailNow()
 	}
 	return out
+}
+
+// checkStatus is mustStatus without the stop: it reports a failed request
+// or a status other than want with t.Errorf and returns false, so that a
+// goroutine other than the test's can use it and return.
+func checkStatus(t *testing.T, base, method, path, credentials, body string, want int) (string, bool) {
+	t.Helper()
+	status, out, err := request(base, method, path, credentials, body)
+	if err != nil {
+		t.Errorf("%s %s: %v", method, path, err)
+		return "", false
+	}
+	if status != want {
+		t.Errorf("%s %s: %d, want %d: %s", method, path, status, want, out)
+		return out, false
+	}
+	return out, true
 }
 
 // sameJSON reports whether two JSON documents hold the same values.
