@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/twilio-stubs/userconversations/server/internal/httpmw"
 	"github.com/twilio-stubs/userconversations/server/internal/twilioerr"
 	"github.com/twilio-stubs/userconversations/server/internal/validation"
+	"github.com/twilio-stubs/userconversations/server/internal/violations"
 	"github.com/twilio-stubs/userconversations/server/store"
 )
 
@@ -117,12 +117,8 @@ func clean(s string) string {
 		}
 		return r
 	}, s)
-	if len(s) > MaxMessageLen {
-		cut := MaxMessageLen
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut] + "..."
+	if capped, cut := violations.CapString(s, MaxMessageLen); cut {
+		s = capped + "..."
 	}
 	return s
 }

@@ -207,9 +207,8 @@ func New(cfg Config) (*Server, error) {
 		AnswerError:   httpmw.AnswerError,
 		FaultInjected: counts.FaultInjected,
 
-		Violations:       contract.Log,
-		MarkedViolations: violations.Marked,
-		Recording:        twilio.recording(),
+		Violations: contract.Log,
+		Recording:  twilio.recording(),
 	})
 	if err != nil {
 		srv.Close()

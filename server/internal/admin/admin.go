@@ -96,9 +96,6 @@ type Config struct {
 	// Violations is the log GET /_stub/violations lists and POST
 	// /_stub/reset clears; nil means an empty one (outside proxy mode).
 	Violations *violations.Log
-	// MarkedViolations returns the ids of a Twilio API request's
-	// violations, for the journal; nil records none.
-	MarkedViolations func(echo.Context) []string
 	// Recording returns proxy mode's recording for GET /_stub/recording;
 	// nil answers 404 (not a proxy).
 	Recording func() (fixturesgen.Fixtures, bool)
@@ -130,7 +127,6 @@ type Admin struct {
 	answerError  func(echo.Context) (int, string)
 	faultApplied func(operation, action string)
 	violations   *violations.Log
-	marked       func(echo.Context) []string
 	recording    func() (fixturesgen.Fixtures, bool)
 }
 
@@ -167,14 +163,10 @@ func New(cfg Config) (*Admin, error) {
 		answerError:  cfg.AnswerError,
 		faultApplied: cfg.FaultInjected,
 		violations:   cfg.Violations,
-		marked:       cfg.MarkedViolations,
 		recording:    cfg.Recording,
 	}
 	if a.violations == nil {
 		a.violations = violations.NewLog(violations.DefaultLogSize)
-	}
-	if a.marked == nil {
-		a.marked = func(echo.Context) []string { return nil }
 	}
 	a.twins, a.serviceOps = twins(cfg.Operations)
 	if a.fixtures == nil {

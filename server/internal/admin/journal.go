@@ -12,11 +12,11 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/twilio-stubs/userconversations/server/internal/routes"
+	"github.com/twilio-stubs/userconversations/server/internal/violations"
 )
 
 // Entry is one request the Twilio API received, and its answer. It holds
@@ -271,7 +271,7 @@ func (a *Admin) record(operation string, next echo.HandlerFunc) echo.HandlerFunc
 		start := time.Now() // UTC() would drop the monotonic clock
 		// Copies of what the entry keeps of the request: net/http's strings
 		// are slices of the request line, which may be 64 KB long.
-		path, cutPath := capString(req.URL.EscapedPath(), MaxJournalPathBytes)
+		path, cutPath := violations.CapString(req.URL.EscapedPath(), MaxJournalPathBytes)
 		path = strings.Clone(path)
 		query, cutQuery := parseCapped(req.URL.RawQuery, MaxJournalValuesBytes)
 		form, cutForm := captureForm(req, a.maxFormBytes)
@@ -301,14 +301,14 @@ func (a *Admin) record(operation string, next echo.HandlerFunc) echo.HandlerFunc
 			}
 			for name, value := range entry.PathParams {
 				// Together within the path's bound: they are parts of it.
-				if v, cut := capString(value, MaxJournalPathBytes/len(entry.PathParams)); cut {
+				if v, cut := violations.CapString(value, MaxJournalPathBytes/len(entry.PathParams)); cut {
 					entry.PathParams[name], entry.Truncated = strings.Clone(v), true
 				}
 			}
 			entry.Fault, _ = c.Get(faultKey).(string)
 			entry.Status = c.Response().Status
 			entry.Code, entry.Message = a.answerError(c)
-			entry.Violations = a.marked(c)
+			entry.Violations = violations.Marked(c)
 			// A client that left before its answer was written got none.
 			if p != nil || c.Get(noAnswerKey) != nil || req.Context().Err() != nil {
 				entry.Status, entry.Code, entry.Message = 0, 0, ""
@@ -375,19 +375,6 @@ func parseCapped(raw string, budget int) (url.Values, bool) {
 		values[strings.Clone(k)] = append(values[k], strings.Clone(v))
 	}
 	return values, false
-}
-
-// capString returns s cut to at most max bytes, on a rune boundary, and
-// whether it was cut.
-func capString(s string, max int) (string, bool) {
-	if len(s) <= max {
-		return s, false
-	}
-	cut := max
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut], true
 }
 
 type readCloser struct {

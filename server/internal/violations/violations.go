@@ -54,11 +54,15 @@ type Violation struct {
 
 // Bounds: how many violations the Log keeps (the latest), how many one
 // answer may add (a page of a thousand bad items would otherwise flush the
-// log), and how much of a path each keeps.
+// log), and how much of a path and of a value each keeps.
 const (
 	DefaultLogSize = 1000
 	MaxPerAnswer   = 100
 	MaxPathBytes   = 1024
+	// MaxValueBytes bounds a problem's value. A value cut to it may no
+	// longer be valid JSON (a long string loses its closing quote), but
+	// it still shows what was wrong.
+	MaxValueBytes = MaxPathBytes
 )
 
 // Log keeps the latest violations. It is safe for concurrent use.
@@ -140,11 +144,18 @@ func (r *Reporter) Report(c echo.Context, a Answer, problems []validation.Proble
 		return nil
 	}
 	req := c.Request()
-	path := capString(req.URL.EscapedPath(), MaxPathBytes)
+	// Copies: net/http's path is a slice of the request line, and a
+	// problem's value may be a slice of a large body; the log keeps both.
+	path, _ := CapString(req.URL.EscapedPath(), MaxPathBytes)
+	path = strings.Clone(path)
 	now := time.Now().UTC()
 	kept := problems[:min(len(problems), MaxPerAnswer)]
 	vs := make([]Violation, len(kept))
 	for i, p := range kept {
+		// A value may be as long as the body it came from: the log and its
+		// line keep no more of it than of a path.
+		value, _ := CapString(p.Value, MaxValueBytes)
+		p.Value = strings.Clone(value)
 		vs[i] = Violation{
 			Time: now, Direction: a.Direction, Operation: a.Operation,
 			Method: req.Method, Path: path, Status: a.Status,
@@ -208,14 +219,16 @@ func Marked(c echo.Context) []string {
 	return ids
 }
 
-// capString cuts s to at most max bytes, on a rune boundary.
-func capString(s string, max int) string {
+// CapString returns s cut to at most max bytes, on a rune boundary, and
+// whether it was cut. The result shares s's memory: a caller that keeps it
+// while s may be large clones it, so that the cut does not hold all of s.
+func CapString(s string, max int) (string, bool) {
 	if len(s) <= max {
-		return strings.Clone(s)
+		return s, false
 	}
 	cut := max
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}
-	return s[:cut]
+	return s[:cut], true
 }

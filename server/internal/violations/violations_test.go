@@ -4,6 +4,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -65,5 +66,44 @@ func TestReportLogsNoWithheldValue(t *testing.T) {
 		[]validation.Problem{{Location: "body", Pointer: "/friendly_name", Rule: "type", Value: "alice@example.com", Redacted: true}})
 	if line := logs.String(); !strings.Contains(line, "redacted=true") || strings.Contains(line, "value=") || strings.Contains(line, "alice@example.com") {
 		t.Fatalf("log: %s", line)
+	}
+}
+
+// A huge value is kept, and logged, no longer than MaxValueBytes: an
+// upstream's bad answer may be megabytes long.
+func TestReportCapsTheValue(t *testing.T) {
+	logs := &testkit.LogBuffer{}
+	r := &violations.Reporter{Log: violations.NewLog(10), Logger: logs.Logger()}
+	huge := `"` + strings.Repeat("é", 1<<19) + `"` // 1 MB and 2 bytes; é is 2 bytes
+	r.Report(newContext(), violations.Answer{Direction: violations.Response, Operation: "FetchUserConversation"},
+		[]validation.Problem{{Location: "body", Pointer: "/friendly_name", Rule: "maxLength", Value: huge}})
+	got := r.Log.List("")
+	if len(got) != 1 {
+		t.Fatalf("kept %d violations", len(got))
+	}
+	if v := got[0].Value; len(v) > violations.MaxValueBytes || len(v) < violations.MaxValueBytes-1 || !strings.HasPrefix(huge, v) || !utf8.ValidString(v) {
+		t.Fatalf("kept a value of %d bytes, want a valid prefix of at most %d", len(v), violations.MaxValueBytes)
+	}
+	if n := len(logs.String()); n > 2*violations.MaxValueBytes+1024 {
+		t.Fatalf("logged %d bytes", n)
+	}
+}
+
+// CapString cuts on a rune boundary, and says whether it cut.
+func TestCapString(t *testing.T) {
+	for _, tc := range []struct {
+		s, want string
+		max     int
+		cut     bool
+	}{
+		{"abc", "abc", 3, false},
+		{"abcd", "abc", 3, true},
+		{"aé", "a", 2, true}, // é is 2 bytes: cutting inside it drops it
+		{"é", "", 1, true},
+		{"", "", 0, false},
+	} {
+		if got, cut := violations.CapString(tc.s, tc.max); got != tc.want || cut != tc.cut {
+			t.Errorf("CapString(%q, %d) = %q, %v; want %q, %v", tc.s, tc.max, got, cut, tc.want, tc.cut)
+		}
 	}
 }
