@@ -3,9 +3,9 @@
 // upstream's answer had (`violations: ["v3", "v4"]`), and lists them at
 // GET /_stub/violations: direction, location, the parameter's name or the
 // value's JSON Pointer, the rule broken, a message, the value. A stub
-// without proxy mode marks no entry, and one older than proxy mode has no
-// GET /_stub/violations (404): then an entry shows nothing, and ids show
-// bare. Items given whole rather than as ids are read leniently.
+// without proxy mode marks no entry: then an entry shows nothing. The log
+// keeps only the latest violations, so an id may name one no longer
+// listed: it shows bare.
 import * as api from './api.js';
 
 // At most this many violations are remembered; the stub keeps 1000.
@@ -15,27 +15,24 @@ export class Violations {
   constructor() {
     this.known = new Map(); // id -> violation, as GET /_stub/violations gives it
     this.gone = new Set(); // ids asked for and not listed (no longer kept)
-    this.unavailable = ''; // why GET /_stub/violations cannot tell, if it cannot
   }
 
   // lookUp fetches the violations the requests name and are not known
   // yet, once: it never fails, a failure leaving the ids bare.
   async lookUp(requests) {
-    if (this.unavailable) return;
     const wanted = new Set();
     for (const r of requests) {
       for (const v of Array.isArray(r.violations) ? r.violations : []) {
-        if (typeof v === 'string' && !this.known.has(v) && !this.gone.has(v)) wanted.add(v);
+        if (!this.known.has(v) && !this.gone.has(v)) wanted.add(v);
       }
     }
     if (wanted.size === 0) return;
     let list;
     try {
       list = await api.adminJSON('/_stub/violations');
-    } catch (err) {
-      // 404: a stub without proxy mode's violations. Anything else may
-      // pass: ask again on the next refresh.
-      if (err instanceof api.ApiError && err.status === 404) this.unavailable = 'this stub has no GET /_stub/violations';
+    } catch {
+      // A failure may pass: the ids stay bare until the next refresh asks
+      // again.
       return;
     }
     if (this.known.size > KEEP) this.known.clear();
@@ -50,15 +47,11 @@ export class Violations {
   of(entry) {
     const list = entry && entry.violations;
     if (!Array.isArray(list)) return [];
-    return list.map((v) => {
-      if (typeof v === 'string') {
-        const found = this.known.get(v);
-        if (found) return read(found);
-        const why = this.unavailable || (this.gone.has(v) ? 'no longer kept by the stub' : 'not listed yet');
-        return { id: v, where: '', path: '', rule: '', message: `details unknown: ${why}` };
-      }
-      if (typeof v !== 'object' || v === null) return { id: '', where: '', path: '', rule: '', message: String(v) };
-      return read(v);
+    return list.map((id) => {
+      const found = this.known.get(id);
+      if (found) return read(found);
+      const why = this.gone.has(id) ? 'no longer kept by the stub' : 'not listed yet';
+      return { id, where: '', path: '', rule: '', message: `details unknown: ${why}` };
     });
   }
 }
@@ -80,7 +73,5 @@ function read(v) {
   let message = text('message');
   if (v.redacted === true) message += `${message ? '; ' : ''}value withheld (personal data)`;
   else if (typeof v.value === 'string' && v.value !== '') message += `${message ? '; ' : ''}value ${v.value}`;
-  const out = { id: text('id'), where, path, rule: text('rule'), message };
-  if (!out.where && !out.path && !out.rule && !out.message) out.message = JSON.stringify(v);
-  return out;
+  return { id: text('id'), where, path, rule: text('rule'), message };
 }
