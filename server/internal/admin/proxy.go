@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	admingen "github.com/twilio-stubs/userconversations/gen/admin"
+	"github.com/twilio-stubs/userconversations/server/internal/validation"
 	"github.com/twilio-stubs/userconversations/server/internal/violations"
 )
 
@@ -38,7 +39,7 @@ func violationModel(v violations.Violation) admingen.Violation {
 		Value:     optional(v.Value),
 		Redacted:  optionalTrue(v.Redacted),
 	}
-	if v.Location == "body" {
+	if v.Location == validation.LocationBody {
 		m.Pointer = &v.Pointer
 	}
 	return m

@@ -217,11 +217,11 @@ func (s *SharedFaults) Take(ctx context.Context, r Request) (Fault, bool, error)
 			f.spent.Store(true)
 			continue
 		}
-		if f.Times > 0 && applied >= f.Times {
-			f.spent.Store(true)
-		}
 		taken := f.Fault
 		taken.Applied = applied
+		if taken.spent() {
+			f.spent.Store(true)
+		}
 		return taken, true, nil
 	}
 	return Fault{}, false, nil
