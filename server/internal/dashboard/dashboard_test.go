@@ -52,6 +52,30 @@ func assets(t *testing.T) []string {
 	return names
 }
 
+// script is one of the page's JavaScript modules.
+type script struct {
+	name string
+	src  []byte
+}
+
+// scripts reads the JavaScript modules among names, the files of
+// web/assets, in the order given.
+func scripts(t *testing.T, names []string) []script {
+	t.Helper()
+	var out []script
+	for _, name := range names {
+		if path.Ext(name) != ".js" {
+			continue
+		}
+		src, err := os.ReadFile("web/assets/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, script{name: name, src: src})
+	}
+	return out
+}
+
 // The page and every file it uses are served without a token (the stub's
 // response validation checks each against api/admin.yaml), with the
 // security headers, and with a media type a browser runs or applies under
@@ -216,19 +240,12 @@ func TestEveryFileIsUsedAndThere(t *testing.T) {
 		referenced[m[1]] = true
 	}
 	imports := regexp.MustCompile(`from '\./([a-z0-9.-]+)'`)
-	for _, name := range assets(t) {
-		if path.Ext(name) != ".js" {
-			continue
-		}
-		src, err := os.ReadFile("web/assets/" + name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range imports.FindAllStringSubmatch(string(src), -1) {
+	files := assets(t)
+	for _, script := range scripts(t, files) {
+		for _, m := range imports.FindAllStringSubmatch(string(script.src), -1) {
 			referenced[m[1]] = true
 		}
 	}
-	files := assets(t)
 	for name := range referenced {
 		if !slices.Contains(files, name) {
 			t.Errorf("%s is used but not in web/assets", name)
@@ -261,16 +278,9 @@ func TestNoInlineCodeNorHTMLParsing(t *testing.T) {
 		}
 	}
 	sinks := regexp.MustCompile(`\.(innerHTML|outerHTML|insertAdjacentHTML)\b|document\.write|\beval\(|new Function|setAttribute\('style'|https?://`)
-	for _, name := range assets(t) {
-		if path.Ext(name) != ".js" {
-			continue
-		}
-		src, err := os.ReadFile("web/assets/" + name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if loc := sinks.FindIndex(src); loc != nil {
-			t.Errorf("web/assets/%s: %q", name, src[loc[0]:loc[1]])
+	for _, script := range scripts(t, assets(t)) {
+		if loc := sinks.FindIndex(script.src); loc != nil {
+			t.Errorf("web/assets/%s: %q", script.name, script.src[loc[0]:loc[1]])
 		}
 	}
 }

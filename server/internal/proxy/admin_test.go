@@ -17,7 +17,7 @@ func TestViolationsAreCountedAndCleared(t *testing.T) {
 	up := newFakeUpstream(t, func(r *http.Request) canned {
 		uc := userConversation("http://" + r.Host)
 		uc["unread_messages_count"] = "12"
-		return canned{http.StatusOK, twilioHeaders(), mustJSON(t, uc)}
+		return canned{http.StatusOK, twilioHeaders(), testkit.MustJSON(t, uc)}
 	})
 	s, _ := proxyTo(t, up.URL, nil)
 	if r := s.Send(testkit.Call{Method: http.MethodGet, Path: "/_stub/health", NoAuth: true}); r.Status != http.StatusOK {

@@ -28,13 +28,13 @@ func TestForwardsAsSent(t *testing.T) {
 		h := twilioHeaders()
 		h.Set("X-Upstream", "kept")
 		h.Set("Set-Cookie", "shown=as-sent")
-		return canned{http.StatusOK, h, mustJSON(t, userConversation("http://"+r.Host))}
+		return canned{http.StatusOK, h, testkit.MustJSON(t, userConversation("http://"+r.Host))}
 	})
 	s, _ := proxyTo(t, up.URL, nil)
 	form := "NotificationLevel=muted&LastReadMessageIndex=5"
 	r := s.Raw(http.MethodPost, "/v1/Users/eve%2Fops/Conversations/general?Unknown=1", "application/x-www-form-urlencoded", strings.NewReader(form))
 
-	want := mustJSON(t, userConversation(s.URL))
+	want := testkit.MustJSON(t, userConversation(s.URL))
 	if r.Status != http.StatusOK || !bytes.Equal(r.Body, want) {
 		t.Fatalf("answered %d %s\nwant %s", r.Status, r.Body, want)
 	}
@@ -65,7 +65,7 @@ func TestForwardsAsSent(t *testing.T) {
 		t.Fatalf("a conforming answer has violations: %+v", vs)
 	}
 	entry := journalOf(t, s)[0]
-	if deref(entry.RequestId) != "RQ0123456789abcdef0123456789abcdef" || deref(entry.Account) != testkit.AccountA || entry.Form["NotificationLevel"][0] != "muted" {
+	if testkit.Deref(entry.RequestId) != "RQ0123456789abcdef0123456789abcdef" || testkit.Deref(entry.Account) != testkit.AccountA || entry.Form["NotificationLevel"][0] != "muted" {
 		t.Fatalf("journal: %+v", entry)
 	}
 }

@@ -142,14 +142,3 @@ func userConversation(base string) map[string]any {
 		},
 	}
 }
-
-func mustJSON(t *testing.T, v any) []byte {
-	t.Helper()
-	data, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
-
-func deref[T any](p *T) T { return testkit.Deref(p) }

@@ -22,7 +22,7 @@ type found struct {
 }
 
 func foundOf(v admingen.Violation) found {
-	return found{string(v.Location), deref(v.Name), deref(v.Pointer), v.Rule, deref(v.Value), deref(v.Redacted)}
+	return found{string(v.Location), testkit.Deref(v.Name), testkit.Deref(v.Pointer), v.Rule, testkit.Deref(v.Value), testkit.Deref(v.Redacted)}
 }
 
 // A personal value (friendly_name is x-twilio pii) that must never be
@@ -38,7 +38,7 @@ func TestOffContractAnswersAreCaught(t *testing.T) {
 		return func(base string) canned {
 			uc := userConversation(base)
 			change(uc)
-			return canned{http.StatusOK, twilioHeaders(), mustJSON(t, uc)}
+			return canned{http.StatusOK, twilioHeaders(), testkit.MustJSON(t, uc)}
 		}
 	}
 	tests := []struct {
@@ -78,7 +78,7 @@ func TestOffContractAnswersAreCaught(t *testing.T) {
 			h := twilioHeaders()
 			h.Del("Twilio-Request-Id")
 			h.Set("Twilio-Request-Duration", "fast")
-			return canned{http.StatusOK, h, mustJSON(t, userConversation(base))}
+			return canned{http.StatusOK, h, testkit.MustJSON(t, userConversation(base))}
 		}, []found{
 			{location: "header", name: "Twilio-Request-Duration", rule: "pattern", value: `"fast"`},
 			{location: "header", name: "Twilio-Request-Id", rule: "required"},
@@ -125,11 +125,11 @@ func TestOffContractAnswersAreCaught(t *testing.T) {
 				got = append(got, foundOf(v))
 				ids = append(ids, v.Id)
 				if v.Operation != "FetchUserConversation" || v.Direction != admingen.ViolationDirectionResponse || v.Status != sent.status ||
-					deref(v.Account) != testkit.AccountA || v.Path != target {
+					testkit.Deref(v.Account) != testkit.AccountA || v.Path != target {
 					t.Errorf("violation %+v", v)
 				}
-				if id := sent.header.Get("Twilio-Request-Id"); deref(v.RequestId) != id {
-					t.Errorf("request_id %q, want the upstream's %q", deref(v.RequestId), id)
+				if id := sent.header.Get("Twilio-Request-Id"); testkit.Deref(v.RequestId) != id {
+					t.Errorf("request_id %q, want the upstream's %q", testkit.Deref(v.RequestId), id)
 				}
 			}
 			slices.SortFunc(got, func(a, b found) int { return strings.Compare(a.pointer+a.name, b.pointer+b.name) })
@@ -138,8 +138,8 @@ func TestOffContractAnswersAreCaught(t *testing.T) {
 			}
 
 			entries := journalOf(t, s)
-			if last := entries[len(entries)-1]; !slices.Equal(deref(last.Violations), ids) {
-				t.Errorf("the journal marks %v, want %v", deref(last.Violations), ids)
+			if last := entries[len(entries)-1]; !slices.Equal(testkit.Deref(last.Violations), ids) {
+				t.Errorf("the journal marks %v, want %v", testkit.Deref(last.Violations), ids)
 			}
 			log := logs.String()
 			for _, f := range tt.want {
@@ -164,7 +164,7 @@ func TestStrictModeRefusesOffContractAnswers(t *testing.T) {
 		uc := userConversation("http://" + r.Host)
 		uc["unread_messages_count"] = "12"
 		uc["conversation_state"] = "archived"
-		return canned{http.StatusOK, twilioHeaders(), mustJSON(t, uc)}
+		return canned{http.StatusOK, twilioHeaders(), testkit.MustJSON(t, uc)}
 	})
 	s, _ := proxyTo(t, up.URL, func(c *server.Config) { c.UpstreamStrict = true })
 	msg := s.Request(http.MethodGet, "/v1/Users/alice/Conversations/general", nil).StrictError(t, http.StatusBadGateway, 20502)

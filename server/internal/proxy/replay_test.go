@@ -130,7 +130,7 @@ func TestRecordingReplaysTheSession(t *testing.T) {
 			a.ApiKeys[j].Secret = testkit.SecretA
 		}
 	}
-	world, err := fixtures.Parse(mustJSON(t, doc))
+	world, err := fixtures.Parse(testkit.MustJSON(t, doc))
 	if err != nil {
 		t.Fatalf("the recording is not a valid fixture document: %v\n%s", err, r.Body)
 	}

@@ -2,7 +2,6 @@ package recording_test
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -134,7 +133,7 @@ func TestDateUpdatedReplaysPerParticipant(t *testing.T) {
 	for i := range doc.Accounts {
 		doc.Accounts[i].AuthToken = "token"
 	}
-	w, err := fixtures.Parse(mustJSON(t, doc))
+	w, err := fixtures.Parse(testkit.MustJSON(t, doc))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,13 +196,4 @@ func TestTheFileIsAFixtureDocument(t *testing.T) {
 	if err := recording.WriteFile(filepath.Join(dir, "missing", "rec.json"), doc); err == nil {
 		t.Fatal("writing into a missing folder succeeded")
 	}
-}
-
-func mustJSON(t *testing.T, v any) []byte {
-	t.Helper()
-	data, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
 }

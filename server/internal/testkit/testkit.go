@@ -4,8 +4,10 @@
 package testkit
 
 import (
+	"encoding/json"
 	"fmt"
 	"sync"
+	"testing"
 	"time"
 )
 
@@ -38,4 +40,14 @@ func Deref[T any](p *T) T {
 		return zero
 	}
 	return *p
+}
+
+// MustJSON is v as JSON; a value that cannot be encoded fails the test.
+func MustJSON(t testing.TB, v any) []byte {
+	t.Helper()
+	data, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
