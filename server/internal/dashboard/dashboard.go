@@ -46,7 +46,7 @@ type Config struct {
 // Dashboard serves the page and its files. It is safe for concurrent use:
 // everything is rendered in New.
 type Dashboard struct {
-	on     bool
+	// page is the rendered page; nil while the dashboard is off.
 	page   []byte
 	assets map[string]asset
 }
@@ -67,7 +67,7 @@ func New(cfg Config) (*Dashboard, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dashboard: %w", err)
 	}
-	return &Dashboard{on: cfg.On, page: page, assets: assets}, nil
+	return &Dashboard{page: page, assets: assets}, nil
 }
 
 // pageData is what page.html is rendered with.
@@ -133,7 +133,7 @@ func (d *Dashboard) Step() routes.Step {
 		return func(next echo.HandlerFunc) echo.HandlerFunc {
 			return func(c echo.Context) error {
 				setSecurityHeaders(c.Response().Header())
-				if !d.on {
+				if d.page == nil {
 					return echo.ErrNotFound
 				}
 				return next(c)
