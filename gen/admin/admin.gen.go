@@ -483,6 +483,8 @@ type Violation struct {
 
 	// Value The offending value as JSON (`"12"`, `5`, `null`); only a
 	// scalar, and absent when withheld (`redacted`) or not a scalar.
+	// At most 1,024 bytes: a longer value is cut (at a character's
+	// boundary), and then no longer JSON.
 	//
 	//
 	// Example: "12"
