@@ -46,10 +46,9 @@ func (s *Store) RemoveUserConversation(ctx context.Context, scope store.Scope, u
 }
 
 // Authenticate accepts an Account SID with its auth token, or an API key
-// SID with its secret, and returns the account SID. Credentials found are
-// kept until the world is replaced (sqlworld.AuthCache): through this
-// store at once, through another process within
-// sqlworld.CredentialsRefresh.
+// SID with its secret, and returns the account SID. It asks the database
+// every time: the HTTP layer keeps what passed, for as long as Version
+// stays the same (sqlworld.AuthCache).
 func (s *Store) Authenticate(ctx context.Context, username, password string) (string, error) {
 	return s.auth.Authenticate(ctx, conn{stmts: s.reads}, username, password)
 }

@@ -10,26 +10,21 @@ import (
 	"github.com/twilio-stubs/userconversations/server/store"
 )
 
-// credentialsSQL finds the secret of an account or API key SID: the two
-// prefixes differ, so at most one row comes back.
-const credentialsSQL = `SELECT sid, auth_token FROM accounts WHERE sid = $1
+// credentialsSQL finds the secret of an account or API key SID, and the
+// world's version in the same statement, so that both come from one
+// state of the database: the two prefixes differ, so at most one secret
+// comes back, and the version comes back when none does.
+const credentialsSQL = `SELECT w.value, COALESCE(c.sid, ''), COALESCE(c.secret, '') FROM shared_counters w LEFT JOIN (
+SELECT sid, auth_token AS secret FROM accounts WHERE sid = $1
 UNION ALL
-SELECT a.sid, k.secret FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.sid = $1`
+SELECT a.sid, k.secret FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.sid = $1
+) c ON true WHERE w.name = 'world_version'`
 
-// credentials reads the account and secret of an account or API key SID;
-// "" and "" if there is none.
-func credentials(ctx context.Context, c Conn, username string) (account, secret string, err error) {
-	rows, err := c.Query(ctx, credentialsSQL, username)
-	if err != nil {
-		return "", "", err
-	}
-	defer rows.Close()
-	if rows.Next() {
-		if err := rows.Scan(&account, &secret); err != nil {
-			return "", "", err
-		}
-	}
-	return account, secret, rows.Err()
+// credentials reads the account and secret of an account or API key SID,
+// "" and "" if there is none, and the world's version they belong to.
+func credentials(ctx context.Context, c Conn, username string) (account, secret string, version int64, err error) {
+	err = queryRow(ctx, c, credentialsSQL, []any{username}, &version, &account, &secret)
+	return account, secret, version, err
 }
 
 // check accepts password if it is secret, and secret is not empty.
@@ -40,135 +35,94 @@ func check(account, secret, password string) (string, error) {
 	return account, nil
 }
 
-// CredentialsRefresh is how often an AuthCache asks the database whether
-// the world was replaced (Load, Modify, Seed) since it last looked:
-// credentials changed through another process are taken within this time,
-// and a process's own changes at once.
+// CredentialsRefresh is how often an AuthCache reads the world's version
+// while the store is asked for its own (Current): a replacement of the
+// world (Load, Modify, Seed) by another process, credentials included, is
+// seen within this time, and one by this process at once.
 const CredentialsRefresh = 100 * time.Millisecond
 
-// AuthCache authenticates as Authenticate does, but keeps the credentials
-// it found, so that a request costs no credentials query: they change only
-// when the world is replaced, and every replacement changes the world's
-// version (BumpWorldVersion), which the cache reads at most every
-// CredentialsRefresh. Only credentials that exist are kept, so the cache
-// holds no more than the world's accounts and API keys.
+// AuthCache authenticates against the database on every call, and keeps
+// the store's version (Current). The caches above the store (the HTTP
+// layer's) trust what they remember only while that version stays the
+// same, so it changes whenever the world's version (BumpWorldVersion),
+// which every replacement of the world changes, is seen to move. The
+// credentials themselves are not kept: those caches already spare the
+// store most requests, and a secret kept in memory is one more copy to
+// leak.
 type AuthCache struct {
-	mu  sync.Mutex
-	gen uint64 // changes whenever known is emptied
-	// published is gen, for Version to read without mu.
-	published atomic.Uint64
-	version   int64     // the world's version known was filled at
-	checked   time.Time // when the version was last read; zero: read it now
-	known     map[string]credential
+	mu      sync.Mutex
+	version int64 // the newest world's version seen
 
-	// For Current, without mu: checked in Unix nanoseconds, and whether a
-	// read of the world's version is under way in the background.
+	// published is the store's version: it changes whenever version moves
+	// or this process replaced the world.
+	published atomic.Uint64
+	// checkedAt is when the world's version was last read, in Unix
+	// nanoseconds; 0 has the next Current read it. refreshing is whether
+	// a read is under way in the background.
 	checkedAt  atomic.Int64
 	refreshing atomic.Bool
 }
 
-type credential struct{ account, secret string }
-
 // Authenticate accepts an Account SID with its auth token, or an API key
-// SID with its secret, and returns the account SID.
+// SID with its secret, and returns the account SID. The world's version
+// read with the credentials moves the store's version before the answer,
+// so that no answer comes from a world newer than that version says.
 func (a *AuthCache) Authenticate(ctx context.Context, c Conn, username, password string) (string, error) {
-	gen, err := a.fresh(ctx, c)
+	account, secret, version, err := credentials(ctx, c, username)
 	if err != nil {
 		return "", err
 	}
-	a.mu.Lock()
-	cred, ok := a.known[username]
-	a.mu.Unlock()
-	if !ok {
-		account, secret, err := credentials(ctx, c, username)
-		if err != nil {
-			return "", err
-		}
-		cred = credential{account, secret}
-		a.mu.Lock()
-		// Kept only if no replacement was seen meanwhile: what was read
-		// may predate it.
-		if secret != "" && a.gen == gen {
-			if a.known == nil {
-				a.known = map[string]credential{}
-			}
-			a.known[username] = cred
-		}
-		a.mu.Unlock()
-	}
-	return check(cred.account, cred.secret, password)
+	a.seen(version)
+	return check(account, secret, password)
 }
 
-// fresh empties the cache if the world's version changed, reading it when
-// CredentialsRefresh has passed; it returns the cache's generation. While
-// one request reads the version, the others use the cache as it is.
-func (a *AuthCache) fresh(ctx context.Context, c Conn) (uint64, error) {
-	a.mu.Lock()
-	if time.Since(a.checked) < CredentialsRefresh {
-		defer a.mu.Unlock()
-		return a.gen, nil
-	}
-	a.setChecked(time.Now())
-	a.mu.Unlock()
+// fresh reads the world's version, and moves the store's version if it
+// changed.
+func (a *AuthCache) fresh(ctx context.Context, c Conn) error {
 	v, err := WorldVersion(ctx, c)
-	a.mu.Lock()
-	defer a.mu.Unlock()
 	if err != nil {
-		a.setChecked(time.Time{})
-		return 0, err
+		return err
 	}
-	if v != a.version {
-		a.version = v
-		a.forget()
-	}
-	return a.gen, nil
+	a.seen(v)
+	return nil
 }
 
-// Forget empties the cache: this process replaced the world.
-func (a *AuthCache) Forget() {
+// seen takes a world's version just read. Only a newer one moves the
+// store's version: reads run concurrently, and one that read an older
+// version and lands after a newer one must not take the version back, as
+// that would change the store's version again for nothing, and leave it
+// to change once more when the newer version is next read.
+func (a *AuthCache) seen(v int64) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.forget()
-	a.setChecked(time.Time{})
-}
-
-// setChecked sets when the version was last read; a.mu is held.
-func (a *AuthCache) setChecked(t time.Time) {
-	a.checked = t
-	if t.IsZero() {
-		a.checkedAt.Store(0)
-	} else {
-		a.checkedAt.Store(t.UnixNano())
+	a.checkedAt.Store(time.Now().UnixNano())
+	if v > a.version {
+		a.version = v
+		a.published.Add(1)
 	}
 }
 
-func (a *AuthCache) forget() {
-	a.gen++
-	a.published.Store(a.gen)
-	clear(a.known)
+// Forget changes the store's version at once: this process replaced the
+// world. The next Current reads the world's version again.
+func (a *AuthCache) Forget() {
+	a.published.Add(1)
+	a.checkedAt.Store(0)
 }
 
-// Version changes whenever the cache is emptied: at once when this
-// process replaced the world, and when the cache next looks (at most
-// CredentialsRefresh after a request asked it) when another did. It is
-// the store's store.Versioned, for the caches above the store's (the
-// HTTP layer's): what they remember is good while it stays the same.
-func (a *AuthCache) Version() uint64 { return a.published.Load() }
-
-// Current is Version, kept current without a request having to ask the
-// store: the caches above it skip the store while they trust an entry,
-// and so would not learn that another process replaced the world. When
-// CredentialsRefresh has passed since the world's version was read, a
-// call starts a read in the background (one at a time) on c, and returns
-// the version as it stands; a later call sees what the read found. A
-// store's Version is this.
+// Current is the store's version, kept current without a request having
+// to ask the store: the caches above it skip the store while they trust
+// an entry, and so would not learn that another process replaced the
+// world. When CredentialsRefresh has passed since the world's version was
+// read, a call starts a read in the background (one at a time) on c, and
+// returns the version as it stands; a later call sees what the read
+// found. A store's Version is this.
 func (a *AuthCache) Current(c Conn) uint64 {
 	if time.Now().UnixNano()-a.checkedAt.Load() >= int64(CredentialsRefresh) && a.refreshing.CompareAndSwap(false, true) {
 		go func() {
 			defer a.refreshing.Store(false)
 			ctx, cancel := context.WithTimeout(context.Background(), refreshTimeout)
 			defer cancel()
-			_, _ = a.fresh(ctx, c) // a failed read is tried again on a later call
+			_ = a.fresh(ctx, c) // a failed read is tried again on a later call
 		}()
 	}
 	return a.published.Load()
