@@ -175,8 +175,7 @@ type Authenticator interface {
 }
 
 // Versioned is a store that counts its whole-world writes (Load, Modify,
-// and the memory store's LoadOwned): the only writes that change
-// credentials. What a process caches about the credentials stays good
+// Seed): the only writes that change credentials. What a process caches about the credentials stays good
 // while the version stays the same.
 type Versioned interface {
 	Version() uint64

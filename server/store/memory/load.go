@@ -12,7 +12,7 @@ import (
 // identities and unique_names are unique where they must be, and every
 // participant's user is in its service.
 //
-// With owned, w is given up by its caller (see LoadOwned): build keeps its
+// With owned, w is given up by its caller (see SeedOwned): build keeps its
 // pointers rather than copying what they point to, and empties each
 // conversation's participants once they are indexed, so that the garbage
 // collector can take them back while the rest is built: the World and the

@@ -15,9 +15,11 @@ func (s *Store) Seed(_ context.Context, fixtures func() (store.World, error)) (b
 	return s.seed(fixtures, false)
 }
 
-// SeedOwned is Seed for a World its caller gives up, as LoadOwned is Load:
-// the store takes over the World fixtures returns rather than copying it,
-// and nothing else may refer to any part of it.
+// SeedOwned is Seed for a World its caller gives up, such as one just
+// parsed from a fixtures file: rather than copying the World fixtures
+// returns, the store keeps parts of it and lets the rest go as it
+// indexes, so that a large world is not held twice while it loads.
+// Nothing else may refer to any part of it.
 func (s *Store) SeedOwned(_ context.Context, fixtures func() (store.World, error)) (bool, error) {
 	return s.seed(fixtures, true)
 }
@@ -36,7 +38,6 @@ func (s *Store) seed(fixtures func() (store.World, error), owned bool) (bool, er
 	if err != nil {
 		return false, err
 	}
-	s.w = nw
-	s.version.Add(1)
+	s.replace(nw)
 	return true, nil
 }

@@ -59,27 +59,7 @@ func (s *Store) Load(_ context.Context, w store.World) error {
 		return err
 	}
 	s.mu.Lock()
-	s.w = nw
-	s.version.Add(1)
-	s.mu.Unlock()
-	return nil
-}
-
-// LoadOwned is Load for a World its caller gives up, such as one just
-// parsed from a fixtures file: rather than copying *w, the store keeps
-// parts of it and lets the rest go as it indexes, so that a large world
-// is not held twice while it loads. On success it empties *w; nothing else
-// may refer to any part of it. An invalid World is refused as Load refuses
-// it, and left as it was.
-func (s *Store) LoadOwned(_ context.Context, w *store.World) error {
-	nw, err := build(w, true)
-	if err != nil {
-		return err
-	}
-	*w = store.World{}
-	s.mu.Lock()
-	s.w = nw
-	s.version.Add(1)
+	s.replace(nw)
 	s.mu.Unlock()
 	return nil
 }
@@ -97,12 +77,18 @@ func (s *Store) Modify(_ context.Context, change func(store.World) (store.World,
 	if err != nil {
 		return err
 	}
-	s.w = nw
-	s.version.Add(1)
+	s.replace(nw)
 	return nil
 }
 
-// Version counts the whole-world writes (Load, LoadOwned, Modify): see
+// replace makes nw the world, and counts the write for Version; s.mu is
+// held for writing.
+func (s *Store) replace(nw *world) {
+	s.w = nw
+	s.version.Add(1)
+}
+
+// Version counts the whole-world writes (Load, Modify, Seed): see
 // store.Versioned.
 func (s *Store) Version() uint64 { return s.version.Load() }
 
