@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -60,9 +61,18 @@ func testSeedOnce(t *testing.T, newStore newStoreFunc) {
 	if !ok {
 		t.Skipf("%T is not a store.Seeder", s)
 	}
+	if n := concurrentSeeds(t, slices.Repeat([]store.Seeder{seeder}, 4)...); n != 1 {
+		t.Errorf("%d of 4 concurrent seeds loaded the world, want 1", n)
+	}
+	equalWorld(t, "Snapshot after concurrent seeds", snapshot(t, s), fixtureWorld())
+}
+
+// concurrentSeeds seeds each of seeders with the fixture world, all at
+// once, and returns how many of them seeded it.
+func concurrentSeeds(t *testing.T, seeders ...store.Seeder) int32 {
 	var seeds atomic.Int32
 	var wg sync.WaitGroup
-	for range 4 {
+	for _, seeder := range seeders {
 		wg.Go(func() {
 			seeded, err := seeder.Seed(context.Background(), func() (store.World, error) { return fixtureWorld(), nil })
 			if err != nil {
@@ -74,8 +84,5 @@ func testSeedOnce(t *testing.T, newStore newStoreFunc) {
 		})
 	}
 	wg.Wait()
-	if n := seeds.Load(); n != 1 {
-		t.Errorf("%d of 4 concurrent seeds loaded the world, want 1", n)
-	}
-	equalWorld(t, "Snapshot after concurrent seeds", snapshot(t, s), fixtureWorld())
+	return seeds.Load()
 }

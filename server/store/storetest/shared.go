@@ -55,21 +55,11 @@ func sharedHandle(t *testing.T, open OpenFunc) store.Shared {
 // once: one of them seeds it, the others find it seeded.
 func testSeedAcrossHandles(t *testing.T, open OpenFunc) {
 	handles := []store.Store{handle(t, open), handle(t, open), handle(t, open)}
-	var seeds atomic.Int32
-	var wg sync.WaitGroup
-	for _, h := range handles {
-		wg.Go(func() {
-			seeded, err := h.(store.Seeder).Seed(context.Background(), func() (store.World, error) { return fixtureWorld(), nil })
-			if err != nil {
-				t.Error(err)
-			}
-			if seeded {
-				seeds.Add(1)
-			}
-		})
+	seeders := make([]store.Seeder, len(handles))
+	for i, h := range handles {
+		seeders[i] = h.(store.Seeder)
 	}
-	wg.Wait()
-	if n := seeds.Load(); n != 1 {
+	if n := concurrentSeeds(t, seeders...); n != 1 {
 		t.Errorf("%d of 3 handles seeded the database, want 1", n)
 	}
 	for i, h := range handles {
