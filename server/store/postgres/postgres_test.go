@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twilio-stubs/userconversations/server/internal/testkit/pgtest"
 	"github.com/twilio-stubs/userconversations/server/store"
 	"github.com/twilio-stubs/userconversations/server/store/postgres"
 	"github.com/twilio-stubs/userconversations/server/store/storetest"
@@ -29,19 +30,19 @@ func openUnclosed(t testing.TB, url string, opts ...postgres.Option) *postgres.S
 }
 
 func TestContract(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) store.Store { return open(t, newDatabase(t)) })
+	storetest.Run(t, func(t *testing.T) store.Store { return open(t, pgtest.NewDatabase(t)) })
 }
 
 func TestDurable(t *testing.T) {
 	storetest.RunDurable(t, func(t *testing.T) storetest.OpenFunc {
-		url := newDatabase(t)
+		url := pgtest.NewDatabase(t)
 		return func(t *testing.T) store.Store { return openUnclosed(t, url) }
 	})
 }
 
 func TestShared(t *testing.T) {
 	storetest.RunShared(t, func(t *testing.T) storetest.OpenFunc {
-		url := newDatabase(t)
+		url := pgtest.NewDatabase(t)
 		return func(t *testing.T) store.Store { return openUnclosed(t, url) }
 	})
 }
@@ -49,16 +50,16 @@ func TestShared(t *testing.T) {
 // TestCrash kills a process updating the database with SIGKILL: every
 // update acknowledged before is there after.
 func TestCrash(t *testing.T) {
-	storetest.RunCrash(t, func(t *testing.T) string { return newDatabase(t) },
+	storetest.RunCrash(t, func(t *testing.T) string { return pgtest.NewDatabase(t) },
 		func(t *testing.T, url string) store.Store { return openUnclosed(t, url) })
 }
 
 func BenchmarkStore(b *testing.B) {
-	storetest.Bench(b, func(b *testing.B) store.Store { return open(b, newDatabase(b)) })
+	storetest.Bench(b, func(b *testing.B) store.Store { return open(b, pgtest.NewDatabase(b)) })
 }
 
 func TestClock(t *testing.T) {
 	storetest.RunClock(t, func(t *testing.T, now func() time.Time) store.Store {
-		return open(t, newDatabase(t), postgres.WithClock(now))
+		return open(t, pgtest.NewDatabase(t), postgres.WithClock(now))
 	})
 }

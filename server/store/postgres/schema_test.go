@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/twilio-stubs/userconversations/server/internal/testkit"
+	"github.com/twilio-stubs/userconversations/server/internal/testkit/pgtest"
 	"github.com/twilio-stubs/userconversations/server/store"
 	"github.com/twilio-stubs/userconversations/server/store/postgres"
 )
@@ -29,7 +30,7 @@ func connect(t *testing.T, url string) *pgx.Conn {
 // it, saying so, and leaves it as it was.
 func TestSchemaTooNew(t *testing.T) {
 	ctx := context.Background()
-	url := newDatabase(t)
+	url := pgtest.NewDatabase(t)
 	s := openUnclosed(t, url)
 	if err := s.Load(ctx, testkit.World()); err != nil {
 		t.Fatal(err)
@@ -60,7 +61,7 @@ func TestSchemaTooNew(t *testing.T) {
 // once: the migration lock lets one of them migrate, and the others find
 // the schema current.
 func TestOpenMigratesOnce(t *testing.T) {
-	url := newDatabase(t)
+	url := pgtest.NewDatabase(t)
 	errs := make(chan error, 4)
 	for range cap(errs) {
 		go func() {

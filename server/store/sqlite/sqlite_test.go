@@ -15,15 +15,23 @@ import (
 // closes it when the test ends.
 func open(t testing.TB, path string, opts ...sqlite.Option) *sqlite.Store {
 	t.Helper()
-	s, err := sqlite.Open(context.Background(), path, opts...)
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
+	s := openUnclosed(t, path, opts...)
 	t.Cleanup(func() {
 		if err := s.Close(); err != nil {
 			t.Errorf("Close: %v", err)
 		}
 	})
+	return s
+}
+
+// openUnclosed opens a store on the file at path, for the suites that
+// close their handles themselves.
+func openUnclosed(t testing.TB, path string, opts ...sqlite.Option) *sqlite.Store {
+	t.Helper()
+	s, err := sqlite.Open(context.Background(), path, opts...)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
 	return s
 }
 
@@ -36,26 +44,14 @@ func TestContract(t *testing.T) {
 func TestDurable(t *testing.T) {
 	storetest.RunDurable(t, func(t *testing.T) storetest.OpenFunc {
 		path := newFile(t)
-		return func(t *testing.T) store.Store {
-			s, err := sqlite.Open(context.Background(), path)
-			if err != nil {
-				t.Fatalf("Open: %v", err)
-			}
-			return s
-		}
+		return func(t *testing.T) store.Store { return openUnclosed(t, path) }
 	})
 }
 
 func TestShared(t *testing.T) {
 	storetest.RunShared(t, func(t *testing.T) storetest.OpenFunc {
 		path := newFile(t)
-		return func(t *testing.T) store.Store {
-			s, err := sqlite.Open(context.Background(), path)
-			if err != nil {
-				t.Fatalf("Open: %v", err)
-			}
-			return s
-		}
+		return func(t *testing.T) store.Store { return openUnclosed(t, path) }
 	})
 }
 
@@ -66,13 +62,8 @@ func BenchmarkStore(b *testing.B) {
 // TestCrash kills a process updating the file with SIGKILL: every update
 // acknowledged before is there after.
 func TestCrash(t *testing.T) {
-	storetest.RunCrash(t, func(t *testing.T) string { return newFile(t) }, func(t *testing.T, path string) store.Store {
-		s, err := sqlite.Open(context.Background(), path)
-		if err != nil {
-			t.Fatalf("Open: %v", err)
-		}
-		return s
-	})
+	storetest.RunCrash(t, func(t *testing.T) string { return newFile(t) },
+		func(t *testing.T, path string) store.Store { return openUnclosed(t, path) })
 }
 
 func TestClock(t *testing.T) {
